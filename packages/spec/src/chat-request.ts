@@ -1,0 +1,36 @@
+import type { ChatMessage } from './chat-message.js';
+import type { ResponseFormat } from './response-format.js';
+import type { ToolChoice, ToolDefinition } from './tool.js';
+
+/**
+ * One completion request, the same for every provider.
+ *
+ * `signal` is required (seed 004): every call must be cancellable, and aborting it closes the
+ * upstream HTTP connection at once.
+ */
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  signal: AbortSignal;
+  /** Shorthand for a leading system message. */
+  system?: string;
+  /** Shorthand for a trailing user message. */
+  prompt?: string;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  stop?: string[];
+  seed?: number;
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
+  /** Time allowed until the first token (or the whole reply, when not streaming). */
+  firstTokenTimeoutMs?: number;
+  /** Time allowed for the whole call, retries included. */
+  totalTimeoutMs?: number;
+  /** Retries on retryable errors before the first token; default 2. */
+  maxRetries?: number;
+  /** Extra provider-specific body fields, passed through as they are. */
+  providerOptions?: Record<string, unknown>;
+}

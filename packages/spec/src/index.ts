@@ -1,0 +1,19 @@
+export type * from './chat-message.js';
+export type * from './chat-request.js';
+export type * from './chat-result.js';
+export type * from './embedding.js';
+export type * from './finish-reason.js';
+export type * from './json.js';
+export type * from './language-model-provider.js';
+export type * from './model-info.js';
+export {
+  ProviderError,
+  type ProviderErrorInfo,
+  type ProviderErrorKind,
+  RETRYABLE_KINDS,
+} from './provider-error.js';
+export { PROVIDER_NAMES, type ProviderName } from './provider-name.js';
+export type * from './response-format.js';
+export type * from './stream-event.js';
+export type * from './tool.js';
+export { type Cost, emptyUsage, type Usage } from './usage.js';

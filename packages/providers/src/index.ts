@@ -1,1 +1,13 @@
-export {};
+export { computeCost } from './catalog/compute-cost.js';
+export { ModelCatalog } from './catalog/model-catalog.js';
+export { PROVIDER_ENVIRONMENT } from './config/provider-environment.js';
+export type { ProviderOptions } from './config/provider-options.js';
+export { type ProviderSettings, resolveProviderSettings } from './config/provider-settings.js';
+export { readEnvironment } from './config/read-environment.js';
+export { collectResult } from './shared/collect-result.js';
+export { createProviderError, kindFromStatus } from './shared/create-provider-error.js';
+export { type ProviderStreamOptions, providerStream } from './shared/provider-stream.js';
+export type { RawPart } from './shared/raw-part.js';
+export { redactSecrets } from './shared/redact-secrets.js';
+export { retryAfterFromHeaders } from './shared/retry-after.js';
+export { SignalUtils, TokenLimitReached } from './shared/signal-utils.js';

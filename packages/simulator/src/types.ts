@@ -139,8 +139,25 @@ export interface RouteMatch {
 
 /** One wire protocol (OpenAI family, Anthropic, Gemini, Voyage). */
 export interface ProtocolModule {
-  /** Claims a request by method and path; returns null when it is not this protocol's. */
-  match(method: string, pathname: string, query: URLSearchParams): RouteMatch | null;
+  /**
+   * Claims a request by method and path; returns null when it is not this protocol's. `body` is
+   * the parsed JSON body (undefined when absent): vendors that share a path, such as OpenAI and
+   * xAI on `/v1/chat/completions`, are told apart by the model it names.
+   */
+  match(
+    method: string,
+    pathname: string,
+    query: URLSearchParams,
+    body?: unknown,
+  ): RouteMatch | null;
+  /**
+   * Optional: the body for an unknown path that looks like this protocol's (e.g. under
+   * `/v1beta/`), so a 404 comes in the style the SDK expects. Null when it is not this protocol's.
+   */
+  notFound?(
+    method: string,
+    pathname: string,
+  ): { status: number; body: unknown; headers?: Record<string, string> } | null;
   /** Whether the request carries credentials this protocol accepts (else the core answers 401). */
   authenticated(request: IncomingMessage, match: RouteMatch, query: URLSearchParams): boolean;
   /** Renders an HTTP error the real API would send for this kind. */
@@ -164,6 +181,8 @@ export interface RequestSummary {
   messageCount: number;
   /** True when the last message is a tool result: the model should now answer in text. */
   lastIsToolResult: boolean;
+  /** Text of that tool result, so the planned answer can mention it. */
+  lastToolResultText?: string;
   tools: Array<{ name: string; parameters: unknown }>;
   /** `auto` | `none` | `required` | a tool name to force. */
   toolChoice: 'auto' | 'none' | 'required' | { name: string };

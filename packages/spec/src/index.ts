@@ -17,3 +17,5 @@ export type * from './response-format.js';
 export type * from './stream-event.js';
 export type * from './tool.js';
 export { type Cost, emptyUsage, type Usage } from './usage.js';
+export type * from './workflow.js';
+export type * from './workflow-events.js';

@@ -1,0 +1,35 @@
+import type { ProviderName } from '@catalyst/spec';
+
+/** The environment variables a provider reads (DESIGN.md, "Configuration every part honours"). */
+export interface ProviderEnvironmentNames {
+  /** Human name for messages. */
+  label: string;
+  /** Key variables, first one preferred. */
+  apiKey: string[];
+  baseUrl?: string;
+}
+
+/** Environment variable names per provider; the generated Python services read the same. */
+export const PROVIDER_ENVIRONMENT: Record<ProviderName, ProviderEnvironmentNames> = {
+  anthropic: { label: 'Anthropic', apiKey: ['ANTHROPIC_API_KEY'], baseUrl: 'ANTHROPIC_BASE_URL' },
+  openai: { label: 'OpenAI', apiKey: ['OPENAI_API_KEY'], baseUrl: 'OPENAI_BASE_URL' },
+  azure: {
+    label: 'Azure OpenAI',
+    apiKey: ['AZURE_OPENAI_API_KEY'],
+    baseUrl: 'AZURE_OPENAI_ENDPOINT',
+  },
+  groq: { label: 'Groq', apiKey: ['GROQ_API_KEY'], baseUrl: 'GROQ_BASE_URL' },
+  gemini: {
+    label: 'Google Gemini',
+    apiKey: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+    baseUrl: 'GEMINI_BASE_URL',
+  },
+  xai: { label: 'xAI', apiKey: ['XAI_API_KEY'], baseUrl: 'XAI_BASE_URL' },
+  'openai-compatible': {
+    label: 'the OpenAI-compatible server',
+    apiKey: ['OPENAI_COMPATIBLE_API_KEY'],
+    baseUrl: 'OPENAI_COMPATIBLE_BASE_URL',
+  },
+  local: { label: 'the local model', apiKey: [] },
+  voyage: { label: 'Voyage AI', apiKey: ['VOYAGE_API_KEY'], baseUrl: 'VOYAGE_BASE_URL' },
+};

@@ -1,1 +1,2 @@
-export {};
+export type { CommandIo } from './io.js';
+export { main } from './main.js';

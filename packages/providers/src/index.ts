@@ -1,9 +1,27 @@
+export { createAnthropicProvider } from './anthropic/index.js';
 export { computeCost } from './catalog/compute-cost.js';
 export { ModelCatalog } from './catalog/model-catalog.js';
 export { PROVIDER_ENVIRONMENT } from './config/provider-environment.js';
 export type { ProviderOptions } from './config/provider-options.js';
 export { type ProviderSettings, resolveProviderSettings } from './config/provider-settings.js';
 export { readEnvironment } from './config/read-environment.js';
+export { createLazyLocalProvider } from './create-lazy-local-provider.js';
+export {
+  createProvider,
+  defaultModelFor,
+  defaultProviderName,
+  isProviderName,
+} from './create-provider.js';
+export { createGeminiProvider } from './gemini/index.js';
+export {
+  createAzureOpenAIProvider,
+  createGroqProvider,
+  createOpenAICompatibleFamilyProvider,
+  createOpenAICompatibleProvider,
+  createOpenAIProvider,
+  createXaiProvider,
+  type OpenAICompatibleVendor,
+} from './openai-compatible/index.js';
 export { collectResult } from './shared/collect-result.js';
 export { createProviderError, kindFromStatus } from './shared/create-provider-error.js';
 export { type ProviderStreamOptions, providerStream } from './shared/provider-stream.js';

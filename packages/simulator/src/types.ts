@@ -142,13 +142,15 @@ export interface ProtocolModule {
   /**
    * Claims a request by method and path; returns null when it is not this protocol's. `body` is
    * the parsed JSON body (undefined when absent): vendors that share a path, such as OpenAI and
-   * xAI on `/v1/chat/completions`, are told apart by the model it names.
+   * xAI on `/v1/chat/completions`, are told apart by the model it names. `headers` (lower-case
+   * names) tell clients apart on a shared path, such as Anthropic's and OpenAI's `GET /v1/models`.
    */
   match(
     method: string,
     pathname: string,
     query: URLSearchParams,
     body?: unknown,
+    headers?: Record<string, string>,
   ): RouteMatch | null;
   /**
    * Optional: the body for an unknown path that looks like this protocol's (e.g. under

@@ -3,6 +3,7 @@ export type * from './chat-request.js';
 export type * from './chat-result.js';
 export type * from './embedding.js';
 export type * from './finish-reason.js';
+export { SUPPORTED_INPUT_KEYWORDS } from './input-schema-keywords.js';
 export type * from './json.js';
 export type * from './language-model-provider.js';
 export type * from './model-info.js';

@@ -41,7 +41,7 @@ export interface WorkflowDoneEvent {
   type: 'done';
   /** The output node's value. */
   output: JsonValue;
-  /** All text streamed, in the order it was streamed. */
+  /** The text of every node that produced text, in the workflow's topological order (not interleaved). */
   text: string;
   /** Number of `token` events sent. */
   tokenCount: number;

@@ -43,7 +43,8 @@ export function createProviderError(facts: ProviderErrorFacts): ProviderError {
   const names = PROVIDER_ENVIRONMENT[facts.provider];
   const detail = facts.detail ? redactSecrets(facts.detail, facts.secrets ?? []).trim() : '';
   const status = facts.status !== undefined ? ` (HTTP ${facts.status})` : '';
-  const said = detail ? `: ${detail}` : '.';
+  // The provider's words end with a full stop so our advice reads as its own sentence.
+  const said = detail ? `: ${detail}${/[.!?]$/.test(detail) ? '' : '.'}` : '.';
   const model = facts.model ? ` "${facts.model}"` : '';
   let message: string;
   switch (facts.kind) {
@@ -61,7 +62,7 @@ export function createProviderError(facts: ProviderErrorFacts): ProviderError {
     case 'rate_limit': {
       const wait =
         facts.retryAfterMs !== undefined
-          ? ` Retry after ${(facts.retryAfterMs / 1000).toFixed(1)} s.`
+          ? ` Retry after ${formatWait(facts.retryAfterMs)}.`
           : ' Retry later.';
       message = `${names.label} rate limit reached${status}${said}${wait}`;
       break;
@@ -105,4 +106,11 @@ export function createProviderError(facts: ProviderErrorFacts): ProviderError {
     ...(facts.requestId !== undefined && { requestId: facts.requestId }),
   };
   return new ProviderError(info);
+}
+
+/** `250 ms`, `7 s`: whole numbers only, so both runtimes print the same text. */
+function formatWait(milliseconds: number): string {
+  return milliseconds < 1000
+    ? `${Math.round(milliseconds)} ms`
+    : `${Math.ceil(milliseconds / 1000)} s`;
 }

@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { createCatalystApp, serveNode } from '@catalyst/runtime';
+import type { WorkflowDefinition } from '@catalyst/spec';
+import type { CommandIo } from '../io.js';
+import { InvalidWorkflowError, loadValidWorkflow } from '../load-valid-workflow.js';
+import { cachedProviders } from '../provider-resolver.js';
+import { UsageError } from '../usage-error.js';
+
+/** Help for `catalyst serve`. */
+export const SERVE_HELP = `catalyst serve FILE... [--port N] [--host H]
+
+Serves workflows over HTTP: GET /health, GET /workflows, GET /openapi.json,
+POST /workflows/{id}/run (JSON) and POST /workflows/{id}/stream (Server-Sent Events).
+Stops on Ctrl-C.`;
+
+/** `catalyst serve`: an HTTP server for one or more workflows. */
+export async function serveCommand(argv: string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+    },
+  });
+  if (positionals.length === 0) throw new UsageError('serve needs at least one workflow file');
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  }
+  const workflows: WorkflowDefinition[] = [];
+  const files = new Map<string, string>();
+  for (const path of positionals) {
+    try {
+      const workflow = await loadValidWorkflow(path, io);
+      const previous = files.get(workflow.id);
+      if (previous)
+        throw new UsageError(`${path} and ${previous} both define workflow "${workflow.id}"`);
+      files.set(workflow.id, path);
+      workflows.push(workflow);
+    } catch (error) {
+      if (!(error instanceof InvalidWorkflowError)) throw error;
+      io.stderr.write(`catalyst serve: ${error.message}; not serving\n`);
+      return 1;
+    }
+  }
+  const app = createCatalystApp({
+    workflows,
+    providers: cachedProviders(io.environment),
+    environment: io.environment,
+  });
+  const server = await serveNode(app, { port, host: values.host });
+  io.stdout.write(`Catalyst serving ${workflows.length} workflow(s) on ${server.url}\n`);
+  for (const workflow of workflows) {
+    io.stdout.write(`  POST ${server.url}/workflows/${workflow.id}/stream   (${workflow.name})\n`);
+  }
+  await new Promise<void>((resolve) => {
+    if (io.signal.aborted) resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,146 @@
+import { join } from 'node:path';
+import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandIo } from './io.js';
+import { main } from './main.js';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+let simulator: RunningSimulator;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0 });
+});
+afterAll(async () => {
+  await simulator.close();
+});
+
+async function catalyst(argv: string[], environment: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: CommandIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    environment: {
+      ANTHROPIC_API_KEY: 'sk-ant-cli-test-000000',
+      ANTHROPIC_BASE_URL: simulator.url,
+      OPENAI_API_KEY: 'sk-cli-test-000000',
+      OPENAI_BASE_URL: `${simulator.url}/v1`,
+      GEMINI_API_KEY: 'AIzaCliTest000000',
+      GEMINI_BASE_URL: simulator.url,
+      GROQ_API_KEY: 'gsk_clitest000000',
+      GROQ_BASE_URL: simulator.url,
+      ...environment,
+    },
+    cwd: root,
+    signal: new AbortController().signal,
+  };
+  const exitCode = await main(argv, io);
+  return { exitCode, stdout, stderr };
+}
+
+describe('catalyst CLI', () => {
+  it('chat streams the reply to stdout and usage and cost to stderr', async () => {
+    const result = await catalyst([
+      'chat',
+      '--provider',
+      'openai',
+      '--model',
+      'gpt-4.1-mini',
+      'Hello CLI',
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('Simulated reply from gpt-4.1-mini: you said "Hello CLI".\n');
+    expect(result.stderr).toMatch(
+      /openai gpt-4\.1-mini · stop · \d+ in \/ \d+ out tokens · \$0\.\d{6}/,
+    );
+  });
+
+  it('chat --json prints one JSON event per line, ending with done', async () => {
+    const result = await catalyst(['chat', '-p', 'anthropic', '--json', 'Hi']);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string });
+    expect(events.at(-1)?.type).toBe('done');
+    expect(events.filter((event) => event.type === 'token').length).toBeGreaterThan(2);
+  });
+
+  it('chat reports a provider error as one line and exit code 1, without the key', async () => {
+    const result = await catalyst([
+      'chat',
+      '-p',
+      'openai',
+      'x [[sim {"fault":{"type":"http","kind":"auth"}}]]',
+    ]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('error (auth): OpenAI rejected the credentials (HTTP 401)');
+    expect(result.stderr).toContain('Set OPENAI_API_KEY');
+    expect(result.stderr).not.toContain('sk-cli-test-000000');
+  });
+
+  it('chat names a retired model and its replacement', async () => {
+    const result = await catalyst(['chat', '-p', 'groq', '-m', 'mixtral-8x7b-32768', 'hi']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('was retired');
+    expect(result.stderr).toContain('llama-3.3-70b-versatile');
+  });
+
+  it('run streams a workflow and prints its output', async () => {
+    const result = await catalyst(
+      ['run', 'examples/chat.json', '--input', '{"question":"What is 2+2?"}'].map((part) =>
+        part.startsWith('examples/') ? join(root, part) : part,
+      ),
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('you said "What is 2+2?"');
+    expect(result.stdout).toContain('"answer":');
+    expect(result.stderr).toContain('total cost: $');
+  });
+
+  it('run refuses an input that breaks the input schema', async () => {
+    const result = await catalyst([
+      'run',
+      join(root, 'examples/chat.json'),
+      '--input',
+      '{"question":1}',
+    ]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('input/question: must be a string, not a number');
+  });
+
+  it('validate accepts the examples', async () => {
+    const files = ['chat', 'chain', 'parallel', 'extraction', 'hello'].map((name) =>
+      join(root, 'examples', `${name}.json`),
+    );
+    const result = await catalyst(['validate', ...files]);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.match(/✓/g)).toHaveLength(5);
+  });
+
+  it('validate prints problems with their location and exits 1', async () => {
+    const result = await catalyst([
+      'validate',
+      join(root, 'examples/broken/unknown-reference.json'),
+    ]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/unknown-reference\.json:\d+:\d+ /);
+  });
+
+  it('answers a bad command line with exit code 2 and a hint', async () => {
+    const result = await catalyst(['chat']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('catalyst chat: chat needs a prompt');
+    expect((await catalyst(['nonsense'])).exitCode).toBe(2);
+    expect((await catalyst(['run', 'a.json', '--bogus'])).stderr).toContain(
+      "Unknown option '--bogus'",
+    );
+  });
+
+  it('models lists the catalog', async () => {
+    const result = await catalyst(['models', '--provider', 'anthropic']);
+    expect(result.stdout).toContain('claude-sonnet-4-5');
+    expect(result.stdout).not.toContain('claude-3-sonnet-20240229');
+  });
+});

@@ -1,0 +1,115 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { ChatRequest, LanguageModelProvider, ModelInfo, StreamEvent } from '@catalyst/spec';
+import { ModelCatalog } from '../catalog/model-catalog.js';
+import type { ProviderOptions } from '../config/provider-options.js';
+import { resolveProviderSettings } from '../config/provider-settings.js';
+import { collectResult } from '../shared/collect-result.js';
+import { createProviderError } from '../shared/create-provider-error.js';
+import { missingKeyError } from '../shared/missing-key-error.js';
+import { providerStream } from '../shared/provider-stream.js';
+import type { RawPart } from '../shared/raw-part.js';
+import { createAnthropicRequest } from './create-anthropic-request.js';
+import { mapAnthropicError } from './map-anthropic-error.js';
+import { mapAnthropicStream } from './map-anthropic-stream.js';
+
+const DEFAULT_BASE_URL = 'https://api.anthropic.com';
+
+/**
+ * The Anthropic provider: Claude models over the Messages API, through the official SDK.
+ * Keys and base URL come from `options`, else `ANTHROPIC_API_KEY` / `ANTHROPIC_BASE_URL`.
+ *
+ * @example
+ * const anthropic = createAnthropicProvider();
+ * const result = await anthropic.generate({
+ *   model: 'claude-haiku-4-5',
+ *   messages: [{ role: 'user', content: 'Say hi' }],
+ *   signal: AbortSignal.timeout(30_000),
+ * });
+ * console.log(result.text, result.usage, result.cost?.totalUsd);
+ */
+export function createAnthropicProvider(options: ProviderOptions = {}): LanguageModelProvider {
+  const { catalog = ModelCatalog.default(), environment, ...explicit } = options;
+  const settings = resolveProviderSettings('anthropic', explicit, environment);
+  const secrets = [settings.apiKey];
+  const client = settings.apiKey
+    ? new Anthropic({
+        apiKey: settings.apiKey,
+        // Explicit, so the SDK never falls back to process.env when a custom environment is given.
+        baseURL: settings.baseUrl ?? DEFAULT_BASE_URL,
+        // providerStream owns retries (with retry-after and the first-token rule); the SDK's own
+        // two retries would multiply them.
+        maxRetries: 0,
+        ...(settings.timeoutMs !== undefined && { timeout: settings.timeoutMs }),
+        ...(settings.headers !== undefined && { defaultHeaders: settings.headers }),
+        // A malformed frame becomes a typed error event; the SDK's console dump adds nothing.
+        logLevel: 'off',
+      })
+    : undefined;
+
+  function stream(request: ChatRequest): AsyncIterable<StreamEvent> {
+    const jsonMode = request.responseFormat !== undefined && request.responseFormat.type !== 'text';
+    return providerStream({
+      provider: 'anthropic',
+      request,
+      catalog,
+      open: (signal) => open({ request, signal, jsonMode }),
+      toProviderError: (error) => mapAnthropicError({ error, model: request.model, secrets }),
+    });
+  }
+
+  async function* open(call: {
+    request: ChatRequest;
+    signal: AbortSignal;
+    jsonMode: boolean;
+  }): AsyncGenerator<RawPart> {
+    if (!client) throw missingKeyError('anthropic', call.request.model);
+    const body = createAnthropicRequest({ request: call.request, catalog });
+    const { data, request_id: requestId } = await client.messages
+      .create(body, { signal: call.signal })
+      .withResponse();
+    if (requestId) yield { type: 'metadata', requestId };
+    yield* mapAnthropicStream(data, { jsonMode: call.jsonMode });
+  }
+
+  async function listModels(listOptions: { signal: AbortSignal }): Promise<ModelInfo[]> {
+    if (!client) throw missingKeyError('anthropic');
+    const models: ModelInfo[] = [];
+    try {
+      for await (const model of client.models.list({}, { signal: listOptions.signal })) {
+        if (model.lifecycle === 'retired') continue;
+        const known = catalog.find('anthropic', model.id);
+        models.push(
+          known
+            ? { ...known, id: model.id }
+            : {
+                id: model.id,
+                provider: 'anthropic',
+                contextWindow: model.max_input_tokens ?? 0,
+                maxOutputTokens: model.max_tokens ?? 0,
+                capabilities: {
+                  streaming: true,
+                  tools: true,
+                  jsonMode: true,
+                  jsonSchema: true,
+                  vision: true,
+                  embeddings: false,
+                },
+              },
+        );
+      }
+    } catch (error) {
+      if (listOptions.signal.aborted) {
+        throw createProviderError({ provider: 'anthropic', kind: 'aborted' });
+      }
+      throw mapAnthropicError({ error, secrets });
+    }
+    return models;
+  }
+
+  return {
+    name: 'anthropic',
+    stream,
+    generate: (request) => collectResult(stream(request)),
+    listModels,
+  };
+}

@@ -1,0 +1,1 @@
+export { createAnthropicProvider } from './anthropic-provider.js';

@@ -1,0 +1,160 @@
+import type {
+  ChatRequest,
+  EmbedRequest,
+  LanguageModelProvider,
+  ModelInfo,
+  StreamEvent,
+} from '@catalyst/spec';
+import { GoogleGenAI } from '@google/genai';
+import { ModelCatalog } from '../catalog/model-catalog.js';
+import type { ProviderOptions } from '../config/provider-options.js';
+import { resolveProviderSettings } from '../config/provider-settings.js';
+import { collectResult } from '../shared/collect-result.js';
+import { createProviderError } from '../shared/create-provider-error.js';
+import { missingKeyError } from '../shared/missing-key-error.js';
+import { providerStream } from '../shared/provider-stream.js';
+import type { RawPart } from '../shared/raw-part.js';
+import { createGeminiRequest } from './create-gemini-request.js';
+import { embedWithGemini } from './embed-with-gemini.js';
+import { mapGeminiError } from './map-gemini-error.js';
+import { mapGeminiStream } from './map-gemini-stream.js';
+
+/**
+ * The Google Gemini provider (Gemini API, not Vertex), through `@google/genai`. Keys and base
+ * URL come from `options`, else `GEMINI_API_KEY` (or `GOOGLE_API_KEY`) / `GEMINI_BASE_URL`.
+ *
+ * @example
+ * const gemini = createGeminiProvider();
+ * for await (const event of gemini.stream({
+ *   model: 'gemini-2.5-flash',
+ *   messages: [{ role: 'user', content: 'Say hi' }],
+ *   signal: AbortSignal.timeout(30_000),
+ * })) {
+ *   if (event.type === 'token') process.stdout.write(event.text);
+ * }
+ */
+export function createGeminiProvider(options: ProviderOptions = {}): LanguageModelProvider {
+  const { catalog = ModelCatalog.default(), environment, ...explicit } = options;
+  const settings = resolveProviderSettings('gemini', explicit, environment);
+  const secrets = [settings.apiKey];
+  // No `retryOptions`: the SDK then makes one attempt, and providerStream owns retries.
+  const client = settings.apiKey
+    ? new GoogleGenAI({
+        apiKey: settings.apiKey,
+        httpOptions: {
+          ...(settings.baseUrl !== undefined && { baseUrl: settings.baseUrl }),
+          ...(settings.headers !== undefined && { headers: settings.headers }),
+          ...(settings.timeoutMs !== undefined && { timeout: settings.timeoutMs }),
+        },
+      })
+    : undefined;
+
+  function stream(request: ChatRequest): AsyncIterable<StreamEvent> {
+    // The SDK's ApiError keeps only status and body; the headers (retry-after) are captured here.
+    const captured: { headers?: Headers } = {};
+    return providerStream({
+      provider: 'gemini',
+      request,
+      catalog,
+      open: (signal) => open({ request, signal, captured }),
+      toProviderError: (error) =>
+        mapGeminiError({
+          error,
+          model: request.model,
+          secrets,
+          ...(captured.headers !== undefined && { responseHeaders: captured.headers }),
+        }),
+    });
+  }
+
+  async function* open(call: {
+    request: ChatRequest;
+    signal: AbortSignal;
+    captured: { headers?: Headers };
+  }): AsyncGenerator<RawPart> {
+    if (!client) throw missingKeyError('gemini', call.request.model);
+    delete call.captured.headers;
+    const parameters = createGeminiRequest(call.request);
+    const chunks = await client.models.generateContentStream({
+      ...parameters,
+      config: {
+        ...parameters.config,
+        abortSignal: call.signal,
+        httpOptions: { fetch: capturingFetch(call.captured) },
+      },
+    });
+    yield* mapGeminiStream(chunks, { model: call.request.model });
+  }
+
+  async function listModels(listOptions: { signal: AbortSignal }): Promise<ModelInfo[]> {
+    if (!client) throw missingKeyError('gemini');
+    const models: ModelInfo[] = [];
+    try {
+      const pager = await client.models.list({
+        config: { abortSignal: listOptions.signal, pageSize: 100 },
+      });
+      for await (const model of pager) {
+        const id = (model.name ?? '').replace(/^models\//, '');
+        if (id === '') continue;
+        const known = catalog.find('gemini', id);
+        if (known) {
+          models.push({ ...known, id });
+          continue;
+        }
+        const actions = model.supportedActions ?? [];
+        const embeds = actions.some((action) => action.startsWith('embed'));
+        const chats = actions.includes('generateContent');
+        models.push({
+          id,
+          provider: 'gemini',
+          contextWindow: (model.inputTokenLimit ?? 0) + (model.outputTokenLimit ?? 0),
+          maxOutputTokens: model.outputTokenLimit ?? 0,
+          capabilities: {
+            streaming: chats,
+            tools: chats,
+            jsonMode: chats,
+            jsonSchema: chats,
+            vision: chats,
+            embeddings: embeds,
+          },
+        });
+      }
+    } catch (error) {
+      if (listOptions.signal.aborted)
+        throw createProviderError({ provider: 'gemini', kind: 'aborted' });
+      throw mapGeminiError({ error, secrets });
+    }
+    return models;
+  }
+
+  async function embed(request: EmbedRequest) {
+    if (!client) throw missingKeyError('gemini', request.model);
+    return embedWithGemini({
+      client,
+      request,
+      catalog,
+      toProviderError: (error) => mapGeminiError({ error, model: request.model, secrets }),
+    });
+  }
+
+  return {
+    name: 'gemini',
+    stream,
+    generate: (request) => collectResult(stream(request)),
+    listModels,
+    embed,
+  };
+}
+
+/**
+ * A fetch that records the response headers of the attempt, for retry-after on a 429. With a
+ * custom fetch the SDK skips its no-timeout undici dispatcher, so Node's default body timeout
+ * (300 s between bytes) applies; far above any first-token timeout we set.
+ */
+function capturingFetch(captured: { headers?: Headers }): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    captured.headers = response.headers;
+    return response;
+  };
+}

@@ -1,0 +1,93 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createProvider } from '@catalyst/providers';
+import { parseScenario, type RunningSimulator, startSimulator } from '@catalyst/simulator';
+import type {
+  JsonValue,
+  LanguageModelProvider,
+  ProviderName,
+  WorkflowDefinition,
+} from '@catalyst/spec';
+import { loadWorkflowFile, validateWorkflow } from '@catalyst/workflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCatalystApp } from './server/create-catalyst-app.js';
+import {
+  conformanceEnvironment,
+  eventsByNode,
+  loadConformanceVectors,
+  parseEventStream,
+  REPOSITORY_ROOT,
+} from './testing/conformance-vector.js';
+
+// Runs conformance/workflows/*.json against the TypeScript runtime. The generated Python
+// services run the same files; CONFORMANCE_RECORD=1 rewrites the expectations (review them!).
+
+const recording = process.env.CONFORMANCE_RECORD === '1';
+let simulator: RunningSimulator;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0 });
+});
+afterAll(async () => {
+  await simulator.close();
+});
+
+async function workflowOf(reference: string | WorkflowDefinition): Promise<WorkflowDefinition> {
+  if (typeof reference !== 'string') return reference;
+  const loaded = await loadWorkflowFile(join(REPOSITORY_ROOT, reference));
+  const errors = validateWorkflow(loaded).filter((problem) => problem.severity === 'error');
+  if (errors.length > 0) throw new Error(`${reference} is invalid: ${JSON.stringify(errors)}`);
+  return loaded.definition;
+}
+
+describe('conformance vectors (TypeScript runtime)', () => {
+  for (const { file, path, vector } of loadConformanceVectors()) {
+    it(`${file}: ${vector.description}`, async () => {
+      const workflow = await workflowOf(vector.workflow);
+      simulator.reset();
+      simulator.setScenario(parseScenario(vector.scenario ?? { rules: [] }));
+      const environment = conformanceEnvironment(simulator.url);
+      const providers = new Map<ProviderName, LanguageModelProvider>();
+      const app = createCatalystApp({
+        workflows: [workflow],
+        environment,
+        providers: (name) => {
+          let provider = providers.get(name);
+          if (!provider) {
+            provider = createProvider(name, { environment });
+            providers.set(name, provider);
+          }
+          return provider;
+        },
+      });
+      const id = vector.request.workflowId ?? workflow.id;
+      const response = await app.fetch(
+        new Request(`http://catalyst.test/workflows/${id}/${vector.request.endpoint}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: vector.request.body ?? JSON.stringify(vector.request.input ?? {}),
+        }),
+      );
+      const text = await response.text();
+      const isStream = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+      const actual: typeof vector.expected = { status: response.status };
+      if (isStream) actual.events = parseEventStream(text);
+      else actual.json = JSON.parse(text) as JsonValue;
+
+      if (recording) {
+        writeFileSync(path, `${JSON.stringify({ ...vector, expected: actual }, null, 2)}\n`);
+        return;
+      }
+      expect(actual.status).toBe(vector.expected.status);
+      if (actual.json !== undefined) expect(actual.json).toEqual(vector.expected.json);
+      if (actual.events !== undefined) {
+        if (vector.ordering === 'per-node') {
+          expect(eventsByNode(actual.events)).toEqual(eventsByNode(vector.expected.events ?? []));
+          expect(actual.events.at(-1)).toEqual(vector.expected.events?.at(-1));
+        } else {
+          expect(actual.events).toEqual(vector.expected.events);
+        }
+      }
+    });
+  }
+});

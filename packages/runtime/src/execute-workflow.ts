@@ -1,0 +1,276 @@
+import type {
+  Cost,
+  JsonValue,
+  NodeUsage,
+  WorkflowDefinition,
+  WorkflowErrorEvent,
+  WorkflowEvent,
+} from '@catalyst/spec';
+import { ExpressionError, getNodeType } from '@catalyst/workflow';
+import { AsyncQueue } from './async-queue.js';
+import { EXECUTORS } from './executors/executors.js';
+import type {
+  NodeExecutor,
+  NodeResult,
+  ProviderResolver,
+  UpstreamValue,
+} from './executors/node-executor.js';
+import { NodeFailure } from './node-failure.js';
+import { expressionFailure } from './render-config-value.js';
+import { buildWorkflowGraph } from './workflow-graph.js';
+
+/** Node categories whose finishing is announced with a `partial` event. */
+const PARTIAL_CATEGORIES = new Set(['llm', 'routing', 'embeddings']);
+
+/** Options of one run. */
+export interface ExecuteWorkflowOptions {
+  /** A workflow that passed validation. */
+  workflow: WorkflowDefinition;
+  /** The run input, already checked against the workflow's input schema. */
+  input: JsonValue;
+  /** Aborting it (client gone, Ctrl-C) aborts every in-flight provider call at once. */
+  signal: AbortSignal;
+  providers: ProviderResolver;
+  /** Where `env.NAME` values come from; only names the workflow lists are visible. */
+  environment: Record<string, string | undefined>;
+  /** Executors by node type; defaults to the built-in ones. */
+  executors?: Record<string, NodeExecutor>;
+}
+
+type NodeState =
+  | { status: 'pending' }
+  | { status: 'running' }
+  | { status: 'finished'; result: NodeResult }
+  | { status: 'skipped' };
+
+/**
+ * Runs a workflow: independent branches concurrently, each node as soon as its inputs are
+ * settled, conditional handles choosing branches. Yields events as they happen and ends with
+ * exactly one `done` or `error`. Never throws.
+ *
+ * @example
+ * for await (const event of executeWorkflow({ workflow, input, signal, providers, environment })) {
+ *   if (event.type === 'token') process.stdout.write(event.text);
+ * }
+ */
+export async function* executeWorkflow(
+  options: ExecuteWorkflowOptions,
+): AsyncGenerator<WorkflowEvent> {
+  const { workflow, providers } = options;
+  const executors = options.executors ?? EXECUTORS;
+  const graph = buildWorkflowGraph(workflow);
+  const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
+  const states = new Map<string, NodeState>(
+    workflow.nodes.map((node) => [node.id, { status: 'pending' }]),
+  );
+  const controller = new AbortController();
+  const signal = AbortSignal.any([options.signal, controller.signal]);
+  const queue = new AsyncQueue<WorkflowEvent>();
+  const env: Record<string, JsonValue> = {};
+  for (const name of workflow.env ?? []) env[name] = options.environment[name] ?? null;
+  let failure: WorkflowErrorEvent | undefined;
+  let running = 0;
+
+  const settled = (id: string) => {
+    const status = states.get(id)?.status;
+    return status === 'finished' || status === 'skipped';
+  };
+
+  const finishIfIdle = () => {
+    if (failure || running > 0) return;
+    if (
+      [...states.values()].every(
+        (state) => state.status === 'finished' || state.status === 'skipped',
+      )
+    ) {
+      queue.close();
+    }
+  };
+
+  const fail = (nodeId: string, error: unknown) => {
+    if (failure) return;
+    failure = toErrorEvent(nodeId, error, options.signal);
+    controller.abort();
+    queue.close();
+  };
+
+  const schedule = () => {
+    if (failure) return;
+    for (const id of graph.order) {
+      if (states.get(id)?.status !== 'pending') continue;
+      const incoming = graph.incoming.get(id) ?? [];
+      if (!incoming.every((edge) => settled(edge.from))) continue;
+      const upstream: UpstreamValue[] = [];
+      for (const edge of incoming) {
+        const state = states.get(edge.from);
+        const handle = edge.fromHandle ?? 'output';
+        if (state?.status === 'finished' && state.result.activeHandles.includes(handle)) {
+          upstream.push({
+            node: edge.from,
+            nodeType: nodes.get(edge.from)?.type ?? '',
+            handle,
+            output: state.result.output,
+          });
+        }
+      }
+      const node = nodes.get(id);
+      if (!node) continue;
+      if (incoming.length > 0 && upstream.length === 0) {
+        // Every branch into this node was not taken: skip it, and so its own branch.
+        states.set(id, { status: 'skipped' });
+        queue.push({ type: 'node', node: id, nodeType: node.type, status: 'skipped' });
+        continue;
+      }
+      start(id, upstream);
+    }
+    finishIfIdle();
+  };
+
+  const start = (id: string, upstream: UpstreamValue[]) => {
+    const node = nodes.get(id);
+    const definition = node ? getNodeType(node.type) : undefined;
+    const executor = node ? executors[node.type] : undefined;
+    if (!node || !definition || !executor) {
+      fail(
+        id,
+        new NodeFailure({
+          node: id,
+          kind: 'validation',
+          message: `node "${id}" has an unknown type "${node?.type}"`,
+        }),
+      );
+      return;
+    }
+    states.set(id, { status: 'running' });
+    running += 1;
+    queue.push({ type: 'node', node: id, nodeType: node.type, status: 'started' });
+    const visible: Record<string, JsonValue> = {};
+    for (const ancestor of graph.upstream.get(id) ?? []) {
+      const state = states.get(ancestor);
+      if (state?.status === 'finished') visible[ancestor] = state.result.output;
+    }
+    const outgoing = graph.outgoing.get(id) ?? [];
+    executor({
+      node,
+      definition,
+      config: { ...definition.defaultConfig, ...(node.config ?? {}) },
+      scope: { input: options.input, nodes: visible, env },
+      upstream,
+      signal,
+      emit: (event) => {
+        if (!failure) queue.push(event);
+      },
+      providers,
+      hasOutgoing: (handle) => outgoing.some((edge) => (edge.fromHandle ?? 'output') === handle),
+    }).then(
+      (result) => {
+        running -= 1;
+        if (failure) return;
+        states.set(id, { status: 'finished', result });
+        queue.push({ type: 'node', node: id, nodeType: node.type, status: 'finished' });
+        if (PARTIAL_CATEGORIES.has(definition.category)) {
+          queue.push({ type: 'partial', node: id, output: result.output });
+        }
+        schedule();
+      },
+      (error: unknown) => {
+        running -= 1;
+        fail(id, error);
+      },
+    );
+  };
+
+  try {
+    schedule();
+    let tokenCount = 0;
+    for await (const event of queue) {
+      if (event.type === 'token') tokenCount += 1;
+      yield event;
+    }
+    if (failure) {
+      yield failure;
+      return;
+    }
+    yield doneEvent(workflow, graph.order, states, tokenCount);
+  } finally {
+    // The consumer may stop early (client disconnected): stop every node still running.
+    controller.abort();
+  }
+}
+
+function toErrorEvent(nodeId: string, error: unknown, runSignal: AbortSignal): WorkflowErrorEvent {
+  const mapped =
+    error instanceof ExpressionError ? expressionFailure(nodeId, 'config', error) : error;
+  if (mapped instanceof NodeFailure) {
+    return {
+      type: 'error',
+      node: mapped.node,
+      kind: mapped.kind,
+      message: mapped.message,
+      retryable: mapped.retryable,
+    };
+  }
+  if (runSignal.aborted) {
+    return {
+      type: 'error',
+      node: nodeId,
+      kind: 'aborted',
+      message: 'The run was aborted.',
+      retryable: false,
+    };
+  }
+  const message = mapped instanceof Error ? mapped.message : String(mapped);
+  return {
+    type: 'error',
+    node: nodeId,
+    kind: 'internal',
+    message: `node "${nodeId}" failed: ${message}`,
+    retryable: false,
+  };
+}
+
+function doneEvent(
+  workflow: WorkflowDefinition,
+  order: string[],
+  states: Map<string, NodeState>,
+  tokenCount: number,
+): WorkflowEvent {
+  const outputNode = workflow.nodes.find((node) => node.type === 'output');
+  const outputState = outputNode ? states.get(outputNode.id) : undefined;
+  const usage: Record<string, NodeUsage> = {};
+  const texts: string[] = [];
+  let cost: Cost | null = {
+    inputUsd: 0,
+    outputUsd: 0,
+    cacheReadUsd: 0,
+    cacheWriteUsd: 0,
+    totalUsd: 0,
+  };
+  for (const id of order) {
+    const state = states.get(id);
+    if (state?.status !== 'finished') continue;
+    if (state.result.text !== undefined) texts.push(state.result.text);
+    const nodeUsage = state.result.usage;
+    if (!nodeUsage) continue;
+    usage[id] = nodeUsage;
+    cost = cost && nodeUsage.cost ? addCost(cost, nodeUsage.cost) : null;
+  }
+  return {
+    type: 'done',
+    output: outputState?.status === 'finished' ? outputState.result.output : null,
+    text: texts.join(''),
+    tokenCount,
+    usage,
+    cost,
+  };
+}
+
+function addCost(a: Cost, b: Cost): Cost {
+  return {
+    inputUsd: a.inputUsd + b.inputUsd,
+    outputUsd: a.outputUsd + b.outputUsd,
+    cacheReadUsd: a.cacheReadUsd + b.cacheReadUsd,
+    cacheWriteUsd: a.cacheWriteUsd + b.cacheWriteUsd,
+    totalUsd: a.totalUsd + b.totalUsd,
+  };
+}

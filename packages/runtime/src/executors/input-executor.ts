@@ -1,0 +1,7 @@
+import type { NodeExecutor } from './node-executor.js';
+
+/** `input`: its output is the run input. */
+export const executeInput: NodeExecutor = async (context) => ({
+  output: context.scope.input ?? null,
+  activeHandles: ['output'],
+});

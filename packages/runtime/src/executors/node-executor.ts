@@ -1,0 +1,51 @@
+import type {
+  JsonValue,
+  LanguageModelProvider,
+  NodeUsage,
+  ProviderName,
+  WorkflowEvent,
+  WorkflowNode,
+} from '@catalyst/spec';
+import type { ExpressionScope, NodeTypeDefinition } from '@catalyst/workflow';
+
+/** Gives a node the provider it calls; one instance per provider is shared by all runs. */
+export type ProviderResolver = (name: ProviderName) => LanguageModelProvider;
+
+/** An active incoming connection and the value it carries. */
+export interface UpstreamValue {
+  node: string;
+  nodeType: string;
+  handle: string;
+  output: JsonValue;
+}
+
+/** What an executor gets to run one node. */
+export interface NodeExecutionContext {
+  node: WorkflowNode;
+  definition: NodeTypeDefinition;
+  /** The node's config with the type's defaults applied. */
+  config: Record<string, JsonValue>;
+  /** `input`, `nodes` (outputs of upstream nodes only) and `env` (allowed names only). */
+  scope: ExpressionScope;
+  upstream: UpstreamValue[];
+  /** Aborts when the run is cancelled or another node failed. */
+  signal: AbortSignal;
+  emit(event: WorkflowEvent): void;
+  providers: ProviderResolver;
+  /** Whether any edge leaves this node from `handle`. */
+  hasOutgoing(handle: string): boolean;
+}
+
+/** A node's outcome. */
+export interface NodeResult {
+  output: JsonValue;
+  /** Output handles whose edges carry the output; edges from other handles are skipped. */
+  activeHandles: string[];
+  /** Set by nodes that called a provider. */
+  usage?: NodeUsage;
+  /** Text this node streamed, for the run's `done.text`. */
+  text?: string;
+}
+
+/** Runs one node type. Throws `NodeFailure` (or `ExpressionError`) on failure. */
+export type NodeExecutor = (context: NodeExecutionContext) => Promise<NodeResult>;

@@ -1,0 +1,50 @@
+import type { JsonValue } from '@catalyst/spec';
+import { renderDeep, renderTemplateText } from '../render-config-value.js';
+import type { NodeExecutor } from './node-executor.js';
+
+interface TemplateMessage {
+  role: string;
+  content: string;
+}
+
+/**
+ * `promptTemplate`: renders the system text and each message. `variables` are rendered first
+ * and visible to the other templates as `variables.NAME`. The output's `text` is the messages'
+ * contents joined by blank lines, for nodes that want plain text.
+ */
+export const executePromptTemplate: NodeExecutor = async (context) => {
+  const { config, node } = context;
+  let scope = context.scope;
+  if (config.variables !== undefined) {
+    const variables = renderDeep({
+      node: node.id,
+      field: 'variables',
+      value: config.variables,
+      scope,
+    });
+    scope = { ...scope, variables };
+  }
+  const messages = ((config.messages ?? []) as unknown as TemplateMessage[]).map(
+    (message, index) => ({
+      role: message.role,
+      content: renderTemplateText({
+        node: node.id,
+        field: `messages[${index}].content`,
+        text: message.content,
+        scope,
+      }),
+    }),
+  );
+  const output: Record<string, JsonValue> = {};
+  if (typeof config.system === 'string') {
+    output.system = renderTemplateText({
+      node: node.id,
+      field: 'system',
+      text: config.system,
+      scope,
+    });
+  }
+  output.messages = messages;
+  output.text = messages.map((message) => message.content).join('\n\n');
+  return { output, activeHandles: ['output'] };
+};

@@ -1,0 +1,22 @@
+export { AsyncQueue } from './async-queue.js';
+export { type ExecuteWorkflowOptions, executeWorkflow } from './execute-workflow.js';
+export { EXECUTORS } from './executors/executors.js';
+export type {
+  NodeExecutionContext,
+  NodeExecutor,
+  NodeResult,
+  ProviderResolver,
+  UpstreamValue,
+} from './executors/node-executor.js';
+export { NodeFailure } from './node-failure.js';
+export {
+  type CatalystApp,
+  type CatalystAppOptions,
+  createCatalystApp,
+} from './server/create-catalyst-app.js';
+export { errorResponse, statusForRunError } from './server/error-response.js';
+export { openApiDocument } from './server/openapi-document.js';
+export { type RunningServer, serveNode } from './server/serve-node.js';
+export { encodeSseEvent, SSE_HEADERS, SSE_KEEP_ALIVE } from './server/sse.js';
+export { type InputProblem, validateInput } from './validate-input.js';
+export { buildWorkflowGraph, type WorkflowGraph } from './workflow-graph.js';

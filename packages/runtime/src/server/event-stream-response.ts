@@ -1,0 +1,62 @@
+import type { WorkflowEvent } from '@catalyst/spec';
+import { encodeSseEvent, SSE_HEADERS, SSE_KEEP_ALIVE } from './sse.js';
+
+/**
+ * A streaming response: each event is encoded and enqueued the moment it is produced (one
+ * provider token, one event, no coalescing), with a keep-alive comment after `keepAliveMs` of
+ * silence. When the client goes away the stream is cancelled, which stops the run.
+ */
+export function eventStreamResponse(options: {
+  events: (signal: AbortSignal) => AsyncIterable<WorkflowEvent>;
+  /** The request's signal (aborted by the server adapter when the client disconnects). */
+  signal: AbortSignal;
+  keepAliveMs: number;
+}): Response {
+  const encoder = new TextEncoder();
+  const cancelled = new AbortController();
+  const signal = AbortSignal.any([options.signal, cancelled.signal]);
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  let lastWrite = Date.now();
+
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const write = (text: string) => {
+        if (cancelled.signal.aborted) return;
+        lastWrite = Date.now();
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          // The client went away between the check and the write; the run is being stopped.
+        }
+      };
+      keepAlive = setInterval(
+        () => {
+          if (Date.now() - lastWrite >= options.keepAliveMs) write(SSE_KEEP_ALIVE);
+        },
+        Math.max(10, Math.floor(options.keepAliveMs / 2)),
+      );
+      try {
+        for await (const event of options.events(signal)) {
+          if (signal.aborted && event.type !== 'error') continue;
+          write(encodeSseEvent(event));
+        }
+      } catch (error) {
+        // executeWorkflow never throws; this guards against a bug ending the stream silently.
+        const message = error instanceof Error ? error.message : String(error);
+        write(encodeSseEvent({ type: 'error', kind: 'internal', message, retryable: false }));
+      } finally {
+        clearInterval(keepAlive);
+        try {
+          controller.close();
+        } catch {
+          // Already cancelled by the client.
+        }
+      }
+    },
+    cancel() {
+      clearInterval(keepAlive);
+      cancelled.abort();
+    },
+  });
+  return new Response(body, { status: 200, headers: { ...SSE_HEADERS } });
+}

@@ -1,0 +1,83 @@
+import type { WorkflowEdge, WorkflowNode } from '@catalyst/spec';
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from './analyze-graph.js';
+import { findCycles } from './find-cycles.js';
+import { topologicalOrder } from './topological-order.js';
+import { upstreamNodes } from './upstream-nodes.js';
+
+const edge = (from: string, to: string, extra: Partial<WorkflowEdge> = {}): WorkflowEdge => ({
+  from,
+  to,
+  ...extra,
+});
+
+describe('graph analysis', () => {
+  it('orders nodes topologically, keeping file order between independent nodes', () => {
+    const ids = ['output', 'b', 'a', 'input'];
+    const edges = [
+      edge('input', 'a'),
+      edge('input', 'b'),
+      edge('a', 'output'),
+      edge('b', 'output'),
+    ];
+    expect(topologicalOrder(ids, edges)).toEqual(['input', 'b', 'a', 'output']);
+  });
+
+  it('reports each cycle once, as a closed path starting at its first node in the file', () => {
+    const ids = ['input', 'a', 'b', 'c', 'd'];
+    const edges = [
+      edge('input', 'a'),
+      edge('a', 'b'),
+      edge('b', 'c'),
+      edge('c', 'a'),
+      edge('d', 'd'),
+    ];
+    expect(topologicalOrder(ids, edges)).toBeUndefined();
+    expect(findCycles(ids, edges)).toEqual([
+      ['a', 'b', 'c', 'a'],
+      ['d', 'd'],
+    ]);
+  });
+
+  it('computes transitive upstream sets', () => {
+    const upstream = upstreamNodes(
+      ['input', 'a', 'b', 'c'],
+      [edge('input', 'a'), edge('a', 'b'), edge('input', 'c')],
+    );
+    expect([...(upstream.get('b') ?? [])].sort()).toEqual(['a', 'input']);
+    expect([...(upstream.get('c') ?? [])]).toEqual(['input']);
+    expect(upstream.get('input')?.size).toBe(0);
+  });
+
+  it('finds dangling edges, bad handles and unreachable nodes', () => {
+    const nodes: WorkflowNode[] = [
+      { id: 'input', type: 'input' },
+      { id: 'llm', type: 'openaiCompletion' },
+      { id: 'orphan', type: 'promptTemplate' },
+      { id: 'output', type: 'output' },
+    ];
+    const edges = [
+      edge('input', 'llm'),
+      edge('llm', 'output', { fromHandle: 'function_call' }),
+      edge('llm', 'output', { fromHandle: 'tools' }),
+      edge('input', 'output', { toHandle: 'value' }),
+      edge('ghost', 'output'),
+    ];
+    const analysis = analyzeGraph({ nodes, edges });
+    expect(analysis.order).toEqual(['input', 'llm', 'orphan', 'output']);
+    expect(analysis.danglingEdges).toEqual([{ index: 4, edge: edges[4], missing: ['from'] }]);
+    expect(
+      analysis.invalidHandles.map((invalid) => [
+        invalid.index,
+        invalid.end,
+        invalid.handle,
+        invalid.allowed,
+      ]),
+    ).toEqual([
+      [2, 'from', 'tools', ['output', 'stream', 'function_call']],
+      [3, 'to', 'value', ['input']],
+    ]);
+    expect(analysis.unreachable).toEqual(['orphan']);
+    expect(analysis.incoming.get('output')).toEqual([1, 2, 3]);
+  });
+});

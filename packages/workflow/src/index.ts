@@ -1,0 +1,34 @@
+// The workflow model: loading, the node registry, graph analysis, validation, the published
+// schema, and (from ./expressions) the expression language.
+
+export * from './expressions/index.js';
+export {
+  type AnalyzeGraphOptions,
+  analyzeGraph,
+  type DanglingEdge,
+  type GraphAnalysis,
+  type InvalidHandle,
+} from './graph/analyze-graph.js';
+export { edgeFromHandle, edgeToHandle } from './graph/edge-handles.js';
+export { findCycles } from './graph/find-cycles.js';
+export { topologicalOrder } from './graph/topological-order.js';
+export { upstreamNodes } from './graph/upstream-nodes.js';
+export { appendPointer, parentPointer } from './load/json-pointer.js';
+export { loadWorkflowFile } from './load/load-workflow-file.js';
+export type { FileLocation, LoadedWorkflow } from './load/loaded-workflow.js';
+export { type ParseWorkflowOptions, parseWorkflow } from './load/parse-workflow.js';
+export { WorkflowSyntaxError } from './load/workflow-syntax-error.js';
+export * from './nodes/index.js';
+export { formatProblem } from './problems/format-problem.js';
+export { didYouMean, editDistance, suggestNames } from './problems/suggest-names.js';
+export type {
+  ExpressionLocation,
+  ProblemSeverity,
+  WorkflowProblem,
+  WorkflowProblemCode,
+} from './problems/workflow-problem.js';
+export { workflowFileSchema } from './schema/workflow-file-schema.js';
+export type { ConfigIssue } from './validate/config-issue.js';
+export { validateConfig } from './validate/validate-config.js';
+export { validateJsonSchema } from './validate/validate-json-schema.js';
+export { type ValidateWorkflowOptions, validateWorkflow } from './validate/validate-workflow.js';

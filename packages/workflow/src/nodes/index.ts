@@ -1,0 +1,20 @@
+export { ANTHROPIC_COMPLETION_NODE } from './anthropic-completion-node.js';
+export { applyConfigDefaults } from './apply-config-defaults.js';
+export { AZURE_OPENAI_COMPLETION_NODE } from './azure-openai-completion-node.js';
+export {
+  type CompletionNodeOptions,
+  defineCompletionNode,
+  TOOL_NAME_PATTERN,
+} from './define-completion-node.js';
+export { findTemplateStrings, type TemplateString } from './find-template-strings.js';
+export { GEMINI_COMPLETION_NODE } from './gemini-completion-node.js';
+export { GROK_COMPLETION_NODE } from './grok-completion-node.js';
+export { GROQ_COMPLETION_NODE } from './groq-completion-node.js';
+export { INPUT_NODE } from './input-node.js';
+export { MESSAGE_SCHEMA } from './message-schema.js';
+export type { HandleDefinition, NodeCategory, NodeTypeDefinition } from './node-type.js';
+export { getNodeType, listNodeTypes, NODE_TYPES } from './node-types.js';
+export { OPENAI_COMPLETION_NODE } from './openai-completion-node.js';
+export { OUTPUT_NODE } from './output-node.js';
+export { PROMPT_TEMPLATE_NODE } from './prompt-template-node.js';
+export { COMMON_SCOPE_ROOTS, scopeRootsFor } from './scope-roots.js';

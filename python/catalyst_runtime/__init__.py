@@ -1,0 +1,1 @@
+"""Catalyst's Python runtime helpers, copied verbatim into generated FastAPI services."""

@@ -1,0 +1,256 @@
+"""The same workflow and input against ``catalyst serve`` (TypeScript) and the Python app, both on
+one simulator: status, content type and body must be byte-identical, and so must the SSE event
+sequence (keep-alive comments aside, whose timing differs)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+SIM_TOOL_CALL = '[[sim {"reply":{"toolCalls":[{"name":"lookup","arguments":{"q":"x"}}]}}]]'
+
+
+def _node(node_id: str, node_type: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    node: dict[str, Any] = {"id": node_id, "type": node_type}
+    if config is not None:
+        node["config"] = config
+    return node
+
+
+def _chain(*ids: str) -> list[dict[str, str]]:
+    return [{"from": a, "to": b} for a, b in zip(ids, ids[1:], strict=False)]
+
+
+QUESTION_INPUT = {
+    "type": "object",
+    "properties": {"question": {"type": "string", "minLength": 1}},
+    "required": ["question"],
+    "additionalProperties": False,
+}
+
+
+def single(node_type: str, config: dict[str, Any], workflow_id: str = "flow") -> dict[str, Any]:
+    return {
+        "id": workflow_id,
+        "name": "Flow",
+        "description": "Answers a question",
+        "input": QUESTION_INPUT,
+        "env": ["GREETING"],
+        "nodes": [
+            _node("input", "input"),
+            _node("answer", node_type, config),
+            _node("output", "output", {"value": {"answer": "{{ nodes.answer.text }}", "n": 1}}),
+        ],
+        "edges": _chain("input", "answer", "output"),
+    }
+
+
+WORKFLOWS: dict[str, dict[str, Any]] = {
+    "openai": single("openaiCompletion", {"model": "gpt-4.1-mini", "prompt": "{{ input.question }}"}),
+    "anthropic": single(
+        "anthropicCompletion",
+        {"prompt": "{{ input.question }} {{ env.GREETING }}", "system": "Be brief."},
+    ),
+    "gemini": single("geminiCompletion", {"prompt": "{{ input.question }}"}),
+    "groq": single("groqCompletion", {"prompt": "{{ input.question }}", "maxTokens": 50}),
+    "xai": single("grokCompletion", {"prompt": "{{ input.question }}", "maxRetries": 0}),
+    "json": single(
+        "openaiCompletion",
+        {"prompt": "{{ input.question }}", "responseFormat": "json_object"},
+    ),
+    "anthropic-json": single(
+        "anthropicCompletion", {"prompt": "{{ input.question }}", "responseFormat": "json_object"}
+    ),
+    "retired": single("openaiCompletion", {"model": "gpt-4.5-preview", "prompt": "hi"}),
+    "expression": single("openaiCompletion", {"prompt": "{{ input.question.nope + 1 }}"}),
+    "no-retry": single(
+        "openaiCompletion", {"prompt": "{{ input.question }}", "maxRetries": 0}
+    ),
+    "chain": {
+        "id": "chain",
+        "name": "Chain",
+        "input": QUESTION_INPUT,
+        "nodes": [
+            _node("input", "input"),
+            _node(
+                "template",
+                "promptTemplate",
+                {
+                    "system": "You answer in {{ variables.style }}.",
+                    "variables": {"style": "haiku"},
+                    "messages": [{"role": "user", "content": "Q: {{ input.question }}"}],
+                },
+            ),
+            _node("first", "anthropicCompletion", {}),
+            _node("second", "openaiCompletion", {}),
+            _node("output", "output"),
+        ],
+        "edges": _chain("input", "template", "first", "second", "output"),
+    },
+    "branch": {
+        "id": "branch",
+        "name": "Branch",
+        "input": QUESTION_INPUT,
+        "nodes": [
+            _node("input", "input"),
+            _node(
+                "answer",
+                "openaiCompletion",
+                {
+                    "prompt": "{{ input.question }}",
+                    "tools": [
+                        {
+                            "name": "lookup",
+                            "description": "Looks something up",
+                            "parameters": {"type": "object", "properties": {"q": {"type": "string"}}},
+                        }
+                    ],
+                },
+            ),
+            _node("tool", "output", {"value": "{{ nodes.answer.toolCalls[0].arguments }}"}),
+            _node("text", "promptTemplate", {"messages": [{"role": "user", "content": "x"}]}),
+        ],
+        "edges": [
+            {"from": "input", "to": "answer"},
+            {"from": "answer", "fromHandle": "function_call", "to": "tool"},
+            {"from": "answer", "to": "text"},
+        ],
+    },
+}
+
+
+def frames(body: bytes) -> list[bytes]:
+    """SSE frames without keep-alive comments."""
+    parts = [part + b"\n\n" for part in body.split(b"\n\n") if part]
+    return [part for part in parts if not part.startswith(b":")]
+
+
+def call(url: str, method: str, path: str, content: bytes | None = None) -> httpx.Response:
+    with httpx.Client(timeout=60) as client:
+        return client.request(method, f"{url}{path}", content=content)
+
+
+def assert_same(typescript: httpx.Response, python: httpx.Response, stream: bool) -> None:
+    assert python.status_code == typescript.status_code
+    assert python.headers.get("content-type") == typescript.headers.get("content-type")
+    if stream and typescript.status_code == 200:
+        for name in ("cache-control", "x-accel-buffering", "connection"):
+            assert python.headers.get(name) == typescript.headers.get(name)
+        assert frames(python.content) == frames(typescript.content)
+    else:
+        assert python.content == typescript.content
+
+
+CASES = [
+    ("openai", "Hello there"),
+    ("openai", 'Quotes " and \\ and \n newline, ünïcödé 😀 [[sim {"reply":{"text":"é 😀 \\u2028"}}]]'),
+    ("anthropic", "Hello Claude"),
+    ("gemini", "Hello Gemini"),
+    ("groq", "Hello Groq"),
+    ("xai", "Hello Grok"),
+    ("json", 'give json [[sim {"reply":{"json":{"b":1,"a":[1.5,2]}}}]]'),
+    ("anthropic-json", 'give json [[sim {"reply":{"json":{"b":1,"2":3}}}]]'),
+    ("chain", "What is CEL?"),
+    ("branch", f"call a tool {SIM_TOOL_CALL}"),
+    ("branch", "no tool this time"),
+    ("retired", "x"),
+    ("expression", "x"),
+    ("openai", 'x [[sim {"fault":{"type":"http","kind":"auth"}}]]'),
+    ("no-retry", 'x [[sim {"fault":{"type":"http","kind":"rate_limit","retryAfterMs":250}}]]'),
+    ("no-retry", 'x [[sim {"fault":{"type":"http","kind":"server"}}]]'),
+    ("no-retry", 'x [[sim {"fault":{"type":"http","kind":"overloaded"}}]]'),
+    ("no-retry", 'a b c d [[sim {"fault":{"type":"disconnect","afterChunks":2}}]]'),
+    ("no-retry", 'a b c d [[sim {"fault":{"type":"malformed","afterChunks":2}}]]'),
+    ("no-retry", 'x [[sim {"fault":{"type":"reset"}}]]'),
+    ("no-retry", 'a b [[sim {"fault":{"type":"stream-error","afterChunks":1,"kind":"server"}}]]'),
+    ("anthropic", 'x [[sim {"fault":{"type":"http","kind":"overloaded"}}]]'),
+    ("anthropic", 'a b c [[sim {"fault":{"type":"stream-error","afterChunks":1,"kind":"overloaded"}}]]'),
+    ("gemini", 'x [[sim {"fault":{"type":"http","kind":"auth"}}]]'),
+    ("xai", 'a b c d [[sim {"fault":{"type":"disconnect","afterChunks":1}}]]'),
+]
+
+
+@pytest.mark.parametrize(("workflow_name", "question"), CASES)
+def test_run_and_stream_are_byte_identical(
+    serve_both: Any, simulator: Any, workflow_name: str, question: str
+) -> None:
+    import json
+
+    workflow = WORKFLOWS[workflow_name]
+    typescript_url, python_url = serve_both(workflow)
+    body = json.dumps({"question": question}).encode()
+    for endpoint, stream in (("run", False), ("stream", True)):
+        path = f"/workflows/{workflow['id']}/{endpoint}"
+        typescript = call(typescript_url, "POST", path, body)
+        python = call(python_url, "POST", path, body)
+        assert_same(typescript, python, stream)
+
+
+HTTP_CASES: list[tuple[str, str, bytes | None]] = [
+    ("GET", "/health", None),
+    ("GET", "/workflows", None),
+    ("GET", "/openapi.json", None),
+    ("POST", "/workflows/flow/run", b""),
+    ("POST", "/workflows/flow/stream", b"  \n"),
+    ("POST", "/workflows/flow/run", b'{"question":'),
+    ("POST", "/workflows/flow/run", b"NaN"),
+    ("POST", "/workflows/flow/stream", b'{"question":"","extra":1,"0":true}'),
+    ("POST", "/workflows/flow/run", b"{}"),
+    ("POST", "/workflows/flow/run", b"[1]"),
+    ("POST", "/workflows/flow/run", b'{"question": 1.0}'),
+    ("POST", "/workflows/nope/run", b"{}"),
+    ("GET", "/nope", None),
+    ("GET", "/workflows/flow/run", None),
+    ("POST", "/health", b"{}"),
+    ("GET", "/health/", None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "content"), HTTP_CASES)
+def test_http_answers_are_byte_identical(
+    serve_both: Any, method: str, path: str, content: bytes | None
+) -> None:
+    typescript_url, python_url = serve_both(WORKFLOWS["openai"])
+    typescript = call(typescript_url, method, path, content)
+    python = call(python_url, method, path, content)
+    assert_same(typescript, python, stream=False)
+
+
+def test_keep_alive_comments_while_the_provider_is_silent(serve_both: Any) -> None:
+    _, python_url = serve_both(WORKFLOWS["openai"], keep_alive_ms=60)
+    body = b'{"question":"hi [[sim {\\"timing\\":{\\"firstTokenMs\\":300}}]]"}'
+    response = call(python_url, "POST", "/workflows/flow/stream", body)
+    assert b": keep-alive\n\n" in response.content
+    assert response.content.rstrip().split(b"\n\n")[-1].startswith(b"event: done")
+
+
+@pytest.mark.parametrize("endpoint", ["stream", "run"])
+def test_client_disconnect_closes_the_provider_connection(
+    serve_both: Any, simulator: Any, endpoint: str
+) -> None:
+    _, python_url = serve_both(WORKFLOWS["openai"])
+    simulator.reset()
+    question = "a b c d e f g h i j k l m n o p [[sim {\"timing\":{\"tokenDelayMs\":100}}]]"
+    import json
+
+    body = json.dumps({"question": question}).encode()
+    with httpx.Client(timeout=30) as client:
+        with client.stream("POST", f"{python_url}/workflows/flow/{endpoint}", content=body) as r:
+            if endpoint == "stream":
+                for chunk in r.iter_raw():
+                    if b"event: token" in chunk:
+                        break
+            else:
+                time.sleep(0.5)
+        # Leaving the block closes the connection mid-response.
+    closed_early = None
+    for _ in range(80):
+        time.sleep(0.025)
+        chats = [entry for entry in simulator.requests() if entry.get("operation") == "chat"]
+        if chats and chats[-1].get("finished"):
+            closed_early = chats[-1].get("clientClosedEarly")
+            break
+    assert closed_early is True

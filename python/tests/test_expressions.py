@@ -1,0 +1,103 @@
+"""The shared expression vectors (conformance/expressions/vectors.json) against the Python runtime.
+
+The TypeScript twin is packages/workflow/src/expressions/expression-vectors.test.ts; both must pass
+the same file unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from catalyst_runtime.expressions import (
+    ExpressionError,
+    TemplateExpressionPart,
+    TemplatePart,
+    check_expression,
+    evaluate_expression,
+    format_double,
+    parse_template,
+    render_template,
+)
+
+VECTORS = Path(__file__).resolve().parents[2] / "conformance" / "expressions" / "vectors.json"
+CASES: list[dict[str, Any]] = json.loads(VECTORS.read_text(encoding="utf-8"))["cases"]
+
+
+def _part_as_json(part: TemplatePart) -> dict[str, Any]:
+    if isinstance(part, TemplateExpressionPart):
+        return {
+            "type": "expression",
+            "source": part.source,
+            "start": part.start,
+            "end": part.end,
+            "sourceStart": part.source_start,
+        }
+    return {"type": "text", "text": part.text, "start": part.start, "end": part.end}
+
+
+def _run(vector: dict[str, Any]) -> dict[str, Any]:
+    scope = vector.get("scope", {})
+    kind = vector["kind"]
+    if kind == "evaluate":
+        return {"value": evaluate_expression(vector["source"], scope)}
+    if kind == "template":
+        return {"text": render_template(vector["source"], scope)}
+    if kind == "check":
+        errors = check_expression(vector["source"])
+        if errors:
+            raise errors[0]
+        return {"valid": True}
+    if kind == "parse":
+        return {"parts": [_part_as_json(part) for part in parse_template(vector["source"])]}
+    raise AssertionError(f"unknown vector kind: {kind}")
+
+
+def test_vector_file_is_large_and_names_are_unique() -> None:
+    assert len(CASES) >= 80
+    assert len({vector["name"] for vector in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("vector", CASES, ids=[vector["name"] for vector in CASES])
+def test_vector(vector: dict[str, Any]) -> None:
+    expected = vector["expected"]
+    if "error" not in expected:
+        result = _run(vector)
+        assert result == expected
+        # JSON cannot tell 1 from 1.0 and neither can the TypeScript runtime, but a bool must never
+        # come back where a number was expected (Python's True == 1).
+        if "value" in expected:
+            assert type(result["value"]) is type(expected["value"]) or {
+                type(result["value"]),
+                type(expected["value"]),
+            } <= {int, float}
+        return
+    with pytest.raises(ExpressionError) as caught:
+        _run(vector)
+    error = caught.value
+    assert error.kind == expected["error"]["kind"], error.detail
+    if "messageContains" in expected["error"]:
+        assert expected["error"]["messageContains"] in error.detail
+    for field in ("offset", "line", "column"):
+        if field in expected["error"]:
+            assert error.position is not None, error.detail
+            assert getattr(error.position, field) == expected["error"][field], error.detail
+
+
+def test_error_message_carries_the_position() -> None:
+    errors = check_expression("a b")
+    assert [str(error) for error in errors] == [
+        "syntax error: extraneous input 'b' expecting <EOF> (line 1, column 3)"
+    ]
+
+
+def test_format_double_matches_javascript_layout() -> None:
+    assert [format_double(value) for value in (3.0, 1e21, 1e-7, 123456789012345680000.0)] == [
+        "3",
+        "1e+21",
+        "1e-7",
+        "123456789012345680000",
+    ]

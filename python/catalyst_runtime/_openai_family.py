@@ -447,7 +447,10 @@ class OpenAIFamilyAdapter:
                 model=body["model"], messages=body["messages"], stream=True, extra_body=extra
             )
         except Exception as error:
-            raise await self._with_server_models(error, request.model) from error
+            replacement = await self._with_server_models(error, request.model)
+            if replacement is error:
+                raise
+            raise replacement from error
         try:
             request_id = stream.response.headers.get("x-request-id")
             if request_id:

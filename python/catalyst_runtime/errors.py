@@ -183,9 +183,11 @@ _HOST_MESSAGES = (
 def describe_transport_failure(error: BaseException) -> str:
     """Which transport failure an exception chain describes, in the shared wording."""
     current: BaseException | None = error
+    seen: set[int] = set()
     for _ in range(5):
-        if current is None:
+        if current is None or id(current) in seen:
             break
+        seen.add(id(current))
         code = getattr(current, "errno", None)
         if isinstance(code, int) and code in _ERRNO_FAILURES:
             return TRANSPORT_FAILURE[_ERRNO_FAILURES[code]]

@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-SIM_TOOL_CALL = '[[sim {"reply":{"toolCalls":[{"name":"lookup","arguments":{"q":"x"}}]}}]]'
+SIM_TOOL_CALL = (
+    '[[sim {"reply":{"toolCalls":[{"id":"call_1","name":"lookup","arguments":{"q":"x"}}]}}]]'
+)
 
 
 def _node(node_id: str, node_type: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -65,7 +67,7 @@ WORKFLOWS: dict[str, dict[str, Any]] = {
         "anthropicCompletion", {"prompt": "{{ input.question }}", "responseFormat": "json_object"}
     ),
     "retired": single("openaiCompletion", {"model": "gpt-4.5-preview", "prompt": "hi"}),
-    "expression": single("openaiCompletion", {"prompt": "{{ input.question.nope + 1 }}"}),
+    "expression": single("openaiCompletion", {"prompt": "{{ input.nope + 1 }}"}),
     "no-retry": single(
         "openaiCompletion", {"prompt": "{{ input.question }}", "maxRetries": 0}
     ),
@@ -155,7 +157,7 @@ CASES = [
     ("anthropic-json", 'give json [[sim {"reply":{"json":{"b":1,"2":3}}}]]'),
     ("chain", "What is CEL?"),
     ("branch", f"call a tool {SIM_TOOL_CALL}"),
-    ("branch", "no tool this time"),
+    ("branch", 'no tool this time [[sim {"reply":{"text":"plain answer"}}]]'),
     ("retired", "x"),
     ("expression", "x"),
     ("openai", 'x [[sim {"fault":{"type":"http","kind":"auth"}}]]'),

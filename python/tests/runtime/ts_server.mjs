@@ -28,6 +28,11 @@ const providers = (name) => {
   if (!cache.has(name)) cache.set(name, factories[name]({ environment }));
   return cache.get(name);
 };
-const app = runtime.createCatalystApp({ workflows: [workflow], providers, environment, keepAliveMs });
+const app = runtime.createCatalystApp({
+  workflows: [workflow],
+  providers,
+  environment,
+  keepAliveMs,
+});
 const server = await runtime.serveNode(app, { port: 0, host: '127.0.0.1' });
 console.log(`listening on ${server.url}`);

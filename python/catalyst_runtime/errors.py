@@ -328,6 +328,9 @@ def retry_after_from_headers(
     seconds = js_parse_float(value)
     if math.isfinite(seconds) and seconds >= 0:
         return seconds * 1000
+    if math.isfinite(seconds):
+        # Date.parse reads a bare negative number as a year long past: wait 0 ms.
+        return 0.0
     try:
         date = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

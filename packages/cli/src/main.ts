@@ -1,5 +1,6 @@
 import { ProviderError } from '@catalyst/spec';
 import { CHAT_HELP, chatCommand } from './commands/chat.js';
+import { LOCAL_HELP, localCommand } from './commands/local.js';
 import { MODELS_HELP, modelsCommand } from './commands/models.js';
 import { RUN_HELP, runCommand } from './commands/run.js';
 import { SERVE_HELP, serveCommand } from './commands/serve.js';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   chat: { help: CHAT_HELP, run: chatCommand },
   models: { help: MODELS_HELP, run: modelsCommand },
   simulate: { help: SIMULATE_HELP, run: simulateCommand },
+  local: { help: LOCAL_HELP, run: localCommand },
 };
 
 const HELP = `catalyst — describe an LLM workflow once, run it anywhere

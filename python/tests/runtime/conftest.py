@@ -97,7 +97,9 @@ class PythonServer:
                     environment=self._environment,
                     keep_alive_ms=self._keep_alive_ms,
                 )
-                config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+                config = uvicorn.Config(
+                    app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"
+                )
                 server = uvicorn.Server(config)
                 self._server = server
                 task = asyncio.create_task(server.serve())
@@ -149,9 +151,7 @@ class TypeScriptServer:
 
 
 @pytest.fixture
-def serve_both(
-    simulator: Any, tmp_path: Path
-) -> Iterator[Callable[..., tuple[str, str]]]:
+def serve_both(simulator: Any, tmp_path: Path) -> Iterator[Callable[..., tuple[str, str]]]:
     """Starts the TypeScript and the Python server for one workflow; returns their URLs."""
     started: list[PythonServer | TypeScriptServer] = []
 

@@ -4,6 +4,8 @@ sequence (keep-alive comments aside, whose timing differs)."""
 
 from __future__ import annotations
 
+import itertools
+import socket
 import time
 from typing import Any
 
@@ -23,7 +25,7 @@ def _node(node_id: str, node_type: str, config: dict[str, Any] | None = None) ->
 
 
 def _chain(*ids: str) -> list[dict[str, str]]:
-    return [{"from": a, "to": b} for a, b in zip(ids, ids[1:], strict=False)]
+    return [{"from": a, "to": b} for a, b in itertools.pairwise(ids)]
 
 
 QUESTION_INPUT = {
@@ -51,7 +53,9 @@ def single(node_type: str, config: dict[str, Any], workflow_id: str = "flow") ->
 
 
 WORKFLOWS: dict[str, dict[str, Any]] = {
-    "openai": single("openaiCompletion", {"model": "gpt-4.1-mini", "prompt": "{{ input.question }}"}),
+    "openai": single(
+        "openaiCompletion", {"model": "gpt-4.1-mini", "prompt": "{{ input.question }}"}
+    ),
     "anthropic": single(
         "anthropicCompletion",
         {"prompt": "{{ input.question }} {{ env.GREETING }}", "system": "Be brief."},
@@ -66,11 +70,9 @@ WORKFLOWS: dict[str, dict[str, Any]] = {
     "anthropic-json": single(
         "anthropicCompletion", {"prompt": "{{ input.question }}", "responseFormat": "json_object"}
     ),
-    "retired": single("openaiCompletion", {"model": "gpt-4.5-preview", "prompt": "hi"}),
+    "retired": single("openaiCompletion", {"model": "gpt-4-32k", "prompt": "hi"}),
     "expression": single("openaiCompletion", {"prompt": "{{ input.nope + 1 }}"}),
-    "no-retry": single(
-        "openaiCompletion", {"prompt": "{{ input.question }}", "maxRetries": 0}
-    ),
+    "no-retry": single("openaiCompletion", {"prompt": "{{ input.question }}", "maxRetries": 0}),
     "chain": {
         "id": "chain",
         "name": "Chain",
@@ -107,7 +109,10 @@ WORKFLOWS: dict[str, dict[str, Any]] = {
                         {
                             "name": "lookup",
                             "description": "Looks something up",
-                            "parameters": {"type": "object", "properties": {"q": {"type": "string"}}},
+                            "parameters": {
+                                "type": "object",
+                                "properties": {"q": {"type": "string"}},
+                            },
                         }
                     ],
                 },
@@ -148,7 +153,10 @@ def assert_same(typescript: httpx.Response, python: httpx.Response, stream: bool
 
 CASES = [
     ("openai", "Hello there"),
-    ("openai", 'Quotes " and \\ and \n newline, ünïcödé 😀 [[sim {"reply":{"text":"é 😀 \\u2028"}}]]'),
+    (
+        "openai",
+        'Quotes " and \\ and \n newline, ünïcödé 😀 [[sim {"reply":{"text":"é 😀 \\u2028"}}]]',
+    ),
     ("anthropic", "Hello Claude"),
     ("gemini", "Hello Gemini"),
     ("groq", "Hello Groq"),
@@ -169,7 +177,10 @@ CASES = [
     ("no-retry", 'x [[sim {"fault":{"type":"reset"}}]]'),
     ("no-retry", 'a b [[sim {"fault":{"type":"stream-error","afterChunks":1,"kind":"server"}}]]'),
     ("anthropic", 'x [[sim {"fault":{"type":"http","kind":"overloaded"}}]]'),
-    ("anthropic", 'a b c [[sim {"fault":{"type":"stream-error","afterChunks":1,"kind":"overloaded"}}]]'),
+    (
+        "anthropic",
+        'a b c [[sim {"fault":{"type":"stream-error","afterChunks":1,"kind":"overloaded"}}]]',
+    ),
     ("gemini", 'x [[sim {"fault":{"type":"http","kind":"auth"}}]]'),
     ("xai", 'a b c d [[sim {"fault":{"type":"disconnect","afterChunks":1}}]]'),
 ]
@@ -235,19 +246,27 @@ def test_client_disconnect_closes_the_provider_connection(
 ) -> None:
     _, python_url = serve_both(WORKFLOWS["openai"])
     simulator.reset()
-    question = "a b c d e f g h i j k l m n o p [[sim {\"timing\":{\"tokenDelayMs\":100}}]]"
+    question = 'a b c d e f g h i j k l m n o p [[sim {"timing":{"tokenDelayMs":100}}]]'
     import json
 
     body = json.dumps({"question": question}).encode()
-    with httpx.Client(timeout=30) as client:
-        with client.stream("POST", f"{python_url}/workflows/flow/{endpoint}", content=body) as r:
-            if endpoint == "stream":
-                for chunk in r.iter_raw():
-                    if b"event: token" in chunk:
-                        break
-            else:
-                time.sleep(0.5)
-        # Leaving the block closes the connection mid-response.
+    if endpoint == "stream":
+        url = f"{python_url}/workflows/flow/stream"
+        with httpx.Client(timeout=30) as client, client.stream("POST", url, content=body) as r:
+            for chunk in r.iter_raw():
+                if b"event: token" in chunk:
+                    break
+        # Leaving the block closed the connection mid-response.
+    else:
+        # /run answers only at the end: send the request on a raw socket and hang up mid-run.
+        host, port = python_url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as connection:
+            head = (
+                f"POST /workflows/flow/run HTTP/1.1\r\nHost: {host}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            )
+            connection.sendall(head.encode() + body)
+            time.sleep(0.5)
     closed_early = None
     for _ in range(80):
         time.sleep(0.025)

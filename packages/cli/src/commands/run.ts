@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { executeWorkflow, validateInput } from '@catalyst/runtime';
 import type { JsonValue, WorkflowEvent } from '@catalyst/spec';
+import { getNodeType } from '@catalyst/workflow';
 import { formatCost, formatUsage } from '../format-usage.js';
 import type { CommandIo } from '../io.js';
 import { InvalidWorkflowError, loadValidWorkflow } from '../load-valid-workflow.js';
@@ -63,6 +64,13 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
     return 1;
   }
 
+  for (const node of workflow.nodes) {
+    if (getNodeType(node.type)?.provider === 'local') {
+      io.stderr.write(
+        `(node "${node.id}" runs on the embedded local model: no API key, no network)\n`,
+      );
+    }
+  }
   const printer = new RunPrinter(io, workflow.nodes.length > 3);
   let exitCode = 1;
   for await (const event of executeWorkflow({

@@ -233,6 +233,15 @@ export const DEFAULT_MODELS: ModelInfo[] = [
     pricing: { inputPerMillion: 0.2, outputPerMillion: 0.5 },
     capabilities: chat,
   },
+  // The embedded local model (packages/providers/src/local): free, no key.
+  {
+    id: 'smollm2-135m-instruct',
+    provider: 'local',
+    contextWindow: 8_192,
+    maxOutputTokens: 2_048,
+    pricing: { inputPerMillion: 0, outputPerMillion: 0 },
+    capabilities: { ...textOnly, tools: false, embeddings: true },
+  },
   // Voyage AI
   {
     id: 'voyage-4',

@@ -15,4 +15,5 @@ export const EXECUTORS: Record<string, NodeExecutor> = {
   groqCompletion: executeCompletion,
   geminiCompletion: executeCompletion,
   grokCompletion: executeCompletion,
+  localCompletion: executeCompletion,
 };

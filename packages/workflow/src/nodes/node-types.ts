@@ -4,6 +4,7 @@ import { GEMINI_COMPLETION_NODE } from './gemini-completion-node.js';
 import { GROK_COMPLETION_NODE } from './grok-completion-node.js';
 import { GROQ_COMPLETION_NODE } from './groq-completion-node.js';
 import { INPUT_NODE } from './input-node.js';
+import { LOCAL_COMPLETION_NODE } from './local-completion-node.js';
 import type { NodeTypeDefinition } from './node-type.js';
 import { OPENAI_COMPLETION_NODE } from './openai-completion-node.js';
 import { OUTPUT_NODE } from './output-node.js';
@@ -12,9 +13,7 @@ import { PROMPT_TEMPLATE_NODE } from './prompt-template-node.js';
 /**
  * The node registry: every node type a workflow may use, in palette order.
  *
- * Room is left for three more, each in its own file and added here (other issues):
- * - `localCompletion` (category `llm`, provider `local`): the embedded model; built with
- *   `defineCompletionNode` like the others.
+ * Room is left for two more, each in its own file and added here (other issues):
  * - `llmRouter` (category `routing`): ordered conditions in `expressionFields`, a fallback chain,
  *   cost/latency optimisation; one output handle per route.
  * - `embeddingGenerate` (category `embeddings`): OpenAI, Azure, Voyage, Gemini or local
@@ -31,6 +30,7 @@ export const NODE_TYPES: readonly NodeTypeDefinition[] = [
   GROQ_COMPLETION_NODE,
   GEMINI_COMPLETION_NODE,
   GROK_COMPLETION_NODE,
+  LOCAL_COMPLETION_NODE,
 ];
 
 const byType = new Map(NODE_TYPES.map((definition) => [definition.type, definition]));

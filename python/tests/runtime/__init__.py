@@ -1,0 +1,1 @@
+"""Tests of catalyst_runtime, including the cross-runtime comparison with the TypeScript server."""

@@ -91,11 +91,12 @@ function check(schema: JsonSchema, value: JsonValue, path: string, problems: Inp
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
     for (const name of (schema.required ?? []) as string[]) {
-      if (!(name in value))
+      if (!Object.hasOwn(value, name))
         problems.push({ path: `${path}/${escapePointer(name)}`, message: 'is required' });
     }
     for (const [name, item] of Object.entries(value)) {
-      const property = properties[name];
+      // Own keys only: an input key named `constructor` or `toString` is data, not a prototype member.
+      const property = Object.hasOwn(properties, name) ? properties[name] : undefined;
       if (property) {
         check(property, item, `${path}/${escapePointer(name)}`, problems);
       } else if (schema.additionalProperties === false) {

@@ -1,4 +1,4 @@
-import { asNumber, asString } from './json-value.js';
+import { asNumber, asString } from '../core/json-value.js';
 
 /** One entry of Anthropic's model list. */
 export interface AnthropicModel {

@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import { asRecord } from '../core/json-value.js';
 import type { ProtocolContext, ProtocolModule, SimRequest } from '../types.js';
 import { anthropicErrorFrame, anthropicErrorResponse } from './anthropic-error.js';
 import { anthropicMessageId, anthropicRequestId } from './anthropic-ids.js';
 import { anthropicMessage } from './anthropic-message.js';
 import { ANTHROPIC_MODELS, anthropicModelPage } from './anthropic-models.js';
 import { ANTHROPIC_MALFORMED_FRAME, anthropicStreamFrames } from './anthropic-stream-frames.js';
-import { asRecord } from './json-value.js';
 import { matchAnthropicRoute } from './match-anthropic-route.js';
 import { summarizeAnthropicRequest } from './summarize-anthropic-request.js';
 

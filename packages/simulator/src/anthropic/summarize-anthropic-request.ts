@@ -1,5 +1,5 @@
+import { asArray, asNumber, asRecord, asString } from '../core/json-value.js';
 import type { RequestSummary, SimRequest } from '../types.js';
-import { asArray, asNumber, asRecord, asString } from './json-value.js';
 
 /** Text of a `content` field: a string, or the text inside an array of blocks. */
 function blockText(content: unknown): string {

@@ -1,6 +1,7 @@
+import { asArray, asNumber, asRecord, asString } from '../core/json-value.js';
 import type { ProtocolContext } from '../types.js';
 import { embeddingValues } from './embedding-values.js';
-import { asArray, asNumber, asRecord, asString, protoField } from './json-value.js';
+import { protoField } from './proto-field.js';
 
 /** The real API refuses batches larger than this. */
 export const MAX_BATCH_REQUESTS = 100;

@@ -1,5 +1,6 @@
+import { asArray, asNumber, asRecord, asString } from '../core/json-value.js';
 import type { RequestSummary, SimRequest } from '../types.js';
-import { asArray, asNumber, asRecord, asString, protoField } from './json-value.js';
+import { protoField } from './proto-field.js';
 
 type Part = Record<string, unknown> | undefined;
 

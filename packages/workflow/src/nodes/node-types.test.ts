@@ -12,6 +12,7 @@ const completions = {
   groqCompletion: { provider: 'groq', model: 'llama-3.3-70b-versatile', maximumTemperature: 2 },
   geminiCompletion: { provider: 'gemini', model: 'gemini-2.5-flash', maximumTemperature: 2 },
   grokCompletion: { provider: 'xai', model: 'grok-4-fast-non-reasoning', maximumTemperature: 2 },
+  localCompletion: { provider: 'local', model: 'smollm2-135m-instruct', maximumTemperature: 2 },
 } as const;
 
 describe('node registry', () => {

@@ -21,6 +21,7 @@ from .errors import (
     create_provider_error,
     describe_transport_failure,
     kind_from_status,
+    missing_key_error,
     retry_after_from_headers,
 )
 
@@ -280,12 +281,7 @@ class AnthropicAdapter:
 
     async def open(self, request: Any) -> AsyncGenerator[RawPart, None]:
         if self._client is None:
-            raise create_provider_error(
-                provider="anthropic",
-                kind="auth",
-                model=request.model,
-                detail="no API key is configured (ANTHROPIC_API_KEY is not set)",
-            )
+            raise missing_key_error("anthropic", request.model)
         response_format = request.response_format
         json_mode = response_format is not None and response_format.get("type") != "text"
         body = create_anthropic_body(request, self._catalog)

@@ -23,6 +23,7 @@ from .errors import (
     create_provider_error,
     describe_transport_failure,
     kind_from_status,
+    missing_key_error,
     retry_after_from_headers,
 )
 
@@ -243,12 +244,7 @@ class GeminiAdapter:
 
     async def open(self, request: Any) -> AsyncGenerator[RawPart, None]:
         if self._client is None:
-            raise create_provider_error(
-                provider="gemini",
-                kind="auth",
-                model=request.model,
-                detail="no API key is configured (GEMINI_API_KEY or GOOGLE_API_KEY is not set)",
-            )
+            raise missing_key_error("gemini", request.model)
         contents, config = create_gemini_request(request)
         chunks = await self._client.aio.models.generate_content_stream(
             model=request.model,

@@ -18,7 +18,7 @@ import groq
 import httpx
 import openai
 
-from ._environment import PROVIDER_ENVIRONMENT, ProviderSettings
+from ._environment import ProviderSettings
 from ._messages import convert_to_openai_messages
 from ._stream_state import FinishPart, MetadataPart, RawPart, TextPart, ToolCallDeltaPart, UsagePart
 from .errors import (
@@ -28,7 +28,10 @@ from .errors import (
     create_provider_error,
     describe_transport_failure,
     kind_from_status,
+    missing_key_error,
+    provider_words,
     retry_after_from_headers,
+    with_detail,
 )
 
 __all__ = ["VENDORS", "OpenAIFamilyAdapter", "OpenAIVendor", "build_openai_chat_body"]
@@ -372,13 +375,7 @@ class OpenAIFamilyAdapter:
         vendor, settings = self.vendor, self.settings
         provider = vendor.provider
         if vendor.api_key_required and not settings.api_key:
-            names = PROVIDER_ENVIRONMENT[provider]
-            raise create_provider_error(
-                provider=provider,
-                kind="auth",
-                model=model,
-                detail=f"no API key is configured ({' or '.join(names.api_key)} is not set)",
-            )
+            raise missing_key_error(provider, model)
         common: dict[str, Any] = {"max_retries": 0, "http_client": self._http_client}
         headers: dict[str, Any] = dict(settings.headers)
         if settings.timeout_ms is not None:
@@ -488,12 +485,12 @@ class OpenAIFamilyAdapter:
         mapped = self.to_provider_error(error, model)
         if mapped.kind != "model_not_found":
             return error
-        words = _provider_words(mapped.message)
+        words = provider_words(mapped.message)
         if self.vendor.model_list == "catalog":
-            return _rewrap(
+            return with_detail(
                 mapped,
-                self.secrets,
                 f"{words} The model must be the name of a deployment in your resource.",
+                self.secrets,
             )
         if self._catalog.list(self.vendor.provider):
             return error
@@ -504,23 +501,4 @@ class OpenAIFamilyAdapter:
             return error
         if not ids:
             return error
-        return _rewrap(mapped, self.secrets, f"{words} Available models: {', '.join(ids)}.")
-
-
-def _rewrap(error: ProviderError, secrets: list[str | None], detail: str) -> ProviderError:
-    return create_provider_error(
-        provider=error.provider,
-        kind=error.kind,
-        status=error.status,
-        retry_after_ms=error.retry_after_ms,
-        model=error.model,
-        request_id=error.request_id,
-        retryable=error.retryable,
-        secrets=secrets,
-        detail=detail,
-    )
-
-
-def _provider_words(message: str) -> str:
-    colon = message.find(": ")
-    return message if colon == -1 else message[colon + 2 :]
+        return with_detail(mapped, f"{words} Available models: {', '.join(ids)}.", self.secrets)

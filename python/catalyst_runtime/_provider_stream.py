@@ -25,7 +25,7 @@ from ._stream_state import (
     UsagePart,
 )
 from .catalog import ModelCatalog
-from .errors import ProviderError, create_provider_error, retry_delay
+from .errors import ProviderError, create_provider_error, provider_words, retry_delay, with_detail
 
 __all__ = ["provider_stream"]
 
@@ -227,15 +227,8 @@ def _classify(
     available = [info["id"] for info in catalog.list(provider)]
     if not available:
         return error
-    return create_provider_error(
-        provider=error.provider,
-        kind=error.kind,
-        status=error.status,
-        retry_after_ms=error.retry_after_ms,
-        model=error.model,
-        request_id=error.request_id,
-        retryable=error.retryable,
-        detail=f"{_strip_prefix(error.message)} Available models: {', '.join(available)}.",
+    return with_detail(
+        error, f"{provider_words(error.message)} Available models: {', '.join(available)}."
     )
 
 
@@ -246,8 +239,3 @@ def _ms_text(value: float | None) -> str:
     if value is None:
         return "undefined"
     return str(value) if isinstance(value, int) else format_double(value)
-
-
-def _strip_prefix(message: str) -> str:
-    colon = message.find(": ")
-    return message if colon == -1 else message[colon + 2 :]

@@ -34,9 +34,12 @@ __all__ = [
     "create_provider_error",
     "describe_transport_failure",
     "kind_from_status",
+    "missing_key_error",
+    "provider_words",
     "redact_secrets",
     "retry_after_from_headers",
     "retry_delay",
+    "with_detail",
 ]
 
 ProviderErrorKind = Literal[
@@ -293,6 +296,40 @@ _KEY_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(Bearer)\s+[A-Za-z0-9._~+/*-]{8,}=*",
     )
 )
+
+
+def missing_key_error(provider: str, model: str | None = None) -> ProviderError:
+    """The error for a call made with no key configured: names the variable to set."""
+    names = PROVIDER_ENVIRONMENT[provider]
+    return create_provider_error(
+        provider=provider,
+        kind="auth",
+        model=model,
+        detail=f"no API key is configured ({' or '.join(names.api_key)} is not set)",
+    )
+
+
+def with_detail(
+    error: ProviderError, detail: str, secrets: Sequence[str | None] = ()
+) -> ProviderError:
+    """The same error with other provider words (e.g. the available models appended)."""
+    return create_provider_error(
+        provider=error.provider,
+        kind=error.kind,
+        status=error.status,
+        retry_after_ms=error.retry_after_ms,
+        model=error.model,
+        request_id=error.request_id,
+        retryable=error.retryable,
+        secrets=secrets,
+        detail=detail,
+    )
+
+
+def provider_words(message: str) -> str:
+    """The provider's own words in one of our messages: what follows our first ": "."""
+    colon = message.find(": ")
+    return message if colon == -1 else message[colon + 2 :]
 
 
 def _redaction(match: re.Match[str]) -> str:

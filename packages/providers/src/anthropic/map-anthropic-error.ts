@@ -1,11 +1,9 @@
 import { APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import { ProviderError, type ProviderErrorKind } from '@catalyst/spec';
 import { createProviderError, kindFromStatus } from '../shared/create-provider-error.js';
-import {
-  describeTransportFailure,
-  TRANSPORT_FAILURE,
-} from '../shared/describe-transport-failure.js';
+import { describeTransportFailure } from '../shared/describe-transport-failure.js';
 import { retryAfterFromHeaders } from '../shared/retry-after.js';
+import { transportProviderError } from '../shared/transport-provider-error.js';
 
 /** Anthropic's way of saying the prompt does not fit the context window (sent as a plain 400). */
 const PROMPT_TOO_LONG = /prompt is too long|too many (input )?tokens|context window/i;
@@ -50,20 +48,9 @@ export function mapAnthropicError(options: {
       ...(error.requestID ? { requestId: error.requestID } : {}),
     });
   }
-  if (error instanceof SyntaxError) {
-    // The SDK parses each SSE frame's JSON; a cut or garbled frame lands here.
-    return createProviderError({
-      ...common,
-      kind: 'server',
-      detail: TRANSPORT_FAILURE.malformed,
-    });
-  }
-  // A socket closed mid-body surfaces from fetch as a TypeError ("terminated").
-  return createProviderError({
-    ...common,
-    kind: 'network',
-    detail: describeTransportFailure(error),
-  });
+  // The SDK parses each SSE frame's JSON: a cut or garbled frame is a SyntaxError. A socket
+  // closed mid-body surfaces from fetch as a TypeError ("terminated").
+  return transportProviderError(common, error, { malformed: error instanceof SyntaxError });
 }
 
 /** The kind for Anthropic's `error.type`, or undefined when the body had none we know. */

@@ -1,11 +1,8 @@
 import { ProviderError, type ProviderErrorKind } from '@catalyst/spec';
 import { ApiError } from '@google/genai';
 import { createProviderError, kindFromStatus } from '../shared/create-provider-error.js';
-import {
-  describeTransportFailure,
-  TRANSPORT_FAILURE,
-} from '../shared/describe-transport-failure.js';
 import { retryAfterFromHeaders } from '../shared/retry-after.js';
+import { transportProviderError } from '../shared/transport-provider-error.js';
 
 /** The `error` object of a Google API error body. */
 interface GoogleErrorBody {
@@ -59,18 +56,10 @@ export function mapGeminiError(options: {
     });
   }
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof SyntaxError || (error instanceof Error && MALFORMED.test(message))) {
-    return createProviderError({
-      ...common,
-      kind: 'server',
-      detail: TRANSPORT_FAILURE.malformed,
-    });
-  }
-  // fetch failures ("fetch failed", a socket "terminated" mid-body) and anything unforeseen.
-  return createProviderError({
-    ...common,
-    kind: 'network',
-    detail: describeTransportFailure(error),
+  // fetch failures ("fetch failed", a socket "terminated" mid-body) and anything unforeseen are
+  // network errors; a cut or garbled chunk is a malformed stream.
+  return transportProviderError(common, error, {
+    malformed: error instanceof SyntaxError || (error instanceof Error && MALFORMED.test(message)),
   });
 }
 

@@ -2,11 +2,9 @@ import { ProviderError, type ProviderErrorKind, type ProviderName } from '@catal
 import * as groq from 'groq-sdk';
 import * as openai from 'openai';
 import { createProviderError, kindFromStatus } from '../shared/create-provider-error.js';
-import {
-  describeTransportFailure,
-  TRANSPORT_FAILURE,
-} from '../shared/describe-transport-failure.js';
+import { describeTransportFailure } from '../shared/describe-transport-failure.js';
 import { retryAfterFromHeaders } from '../shared/retry-after.js';
+import { transportProviderError } from '../shared/transport-provider-error.js';
 
 /** Thrown by the adapter when a stream closes before the provider said the reply was complete. */
 export class IncompleteStreamError extends Error {
@@ -59,18 +57,11 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Pro
   if (error instanceof openai.APIError || error instanceof groq.APIError) {
     return mapApiError(error, base);
   }
-  if (error instanceof SyntaxError) {
-    return createProviderError({
-      ...base,
-      kind: 'server',
-      detail: TRANSPORT_FAILURE.malformed,
-    });
-  }
   if (error instanceof IncompleteStreamError) {
     return createProviderError({ ...base, kind: 'network', detail: error.message });
   }
   // A socket that dies while the body streams surfaces as undici's TypeError("terminated").
-  return createProviderError({ ...base, kind: 'network', detail: describeTransportFailure(error) });
+  return transportProviderError(base, error, { malformed: error instanceof SyntaxError });
 }
 
 type ApiError = openai.APIError | groq.APIError;

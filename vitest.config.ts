@@ -1,20 +1,31 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['spec', 'providers', 'simulator', 'workflow', 'runtime', 'cli'];
+const packages = ['spec', 'providers', 'simulator', 'workflow', 'runtime', 'codegen-python', 'cli'];
+// Subpath exports (package.json "exports"), mapped to their sources too.
+const subpaths: Record<string, string> = {
+  '@catalyst/providers/local': './packages/providers/src/local/index.ts',
+  '@catalyst/providers/testing': './packages/providers/src/testing/redis-server.ts',
+};
 
 export default defineConfig({
   resolve: {
     // Tests run against the sources of sibling packages, never a stale dist/ build.
-    alias: Object.fromEntries(
-      packages.map((name) => [
-        `@catalyst/${name}`,
-        fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
-      ]),
-    ),
+    alias: [
+      ...Object.entries(subpaths).map(([specifier, source]) => ({
+        find: new RegExp(`^${specifier}$`),
+        replacement: fileURLToPath(new URL(source, import.meta.url)),
+      })),
+      ...packages.map((name) => ({
+        find: new RegExp(`^@catalyst/${name}$`),
+        replacement: fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
+      })),
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts'],
+    // The generated-project suite is slow; it runs on its own (vitest.generated.config.ts).
+    exclude: ['**/node_modules/**', 'packages/codegen-python/src/generated-services.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -59,7 +59,11 @@ PROVIDER_ENVIRONMENT: dict[str, ProviderEnvironmentNames] = {
     "openai-compatible": ProviderEnvironmentNames(
         "the OpenAI-compatible server", ("OPENAI_COMPATIBLE_API_KEY",), "OPENAI_COMPATIBLE_BASE_URL"
     ),
-    "local": ProviderEnvironmentNames("the local model", ()),
+    # The local model behind an OpenAI-compatible server (``catalyst local serve``, llama.cpp,
+    # Ollama): the Python runtime embeds no model, so it needs this. The key is optional.
+    "local": ProviderEnvironmentNames(
+        "the local model", ("CATALYST_LOCAL_API_KEY",), "CATALYST_LOCAL_BASE_URL"
+    ),
     "voyage": ProviderEnvironmentNames("Voyage AI", ("VOYAGE_API_KEY",), "VOYAGE_BASE_URL"),
 }
 """Environment variable names per provider (DESIGN.md, "Configuration every part honours")."""

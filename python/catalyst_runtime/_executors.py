@@ -6,8 +6,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeGuard
 
+from ._embedding_executor import execute_embedding
 from ._node_types import NodeType
 from ._render import NodeFailure, render_deep, render_template_text
+from ._router import execute_llm_router
+from ._router_state import RouterState
 from .expressions import format_double
 from .providers import ChatRequest, LanguageModelProvider
 
@@ -50,6 +53,13 @@ class NodeContext:
     emit: Callable[[dict[str, Any]], None]
     providers: ProviderResolver
     outgoing_handles: frozenset[str]
+    # ``embeddingGenerate``: the embeddings endpoint of a provider, and the app's per-text cache.
+    embedders: Callable[[str], Any] | None = None
+    embedding_cache: Any = None
+    # ``llmRouter``: latency, cooldown and rotation state (one per run when None), and the clock
+    # (ms) time to first token is measured with.
+    router_state: RouterState | None = None
+    now: Callable[[], float] | None = None
 
     def has_outgoing(self, handle: str) -> bool:
         return handle in self.outgoing_handles
@@ -257,5 +267,8 @@ EXECUTORS: Mapping[str, NodeExecutor] = {
     "groqCompletion": execute_completion,
     "geminiCompletion": execute_completion,
     "grokCompletion": execute_completion,
+    "localCompletion": execute_completion,
+    "embeddingGenerate": execute_embedding,
+    "llmRouter": execute_llm_router,
 }
 """Executors by node type; completion types share one executor configured by the registry."""

@@ -38,6 +38,19 @@ NODE_TYPES: dict[str, NodeType] = {
         _completion("groqCompletion", "groq", "llama-3.3-70b-versatile"),
         _completion("geminiCompletion", "gemini", "gemini-2.5-flash"),
         _completion("grokCompletion", "xai", "grok-4-fast-non-reasoning"),
+        # The local model, reached over Chat Completions at CATALYST_LOCAL_BASE_URL: the Python
+        # runtime embeds no model.
+        _completion("localCompletion", "local", "smollm2-135m-instruct"),
+        NodeType(
+            "embeddingGenerate",
+            "embeddings",
+            {"provider": "openai", "cache": True, "points": True, "concurrency": 4},
+        ),
+        NodeType(
+            "llmRouter",
+            "routing",
+            {"stream": True, "strategy": "ordered", "afterTokens": "error", "maxRetries": 0},
+        ),
     )
 }
 """Node types by name, in the registry's palette order."""

@@ -8,15 +8,15 @@ and the provider's shared ``httpx.AsyncClient``.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
-import groq
 import httpx
-import openai
 
 from ._environment import ProviderSettings
 from ._messages import convert_to_openai_messages
@@ -70,6 +70,8 @@ VENDORS: dict[str, OpenAIVendor] = {
     "openai-compatible": OpenAIVendor(
         "openai-compatible", "max_tokens", True, False, (), False, "api", None
     ),
+    # ``local`` in Python: the local model served over Chat Completions (CATALYST_LOCAL_BASE_URL).
+    "local": OpenAIVendor("local", "max_tokens", True, False, (), False, "api", None),
 }
 
 
@@ -248,6 +250,14 @@ _BAD_KEY = re.compile(
 )
 
 
+def _sdk(provider: str) -> ModuleType:
+    """The official SDK a vendor is spoken to with: ``groq`` for Groq, ``openai`` for the rest.
+
+    Imported on first use, so a generated service needs only the SDKs of the providers it calls.
+    """
+    return importlib.import_module("groq" if provider == "groq" else "openai")
+
+
 def map_openai_error(
     error: BaseException, *, provider: str, secrets: list[str | None], model: str | None
 ) -> ProviderError:
@@ -255,13 +265,14 @@ def map_openai_error(
     if isinstance(error, ProviderError):
         return error
     base: dict[str, Any] = {"provider": provider, "secrets": secrets, "model": model}
-    if isinstance(error, (openai.APITimeoutError, groq.APITimeoutError)):
+    sdk = _sdk(provider)
+    if isinstance(error, sdk.APITimeoutError):
         return create_provider_error(**base, kind="timeout", detail="the HTTP request timed out")
-    if isinstance(error, (openai.APIConnectionError, groq.APIConnectionError)):
+    if isinstance(error, sdk.APIConnectionError):
         return create_provider_error(
             **base, kind="network", detail=describe_transport_failure(error)
         )
-    if isinstance(error, (openai.APIError, groq.APIError)):
+    if isinstance(error, sdk.APIError):
         return _map_api_error(error, base)
     if isinstance(error, json.JSONDecodeError):
         return create_provider_error(**base, kind="server", detail=TRANSPORT_FAILURE["malformed"])
@@ -270,7 +281,7 @@ def map_openai_error(
     return create_provider_error(**base, kind="network", detail=describe_transport_failure(error))
 
 
-def _map_api_error(error: openai.APIError | groq.APIError, base: dict[str, Any]) -> ProviderError:
+def _map_api_error(error: Any, base: dict[str, Any]) -> ProviderError:
     body = _error_body(error.body)
     status: int | None = getattr(error, "status_code", None)
     response: httpx.Response | None = getattr(error, "response", None)
@@ -367,9 +378,10 @@ class OpenAIFamilyAdapter:
         self.secrets: list[str | None] = [settings.api_key]
         self._http_client = http_client
         self._catalog = catalog
-        self._client: openai.AsyncOpenAI | groq.AsyncGroq | None = None
+        # An openai.AsyncOpenAI / AsyncAzureOpenAI or a groq.AsyncGroq.
+        self._client: Any = None
 
-    def _require_client(self, model: str | None) -> openai.AsyncOpenAI | groq.AsyncGroq:
+    def _require_client(self, model: str | None) -> Any:
         if self._client is not None:
             return self._client
         vendor, settings = self.vendor, self.settings
@@ -380,8 +392,9 @@ class OpenAIFamilyAdapter:
         headers: dict[str, Any] = dict(settings.headers)
         if settings.timeout_ms is not None:
             common["timeout"] = settings.timeout_ms / 1000
+        sdk = _sdk(provider)
         if provider == "groq":
-            self._client = groq.AsyncGroq(
+            self._client = sdk.AsyncGroq(
                 api_key=settings.api_key,
                 base_url=settings.base_url or vendor.default_base_url,
                 default_headers=headers or None,
@@ -398,7 +411,7 @@ class OpenAIFamilyAdapter:
                 )
             endpoint = settings.base_url.rstrip("/")
             if settings.api_version:
-                self._client = openai.AsyncAzureOpenAI(
+                self._client = sdk.AsyncAzureOpenAI(
                     api_key=settings.api_key,
                     api_version=settings.api_version,
                     base_url=f"{endpoint}/openai",
@@ -413,12 +426,19 @@ class OpenAIFamilyAdapter:
                 "no base URL is configured (set OPENAI_COMPATIBLE_BASE_URL, e.g. "
                 "http://localhost:11434/v1, or pass baseUrl)",
             )
+        if provider == "local" and not settings.base_url:
+            raise self._config_error(
+                model,
+                "generated Python services do not embed a model: serve one over Chat Completions "
+                "(`catalyst local serve`, llama.cpp or Ollama) and set CATALYST_LOCAL_BASE_URL, "
+                "e.g. http://127.0.0.1:8080/v1",
+            )
         api_key = settings.api_key
         if not api_key:
             # The SDK insists on a key; the omitted header keeps the placeholder off the wire.
             api_key = "no-key"
-            headers["Authorization"] = openai.Omit()
-        self._client = openai.AsyncOpenAI(
+            headers["Authorization"] = sdk.Omit()
+        self._client = sdk.AsyncOpenAI(
             api_key=api_key, base_url=base_url, default_headers=headers or None, **common
         )
         return self._client

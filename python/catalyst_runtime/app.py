@@ -27,9 +27,11 @@ from starlette.types import Receive, Scope, Send
 
 from . import _json
 from ._executors import NodeExecutor
+from ._router_state import create_router_state
 from ._text import js_trim
+from .embeddings import create_embedding_cache
 from .executor import execute_workflow
-from .providers import Providers
+from .providers import Providers, preload_adapters
 from .sse import SSE_HEADERS, event_stream
 from .validation import validate_input
 
@@ -245,11 +247,19 @@ def create_app(
     env: Mapping[str, str | None] = read_environment() if environment is None else environment
     owned = providers is None
     pool = providers if providers is not None else Providers(environment=env)
+    # One per-text embeddings cache per app: Redis when REDIS_URL is set, else an in-memory LRU.
+    embedding_cache = create_embedding_cache(env)
+    # State every llmRouter of this app shares across runs: Redis when REDIS_URL is set (shared
+    # with other servers, TypeScript ones included), else this process's memory.
+    router_state = create_router_state(env)
     by_id = {workflow["id"]: workflow for workflow in workflows}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        preload_adapters()
         yield
+        await embedding_cache.aclose()
+        await router_state.aclose()
         if owned:
             await pool.aclose()
 
@@ -339,6 +349,9 @@ def create_app(
             providers=pool.get,
             environment=env,
             executors=executors,
+            embedders=pool.embedder,
+            embedding_cache=embedding_cache,
+            router_state=router_state,
         )
 
     @app.post("/workflows/{workflow_id}/run")

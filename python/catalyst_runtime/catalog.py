@@ -28,6 +28,7 @@ __all__ = [
     "Usage",
     "compute_cost",
     "empty_usage",
+    "estimate_prompt_tokens",
     "find_catalog_file",
 ]
 
@@ -92,6 +93,33 @@ def compute_cost(pricing: Mapping[str, float], usage: Usage) -> Cost:
         "cacheWriteUsd": cache_write_usd,
         "totalUsd": input_usd + output_usd + cache_read_usd + cache_write_usd,
     }
+
+
+def estimate_prompt_tokens(messages: Iterable[Mapping[str, Any]], system: str | None) -> int:
+    """A tokenizer-free prompt size, exactly as ``estimatePromptTokens`` in TypeScript: per message
+    (the system prompt counts as one) ``ceil(code points / 4) + 4``, plus 3. Non-text parts count
+    nothing."""
+
+    def tokens(text: str) -> int:
+        return -(-len(text) // 4) + 4
+
+    total = 3
+    if system is not None:
+        total += tokens(system)
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, str):
+            text = content
+        elif isinstance(content, list):
+            text = "".join(
+                part["text"]
+                for part in content
+                if isinstance(part, dict) and part.get("type") == "text"
+            )
+        else:
+            text = ""
+        total += tokens(text)
+    return total
 
 
 def find_catalog_file() -> Path:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,7 @@ from ._executors import UpstreamValue as _UpstreamValue
 from ._graph import build_workflow_graph
 from ._node_types import NODE_TYPES
 from ._render import NodeFailure, expression_failure
+from ._router_state import MemoryRouterState, RouterState
 from .expressions import ExpressionError
 
 __all__ = ["NodeFailure", "execute_workflow"]
@@ -84,8 +85,16 @@ async def execute_workflow(
     providers: ProviderResolver,
     environment: Mapping[str, str | None],
     executors: Mapping[str, NodeExecutor] | None = None,
+    embedders: Callable[[str], Any] | None = None,
+    embedding_cache: Any = None,
+    router_state: RouterState | None = None,
+    now: Callable[[], float] | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
-    """Yield the run's events; never raises (failures end the run with an ``error`` event)."""
+    """Yield the run's events; never raises (failures end the run with an ``error`` event).
+
+    ``router_state`` is what ``llmRouter`` nodes share (a fresh in-memory one per run when
+    None); ``now`` is the clock (ms) they measure time to first token with."""
+    routers: RouterState = router_state if router_state is not None else MemoryRouterState()
     executor_table = EXECUTORS if executors is None else executors
     flow = dict(workflow)
     graph = build_workflow_graph(flow)
@@ -186,6 +195,10 @@ async def execute_workflow(
             emit=emit,
             providers=providers,
             outgoing_handles=outgoing,
+            embedders=embedders,
+            embedding_cache=embedding_cache,
+            router_state=routers,
+            now=now,
         )
 
         async def run_node() -> None:

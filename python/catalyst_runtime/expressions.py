@@ -661,7 +661,51 @@ def evaluate_expression(source: str, scope: Mapping[str, JsonValue]) -> JsonValu
     Raises:
         ExpressionError: ``syntax`` when it does not parse, ``evaluation`` when it fails.
     """
-    return _to_json(_evaluate_to_value(source, scope), source)
+    result = _to_json(_evaluate_to_value(source, scope), source)
+    reference = _path_value(source, scope)
+    return result if reference is _NO_PATH else _order_like(result, reference)
+
+
+# The CEL engine hands maps back in hash order; JavaScript keeps insertion order. A path
+# expression (`nodes.embed`, `input.items[0]`) returns a value from the scope, so its maps are put
+# back in the scope's key order.
+_NO_PATH = object()
+_PATH_START = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
+_PATH_STEP = re.compile(
+    r"\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*(\d+)\s*\]|\[\s*\"([^\"\\]*)\"\s*\])"
+)
+
+
+def _path_value(source: str, scope: Mapping[str, JsonValue]) -> object:
+    start = _PATH_START.match(source)
+    if start is None or start.group(1) not in scope:
+        return _NO_PATH
+    value: object = scope[start.group(1)]
+    position = start.end()
+    while position < len(source.rstrip()):
+        step = _PATH_STEP.match(source, position)
+        if step is None:
+            return _NO_PATH
+        name, index, key = step.groups()
+        field = name if name is not None else key
+        if field is not None and isinstance(value, dict) and field in value:
+            value = value[field]
+        elif index is not None and isinstance(value, list) and int(index) < len(value):
+            value = value[int(index)]
+        else:
+            return _NO_PATH
+        position = step.end()
+    return value
+
+
+def _order_like(value: JsonValue, reference: object) -> JsonValue:
+    if isinstance(value, dict) and isinstance(reference, dict) and value.keys() == reference.keys():
+        return {key: _order_like(value[key], reference[key]) for key in reference}
+    if isinstance(value, list) and isinstance(reference, list) and len(value) == len(reference):
+        return [
+            _order_like(item, original) for item, original in zip(value, reference, strict=True)
+        ]
+    return value
 
 
 def _to_json(value: object, source: str) -> JsonValue:

@@ -18,14 +18,12 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import httpx
-import httpx2
-
-from ._anthropic import AnthropicAdapter
 from ._environment import (
     PROVIDER_ENVIRONMENT,
     PROVIDER_NAMES,
@@ -33,8 +31,6 @@ from ._environment import (
     read_environment,
     resolve_provider_settings,
 )
-from ._gemini import GeminiAdapter
-from ._openai_family import VENDORS, OpenAIFamilyAdapter
 from ._provider_stream import provider_stream
 from ._stream_state import RawPart
 from .catalog import ModelCatalog
@@ -113,10 +109,49 @@ class _Provider:
         )
 
 
+# The adapter module of each provider. Imported on first use: a generated service carries only the
+# adapters (and SDKs) of the providers its workflow calls.
+_ADAPTER_MODULES = {"anthropic": "_anthropic", "gemini": "_gemini"}
+_OPENAI_FAMILY_MODULE = "_openai_family"
+
+
+def _import_adapter_module(name: str) -> Any:
+    module = _ADAPTER_MODULES.get(name, _OPENAI_FAMILY_MODULE)
+    try:
+        return importlib.import_module(f".{module}", __package__)
+    except ImportError as error:
+        raise ValueError(
+            f"the {name!r} provider is not part of this service (catalyst_runtime/{module}.py or "
+            f"its SDK is missing: {error}); add the node to the workflow and rebuild it"
+        ) from error
+
+
+def preload_adapters() -> None:
+    """Imports every provider adapter and SDK this copy of the runtime carries, so that the first
+    request does not pay for them: importing an SDK takes up to a second, which a tight
+    first-token timeout would count against the provider."""
+    for module in (*_ADAPTER_MODULES.values(), _OPENAI_FAMILY_MODULE, "_embedders"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(f".{module}", __package__)
+    # The SDKs load their resource modules on first attribute access (half a second for openai's
+    # chat completions): import those too.
+    for sdk in (
+        "openai",
+        "openai.resources.chat.completions",
+        "openai.resources.embeddings",
+        "groq",
+        "groq.resources.chat.completions",
+        "anthropic.resources.messages",
+        "google.genai",
+    ):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(sdk)
+
+
 def _default_http_client(provider: str) -> Any:
     # Long reads: a provider may think for minutes between tokens; timeouts are provider_stream's.
     # The anthropic SDK is built on httpx2 (same API), the others on httpx.
-    module: Any = httpx2 if provider == "anthropic" else httpx
+    module: Any = importlib.import_module("httpx2" if provider == "anthropic" else "httpx")
     return module.AsyncClient(
         timeout=module.Timeout(600.0, connect=10.0),
         limits=module.Limits(max_connections=200, max_keepalive_connections=50),
@@ -144,6 +179,7 @@ class Providers:
         self._catalog = catalog or ModelCatalog.default()
         self._factory = http_client_factory
         self._providers: dict[str, _Provider] = {}
+        self._embedders: dict[str, Any] = {}
         self._clients: list[Any] = []
 
     def get(self, name: str) -> LanguageModelProvider:
@@ -157,16 +193,35 @@ class Providers:
 
     def _create_adapter(self, name: str) -> _Adapter:
         settings = resolve_provider_settings(name, self._settings.get(name), self._environment)
+        if name not in PROVIDER_NAMES or name == "voyage":
+            raise ValueError(f"no provider {name!r} in the Python runtime")
+        module = _import_adapter_module(name)
         client = self._factory(name)
         self._clients.append(client)
+        adapter: _Adapter
         if name == "anthropic":
-            return AnthropicAdapter(settings, client, self._catalog)
-        if name == "gemini":
-            return GeminiAdapter(settings, client)
-        vendor = VENDORS.get(name)
-        if vendor is None:
-            raise ValueError(f"no provider {name!r} in the Python runtime")
-        return OpenAIFamilyAdapter(vendor, settings, client, self._catalog)
+            adapter = module.AnthropicAdapter(settings, client, self._catalog)
+        elif name == "gemini":
+            adapter = module.GeminiAdapter(settings, client)
+        else:
+            adapter = module.OpenAIFamilyAdapter(
+                module.VENDORS[name], settings, client, self._catalog
+            )
+        return adapter
+
+    def embedder(self, name: str) -> Any:
+        """The embeddings endpoint of ``name`` (``openai``, ``azure``, ``voyage``, ``gemini``,
+        ``local``, ``openai-compatible``): an :class:`~catalyst_runtime.embeddings.Embedder`."""
+        embedder = self._embedders.get(name)
+        if embedder is None:
+            from ._embedders import create_embedder
+
+            settings = resolve_provider_settings(name, self._settings.get(name), self._environment)
+            client = self._factory(name)
+            self._clients.append(client)
+            embedder = create_embedder(name, settings, client, self._catalog)
+            self._embedders[name] = embedder
+        return embedder
 
     async def aclose(self) -> None:
         """Close every connection pool."""

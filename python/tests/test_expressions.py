@@ -101,3 +101,15 @@ def test_format_double_matches_javascript_layout() -> None:
         "1e-7",
         "123456789012345680000",
     ]
+
+
+def test_a_path_expression_keeps_the_key_order_of_the_scope() -> None:
+    # The CEL engine returns maps in hash order; JavaScript keeps insertion order.
+    from catalyst_runtime.expressions import evaluate_expression
+
+    node = {f"k{index}": {"z": index, "a": [{"y": 1, "b": 2}]} for index in range(40, 0, -1)}
+    scope: dict[str, Any] = {"nodes": {"embed": node}, "input": {}}
+    for source in ("nodes.embed", " nodes . embed ", 'nodes["embed"]'):
+        result = evaluate_expression(source, scope)
+        assert json.dumps(result) == json.dumps(node)
+    assert list(evaluate_expression("nodes.embed.k3.a[0]", scope)) == ["y", "b"]

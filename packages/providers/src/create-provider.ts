@@ -2,16 +2,19 @@ import { type LanguageModelProvider, PROVIDER_NAMES, type ProviderName } from '@
 import { createAnthropicProvider } from './anthropic/index.js';
 import { PROVIDER_ENVIRONMENT } from './config/provider-environment.js';
 import type { ProviderOptions } from './config/provider-options.js';
+import { resolveProviderSettings } from './config/provider-settings.js';
 import { readEnvironment } from './config/read-environment.js';
 import { createLazyLocalProvider } from './create-lazy-local-provider.js';
 import { createGeminiProvider } from './gemini/index.js';
 import {
   createAzureOpenAIProvider,
   createGroqProvider,
+  createLocalServerProvider,
   createOpenAICompatibleProvider,
   createOpenAIProvider,
   createXaiProvider,
 } from './openai-compatible/index.js';
+import { createVoyageProvider } from './voyage/index.js';
 
 /** Whether `name` is a provider Catalyst knows. */
 export function isProviderName(name: string): name is ProviderName {
@@ -45,9 +48,14 @@ export function createProvider(
     case 'openai-compatible':
       return createOpenAICompatibleProvider(options);
     case 'local':
-      return createLazyLocalProvider();
+      // A configured server wins over the embedded model (CATALYST_LOCAL_BASE_URL).
+      return resolveProviderSettings('local', options, options.environment ?? readEnvironment())
+        .baseUrl
+        ? createLocalServerProvider(options)
+        : createLazyLocalProvider();
     case 'voyage':
-      throw new Error('voyage serves embeddings only; use it through embed(), not chat');
+      // Embeddings only: its stream() ends with an error that says so.
+      return createVoyageProvider(options);
     default: {
       const unreachable: never = name;
       throw new Error(`unknown provider ${String(unreachable)}`);

@@ -1,5 +1,6 @@
 export { createAnthropicProvider } from './anthropic/index.js';
 export { computeCost } from './catalog/compute-cost.js';
+export { estimatePromptTokens } from './catalog/estimate-prompt-tokens.js';
 export { ModelCatalog } from './catalog/model-catalog.js';
 export { PROVIDER_ENVIRONMENT } from './config/provider-environment.js';
 export type { ProviderOptions } from './config/provider-options.js';
@@ -12,6 +13,7 @@ export {
   defaultProviderName,
   isProviderName,
 } from './create-provider.js';
+export * from './embeddings/index.js';
 export { createGeminiProvider } from './gemini/index.js';
 export {
   createAzureOpenAIProvider,
@@ -29,3 +31,4 @@ export type { RawPart } from './shared/raw-part.js';
 export { redactSecrets } from './shared/redact-secrets.js';
 export { retryAfterFromHeaders } from './shared/retry-after.js';
 export { SignalUtils, TokenLimitReached } from './shared/signal-utils.js';
+export { createVoyageProvider, type VoyageProviderOptions } from './voyage/index.js';

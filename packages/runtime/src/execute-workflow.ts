@@ -1,3 +1,4 @@
+import type { EmbeddingCache } from '@catalyst/providers';
 import type {
   Cost,
   JsonValue,
@@ -8,6 +9,7 @@ import type {
 } from '@catalyst/spec';
 import { ExpressionError, getNodeType } from '@catalyst/workflow';
 import { AsyncQueue } from './async-queue.js';
+import { defaultEmbeddingCache } from './executors/default-embedding-cache.js';
 import { EXECUTORS } from './executors/executors.js';
 import type {
   NodeExecutor,
@@ -17,6 +19,7 @@ import type {
 } from './executors/node-executor.js';
 import { NodeFailure } from './node-failure.js';
 import { expressionFailure } from './render-config-value.js';
+import { MemoryRouterState, type RouterState } from './router/router-state.js';
 import { buildWorkflowGraph } from './workflow-graph.js';
 
 /** Node categories whose finishing is announced with a `partial` event. */
@@ -35,6 +38,15 @@ export interface ExecuteWorkflowOptions {
   environment: Record<string, string | undefined>;
   /** Executors by node type; defaults to the built-in ones. */
   executors?: Record<string, NodeExecutor>;
+  /**
+   * The per-text embeddings cache (`embeddingGenerate`); null for none. Defaults to one shared by
+   * the process: Redis when `environment.REDIS_URL` is set, else an in-memory LRU.
+   */
+  embeddingCache?: EmbeddingCache | null;
+  /** State `llmRouter` nodes share (latency, cooldowns); a fresh in-memory one per run by default. */
+  routerState?: RouterState;
+  /** The clock (ms) routers measure time to first token with; `Date.now` by default. */
+  now?: () => number;
 }
 
 type NodeState =
@@ -66,6 +78,7 @@ export async function* executeWorkflow(
   const controller = new AbortController();
   const signal = AbortSignal.any([options.signal, controller.signal]);
   const queue = new AsyncQueue<WorkflowEvent>();
+  const routerState = options.routerState ?? new MemoryRouterState();
   const env: Record<string, JsonValue> = {};
   for (const name of workflow.env ?? []) env[name] = options.environment[name] ?? null;
   let failure: WorkflowErrorEvent | undefined;
@@ -161,7 +174,13 @@ export async function* executeWorkflow(
         if (!failure) queue.push(event);
       },
       providers,
+      embeddingCache:
+        options.embeddingCache !== undefined
+          ? options.embeddingCache
+          : defaultEmbeddingCache(options.environment),
       hasOutgoing: (handle) => outgoing.some((edge) => (edge.fromHandle ?? 'output') === handle),
+      routerState,
+      ...(options.now !== undefined && { now: options.now }),
     }).then(
       (result) => {
         running -= 1;

@@ -9,6 +9,21 @@ export type {
   UpstreamValue,
 } from './executors/node-executor.js';
 export { NodeFailure } from './node-failure.js';
+export { createRouterState } from './router/create-router-state.js';
+export {
+  orderTargets,
+  type RouterTarget,
+  smoothWeightedPick,
+  targetKey,
+} from './router/order-targets.js';
+export { RedisRouterState, ROUTER_KEY_PREFIX } from './router/redis-router-state.js';
+export {
+  type CooldownRule,
+  MemoryRouterState,
+  type RouterState,
+  type RouterStateSnapshot,
+  type TargetStats,
+} from './router/router-state.js';
 export {
   type CatalystApp,
   type CatalystAppOptions,

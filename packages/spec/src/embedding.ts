@@ -10,6 +10,11 @@ export interface EmbedRequest {
   dimensions?: number;
   /** Voyage `input_type` / Gemini task type. */
   inputType?: 'query' | 'document';
+  /**
+   * How OpenAI-family vectors travel on the wire: `base64` (little-endian float32, the SDKs'
+   * default, a quarter of the JSON) or `float` (a JSON array). The decoded values are the same.
+   */
+  encodingFormat?: 'float' | 'base64';
 }
 
 /** Vectors in input order, with usage. */

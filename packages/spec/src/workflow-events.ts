@@ -34,6 +34,85 @@ export interface NodeUsage {
   model: string;
   usage: Usage;
   cost: Cost | null;
+  /** `embeddingGenerate` only: texts embedded, how many came from the cache, requests made. */
+  embedding?: EmbeddingNodeUsage;
+  /** `llmRouter` only: the routing decision (the same object as the `route` event). */
+  route?: RouteDecision;
+  /** `llmRouter` only: every attempt in order, failed ones included; `usage`/`cost` above sum them. */
+  attempts?: RouteAttempt[];
+}
+
+/** What an `embeddingGenerate` node did beyond tokens (cache hits cost nothing). */
+export interface EmbeddingNodeUsage {
+  /** Texts in the node's input (the query included, when it ranks). */
+  items: number;
+  /** Texts not sent to the provider: cache hits and repeats within the input. */
+  cachedItems: number;
+  /** Successful provider requests (batches). */
+  requests: number;
+  /** Failed batch attempts that were retried. */
+  retries: number;
+}
+
+/** A provider and model an `llmRouter` can send a request to. */
+export interface RouteTarget {
+  provider: string;
+  model: string;
+}
+
+/** A target the router left out of the chain, and why. */
+export interface SkippedRouteTarget extends RouteTarget {
+  /** `cooldown` (recent failures), `context_window` (too small), `capability` (no tools / JSON mode). */
+  reason: 'cooldown' | 'context_window' | 'capability';
+}
+
+/** Which targets an `llmRouter` will try, in order, and why. */
+export interface RouteDecision {
+  /** Index of the matched route in `routes`; null when none matched and `default` applied. */
+  route: number | null;
+  /** The matched route's `name`, when it has one. */
+  name: string | null;
+  /** The estimated prompt size the conditions saw as `prompt_tokens`. */
+  promptTokens: number;
+  strategy: 'ordered' | 'cheapest' | 'fastest' | 'weighted';
+  /** The chain, first choice first; later targets are fallbacks. */
+  targets: RouteTarget[];
+  skipped: SkippedRouteTarget[];
+  /** The same, in words. */
+  reason: string;
+  /** Set when shared router state (Redis) was unreachable and local memory was used instead. */
+  stateWarning?: string;
+}
+
+/** One call an `llmRouter` made. */
+export interface RouteAttempt extends RouteTarget {
+  outcome: 'ok' | 'error';
+  /** Token events this attempt sent to the client. */
+  tokens: number;
+  usage: Usage;
+  cost: Cost | null;
+  error?: { kind: ProviderErrorKind; message: string };
+}
+
+/** An `llmRouter` chose its targets (sent once, before its first attempt). */
+export interface WorkflowRouteEvent extends RouteDecision {
+  type: 'route';
+  node: string;
+}
+
+/**
+ * An `llmRouter` target failed and the next one takes over. With `discard: true` tokens of this
+ * node were already sent: the client must throw them away, the next target starts over.
+ */
+export interface WorkflowFallbackEvent {
+  type: 'fallback';
+  node: string;
+  from: RouteTarget;
+  to: RouteTarget;
+  error: { kind: ProviderErrorKind; message: string };
+  discard: boolean;
+  /** Targets jumped over: after `context_length`, those whose window is not larger. */
+  skipped?: SkippedRouteTarget[];
 }
 
 /** Terminal: the run succeeded. */
@@ -66,5 +145,7 @@ export type WorkflowEvent =
   | WorkflowTokenEvent
   | WorkflowNodeEvent
   | WorkflowPartialEvent
+  | WorkflowRouteEvent
+  | WorkflowFallbackEvent
   | WorkflowDoneEvent
   | WorkflowErrorEvent;

@@ -70,6 +70,8 @@ def provider_environment(simulator_url: str) -> dict[str, str]:
         "GROQ_BASE_URL": f"{simulator_url}/groq",
         "XAI_API_KEY": "xai-test-runtime-key-0000",
         "XAI_BASE_URL": f"{simulator_url}/xai/v1",
+        "VOYAGE_API_KEY": "pa-test-runtime-key-0000",
+        "VOYAGE_BASE_URL": f"{simulator_url}/voyage/v1",
         "GREETING": "hello from env",
     }
 

@@ -52,6 +52,23 @@ def single(node_type: str, config: dict[str, Any], workflow_id: str = "flow") ->
     }
 
 
+def embed(config: dict[str, Any]) -> dict[str, Any]:
+    """An ``embeddingGenerate`` node whose whole output is the run's output."""
+    return {
+        "id": "embed",
+        "name": "Embed",
+        "input": QUESTION_INPUT,
+        "nodes": [
+            _node("input", "input"),
+            _node("answer", "embeddingGenerate", config),
+            # No `value`: the node's output passes through untouched. (A whole object sent
+            # through a CEL expression loses its key order in the Python engine.)
+            _node("output", "output"),
+        ],
+        "edges": _chain("input", "answer", "output"),
+    }
+
+
 WORKFLOWS: dict[str, dict[str, Any]] = {
     "openai": single(
         "openaiCompletion", {"model": "gpt-4.1-mini", "prompt": "{{ input.question }}"}
@@ -94,6 +111,57 @@ WORKFLOWS: dict[str, dict[str, Any]] = {
         ],
         "edges": _chain("input", "template", "first", "second", "output"),
     },
+    "embed-openai": embed(
+        {
+            "provider": "openai",
+            "model": "text-embedding-3-small",
+            "dimensions": 8,
+            # The question last: a simulator directive in it steers the batch it ends.
+            "input": ["{{ input.question }}", "a second text", "{{ input.question }}"],
+            "batchSize": 1,
+            "payload": {"source": "faq {{ input.question.size() }}"},
+            "query": "{{ input.question }}",
+            "topK": 2,
+        }
+    ),
+    "embed-openai-float": embed(
+        {
+            "provider": "openai",
+            "model": "text-embedding-3-large",
+            "dimensions": 4,
+            "encodingFormat": "float",
+            "input": "{{ [input.question, 'other'] }}",
+            "batchSize": 1,
+            "points": False,
+        }
+    ),
+    "embed-voyage": embed(
+        {
+            "provider": "voyage",
+            "model": "voyage-4-lite",
+            "inputType": "document",
+            "dimensions": 256,
+            "input": "{{ input.question }}",
+        }
+    ),
+    "embed-gemini": embed(
+        {
+            "provider": "gemini",
+            "model": "gemini-embedding-001",
+            "dimensions": 8,
+            "inputType": "query",
+            "input": ["two", "three", "one {{ input.question }}"],
+            "batchSize": 2,
+            "maxRetries": 1,
+        }
+    ),
+    "embed-not-text": embed(
+        {
+            "provider": "openai",
+            "model": "text-embedding-3-small",
+            "input": "{{ input.question.size() }}",
+        }
+    ),
     "branch": {
         "id": "branch",
         "name": "Branch",
@@ -166,6 +234,13 @@ CASES = [
     ("chain", "What is CEL?"),
     ("branch", f"call a tool {SIM_TOOL_CALL}"),
     ("branch", 'no tool this time [[sim {"reply":{"text":"plain answer"}}]]'),
+    ("embed-openai", "What is a vector? ünïcödé 😀"),
+    ("embed-openai", 'x [[sim {"fault":{"type":"http","kind":"auth"}}]]'),
+    ("embed-openai-float", "Floats on the wire"),
+    ("embed-voyage", "A document about Voyage"),
+    ("embed-gemini", "Gemini in batches"),
+    ("embed-gemini", 'retried [[sim {"fault":{"type":"http","kind":"overloaded"}}]]'),
+    ("embed-not-text", "x"),
     ("retired", "x"),
     ("expression", "x"),
     ("openai", 'x [[sim {"fault":{"type":"http","kind":"auth"}}]]'),
@@ -275,3 +350,172 @@ def test_client_disconnect_closes_the_provider_connection(
             closed_early = chats[-1].get("clientClosedEarly")
             break
     assert closed_early is True
+
+
+def _router(config: dict[str, Any], routers: int = 1) -> dict[str, Any]:
+    """``routers`` llmRouter nodes in a row (they share the server's router state)."""
+    ids = [f"r{index}" for index in range(1, routers + 1)]
+    return {
+        "id": "router",
+        "name": "Router",
+        "input": QUESTION_INPUT,
+        "env": ["GREETING"],
+        "nodes": [
+            _node("input", "input"),
+            *(_node(node_id, "llmRouter", config) for node_id in ids),
+            _node("output", "output"),
+        ],
+        "edges": _chain("input", *ids, "output"),
+    }
+
+
+_GROQ = {"provider": "groq", "model": "llama-3.1-8b-instant"}
+_MINI = {"provider": "openai", "model": "gpt-4.1-mini"}
+_HAIKU = {"provider": "anthropic", "model": "claude-haiku-4-5"}
+_CHAIN = {"prompt": "{{ input.question }}", "default": [_GROQ, _MINI, _HAIKU]}
+
+
+def _fault(provider: str, **fault: Any) -> dict[str, Any]:
+    return {"match": {"provider": provider}, "fault": fault}
+
+
+ROUTER_CASES: list[tuple[str, dict[str, Any], list[dict[str, Any]], str]] = [
+    (
+        "conditions",
+        _router(
+            {
+                "system": "Be brief.",
+                "prompt": "{{ input.question }}",
+                "routes": [
+                    {"name": "long", "condition": "prompt_tokens > 40", "target": _HAIKU},
+                    {"condition": 'env.GREETING.startsWith("hello")', "target": [_GROQ, _MINI]},
+                ],
+                "default": _MINI,
+            }
+        ),
+        [],
+        "What is CEL? ünïcödé 😀",
+    ),
+    (
+        "long-route",
+        _router(
+            {
+                "prompt": "{{ input.question }}",
+                "routes": [{"name": "long", "condition": "prompt_tokens > 40", "target": _HAIKU}],
+                "default": _MINI,
+            }
+        ),
+        [],
+        "word " * 60,
+    ),
+    (
+        "fallbacks",
+        _router(_CHAIN),
+        [
+            _fault("groq", type="http", kind="rate_limit"),
+            _fault("openai", type="http", kind="server"),
+        ],
+        "Hello",
+    ),
+    (
+        "exhausted",
+        _router(_CHAIN),
+        [
+            _fault("groq", type="http", kind="overloaded"),
+            _fault("openai", type="reset"),
+            _fault("anthropic", type="http", kind="overloaded"),
+        ],
+        "Hi",
+    ),
+    ("not-listed", _router(_CHAIN), [_fault("groq", type="http", kind="auth")], "Hi"),
+    ("cut", _router(_CHAIN), [_fault("groq", type="disconnect", afterChunks=2)], "a b c d e f"),
+    (
+        "restart",
+        _router({**_CHAIN, "afterTokens": "restart"}),
+        [_fault("groq", type="disconnect", afterChunks=2)],
+        "a b c d e f",
+    ),
+    (
+        "context-length",
+        _router(
+            {
+                "prompt": "{{ input.question }}",
+                "default": [
+                    _GROQ,
+                    {"provider": "openai", "model": "gpt-4o-mini"},
+                    {"provider": "gemini", "model": "gemini-2.5-flash"},
+                ],
+            }
+        ),
+        [_fault("groq", type="http", kind="context_length")],
+        "Hello",
+    ),
+    (
+        "cooldown",
+        _router({**_CHAIN, "cooldown": {"failures": 1, "seconds": 60}}, routers=2),
+        [_fault("groq", type="http", kind="rate_limit")],
+        "Hi",
+    ),
+    (
+        "weighted",
+        _router(
+            {
+                "prompt": "{{ input.question }}",
+                "strategy": "weighted",
+                "default": [{**_MINI, "weight": 2}, {**_HAIKU, "weight": 1}],
+            },
+            routers=4,
+        ),
+        [],
+        "Hi",
+    ),
+    (
+        "cheapest",
+        _router(
+            {
+                "prompt": "{{ input.question }}",
+                "strategy": "cheapest",
+                "maxTokens": 150000,
+                "responseFormat": "json_object",
+                "default": [_HAIKU, {"provider": "openai", "model": "gpt-4o"}, _MINI, _GROQ],
+            }
+        ),
+        [],
+        "Hello",
+    ),
+    (
+        "bad-condition",
+        _router({**_CHAIN, "routes": [{"condition": "input.question", "target": _MINI}]}),
+        [],
+        "Hi",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("workflow", "rules", "question"),
+    [case[1:] for case in ROUTER_CASES],
+    ids=[case[0] for case in ROUTER_CASES],
+)
+def test_router_is_byte_identical(
+    serve_both: Any, simulator: Any, workflow: dict[str, Any], rules: list[Any], question: str
+) -> None:
+    import json
+    import urllib.request
+
+    def scenario(method: str, body: bytes | None) -> None:
+        request = urllib.request.Request(f"{simulator.url}/_sim/scenario", method=method, data=body)
+        urllib.request.urlopen(request).close()
+
+    scenario("PUT", json.dumps({"rules": rules}).encode())
+    try:
+        typescript_url, python_url = serve_both(workflow)
+        body = json.dumps({"question": question}).encode()
+        # Each server keeps its router state across calls; both see the same sequence.
+        for endpoint, stream in (("run", False), ("stream", True), ("run", False)):
+            path = f"/workflows/{workflow['id']}/{endpoint}"
+            typescript = call(typescript_url, "POST", path, body)
+            python = call(python_url, "POST", path, body)
+            assert_same(typescript, python, stream)
+    finally:
+        scenario("DELETE", None)

@@ -10,6 +10,7 @@ const runtime = await import(`${root}runtime/dist/index.js`);
 const family = await import(`${root}providers/dist/openai-compatible/index.js`);
 const { createAnthropicProvider } = await import(`${root}providers/dist/anthropic/index.js`);
 const { createGeminiProvider } = await import(`${root}providers/dist/gemini/index.js`);
+const { createVoyageProvider } = await import(`${root}providers/dist/voyage/index.js`);
 
 const workflow = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const keepAliveMs = Number(process.argv[3] ?? '15000');
@@ -22,6 +23,7 @@ const factories = {
   'openai-compatible': family.createOpenAICompatibleProvider,
   anthropic: createAnthropicProvider,
   gemini: createGeminiProvider,
+  voyage: createVoyageProvider,
 };
 const cache = new Map();
 const providers = (name) => {

@@ -118,6 +118,19 @@ class RunPrinter {
         break;
       case 'partial':
         break;
+      case 'route':
+        if (this.showProgress) {
+          this.endLine();
+          io.stderr.write(`· ${event.node} routed: ${event.reason}\n`);
+        }
+        break;
+      case 'fallback':
+        // Always shown: a switch after tokens means the text above is void.
+        this.endLine();
+        io.stderr.write(
+          `· ${event.node}: ${event.from.provider}/${event.from.model} failed (${event.error.kind}); trying ${event.to.provider}/${event.to.model}${event.discard ? ' — discard the text above, it starts over' : ''}\n`,
+        );
+        break;
       case 'done': {
         this.endLine();
         for (const [node, usage] of Object.entries(event.usage)) {

@@ -59,5 +59,6 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     io.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   await server.close();
+  await app.close();
   return 0;
 }

@@ -30,6 +30,14 @@ export const PROVIDER_ENVIRONMENT: Record<ProviderName, ProviderEnvironmentNames
     apiKey: ['OPENAI_COMPATIBLE_API_KEY'],
     baseUrl: 'OPENAI_COMPATIBLE_BASE_URL',
   },
-  local: { label: 'the local model', apiKey: [] },
+  // Set CATALYST_LOCAL_BASE_URL to use a local model behind an OpenAI-compatible server
+  // (`catalyst local serve`, llama.cpp, Ollama) instead of the embedded one; generated Python
+  // services, which do not embed a model, need it. The key is optional (llama.cpp and vLLM
+  // servers can demand one).
+  local: {
+    label: 'the local model',
+    apiKey: ['CATALYST_LOCAL_API_KEY'],
+    baseUrl: 'CATALYST_LOCAL_BASE_URL',
+  },
   voyage: { label: 'Voyage AI', apiKey: ['VOYAGE_API_KEY'], baseUrl: 'VOYAGE_BASE_URL' },
 };

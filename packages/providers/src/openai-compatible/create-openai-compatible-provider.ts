@@ -45,6 +45,17 @@ export const openAICompatibleVendor: OpenAICompatibleVendor = {
 };
 
 /**
+ * The local model behind an OpenAI-compatible server (`CATALYST_LOCAL_BASE_URL`: `catalyst local
+ * serve`, llama.cpp, Ollama) instead of the embedded one. Generated Python services, which embed
+ * no model, reach the local model this way; the TypeScript runtime does too when it is set, so
+ * both runtimes behave the same under the same environment.
+ */
+export const localServerVendor: OpenAICompatibleVendor = {
+  ...openAICompatibleVendor,
+  provider: 'local',
+};
+
+/**
  * A provider for any OpenAI-compatible server (`OPENAI_COMPATIBLE_BASE_URL`, optional
  * `OPENAI_COMPATIBLE_API_KEY`).
  *
@@ -54,4 +65,9 @@ export const openAICompatibleVendor: OpenAICompatibleVendor = {
  */
 export function createOpenAICompatibleProvider(options?: ProviderOptions): LanguageModelProvider {
   return createOpenAICompatibleFamilyProvider(openAICompatibleVendor, options);
+}
+
+/** The `local` provider over a Chat Completions server (see {@link localServerVendor}). */
+export function createLocalServerProvider(options?: ProviderOptions): LanguageModelProvider {
+  return createOpenAICompatibleFamilyProvider(localServerVendor, options);
 }

@@ -1,6 +1,9 @@
 export { createAzureOpenAIProvider } from './create-azure-openai-provider.js';
 export { createGroqProvider } from './create-groq-provider.js';
-export { createOpenAICompatibleProvider } from './create-openai-compatible-provider.js';
+export {
+  createLocalServerProvider,
+  createOpenAICompatibleProvider,
+} from './create-openai-compatible-provider.js';
 export { createOpenAIProvider } from './create-openai-provider.js';
 export { createXaiProvider } from './create-xai-provider.js';
 export { createOpenAICompatibleFamilyProvider } from './openai-compatible-provider.js';

@@ -31,7 +31,12 @@ export interface OpenAIChatClient {
   listModelIds(signal: AbortSignal): Promise<string[]>;
   /** Absent when the vendor has no embeddings endpoint. */
   embed?(
-    body: { model: string; input: string[]; dimensions?: number },
+    body: {
+      model: string;
+      input: string[];
+      dimensions?: number;
+      encoding_format?: 'float' | 'base64';
+    },
     signal: AbortSignal,
   ): Promise<OpenAIEmbeddings>;
 }
@@ -51,7 +56,7 @@ export function openAISdkChatClient(client: OpenAI): OpenAIChatClient {
       return ids;
     },
     async embed(body, signal) {
-      // No encoding_format: the SDK asks for base64 and decodes it, a quarter of the JSON size.
+      // Without encoding_format the SDK asks for base64 and decodes it, a quarter of the JSON size.
       return client.embeddings.create(body, { signal });
     },
   };

@@ -221,6 +221,7 @@ export function createOpenAICompatibleFamilyProvider(
       model: request.model,
       input: request.input,
       ...(request.dimensions !== undefined && { dimensions: request.dimensions }),
+      ...(request.encodingFormat !== undefined && { encoding_format: request.encodingFormat }),
     };
     let response: Awaited<ReturnType<NonNullable<OpenAIChatClient['embed']>>>;
     try {

@@ -87,8 +87,8 @@ interface ConfigMessage {
   content: string;
 }
 
-/** The chat request a completion node sends, without its signal. */
-function buildRequest(context: NodeExecutionContext): Omit<ChatRequest, 'signal'> {
+/** The chat request a completion node (or a router, model aside) sends, without its signal. */
+export function buildRequest(context: NodeExecutionContext): Omit<ChatRequest, 'signal'> {
   const { config, node, scope } = context;
   const render = (field: string, text: string) =>
     renderTemplateText({ node: node.id, field, text, scope });

@@ -1,5 +1,7 @@
 import { executeCompletion } from './completion-executor.js';
+import { executeEmbedding } from './embedding-executor.js';
 import { executeInput } from './input-executor.js';
+import { executeLlmRouter } from './llm-router-executor.js';
 import type { NodeExecutor } from './node-executor.js';
 import { executeOutput } from './output-executor.js';
 import { executePromptTemplate } from './prompt-template-executor.js';
@@ -16,4 +18,6 @@ export const EXECUTORS: Record<string, NodeExecutor> = {
   geminiCompletion: executeCompletion,
   grokCompletion: executeCompletion,
   localCompletion: executeCompletion,
+  embeddingGenerate: executeEmbedding,
+  llmRouter: executeLlmRouter,
 };

@@ -1,3 +1,4 @@
+import type { EmbeddingCache } from '@catalyst/providers';
 import type {
   JsonValue,
   LanguageModelProvider,
@@ -7,6 +8,7 @@ import type {
   WorkflowNode,
 } from '@catalyst/spec';
 import type { ExpressionScope, NodeTypeDefinition } from '@catalyst/workflow';
+import type { RouterState } from '../router/router-state.js';
 
 /** Gives a node the provider it calls; one instance per provider is shared by all runs. */
 export type ProviderResolver = (name: ProviderName) => LanguageModelProvider;
@@ -32,8 +34,14 @@ export interface NodeExecutionContext {
   signal: AbortSignal;
   emit(event: WorkflowEvent): void;
   providers: ProviderResolver;
+  /** Per-text embeddings cache shared by the runs of one app or process; null for none. */
+  embeddingCache?: EmbeddingCache | null;
   /** Whether any edge leaves this node from `handle`. */
   hasOutgoing(handle: string): boolean;
+  /** Latency, cooldown and rotation state of `llmRouter` nodes; one per run when absent. */
+  routerState?: RouterState;
+  /** The clock routers measure time to first token with (ms); `Date.now` when absent. */
+  now?: () => number;
 }
 
 /** A node's outcome. */

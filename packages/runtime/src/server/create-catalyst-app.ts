@@ -1,7 +1,10 @@
+import { createEmbeddingCache, type EmbeddingCache } from '@catalyst/providers';
 import type { JsonValue, WorkflowDefinition, WorkflowEvent } from '@catalyst/spec';
 import { Hono } from 'hono';
 import { executeWorkflow } from '../execute-workflow.js';
 import type { NodeExecutor, ProviderResolver } from '../executors/node-executor.js';
+import { createRouterState } from '../router/create-router-state.js';
+import type { RouterState } from '../router/router-state.js';
 import { validateInput } from '../validate-input.js';
 import { errorResponse, statusForRunError } from './error-response.js';
 import { eventStreamResponse } from './event-stream-response.js';
@@ -16,11 +19,23 @@ export interface CatalystAppOptions {
   /** Silence before a keep-alive comment; default 15 s. */
   keepAliveMs?: number;
   executors?: Record<string, NodeExecutor>;
+  /**
+   * State every `llmRouter` of this app shares across runs; default: Redis when `REDIS_URL` is in
+   * `environment` (shared with other servers), else this process's memory.
+   */
+  routerState?: RouterState;
+  /**
+   * The embeddings cache this app's runs share; null for none. Default: a new one per app, Redis
+   * when `environment.REDIS_URL` is set, else an in-memory LRU.
+   */
+  embeddingCache?: EmbeddingCache | null;
 }
 
 /** A `fetch(Request) → Response` application: runs on Node, Bun, Deno or serverless alike. */
 export interface CatalystApp {
   fetch(request: Request): Promise<Response> | Response;
+  /** Releases what the app holds (the router's Redis connection). */
+  close(): Promise<void>;
 }
 
 /**
@@ -34,6 +49,12 @@ export interface CatalystApp {
 export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
   const byId = new Map(options.workflows.map((workflow) => [workflow.id, workflow]));
   const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const embeddingCache =
+    options.embeddingCache !== undefined
+      ? options.embeddingCache
+      : createEmbeddingCache({ environment: options.environment });
+  const routerState =
+    options.routerState ?? createRouterState({ environment: options.environment });
   const app = new Hono();
 
   app.get('/health', (context) => context.json({ status: 'ok', workflows: byId.size }));
@@ -104,7 +125,9 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       signal,
       providers: options.providers,
       environment: options.environment,
+      routerState,
       ...(options.executors !== undefined && { executors: options.executors }),
+      embeddingCache,
     });
 
   app.post('/workflows/:id/run', async (context) => {
@@ -145,5 +168,11 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       message: error instanceof Error ? error.message : String(error),
     }),
   );
-  return { fetch: (request) => app.fetch(request) };
+  return {
+    fetch: (request) => app.fetch(request),
+    // A state passed in belongs to the caller, who closes it.
+    close: async () => {
+      if (options.routerState === undefined) await routerState.close();
+    },
+  };
 }

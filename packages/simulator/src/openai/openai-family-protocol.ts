@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { embeddingLimitViolation } from '../core/embedding-request-limits.js';
 import type { ProtocolContext, ProtocolModule, RouteMatch, SimRequest } from '../types.js';
 import { chatCompletionBody } from './chat-completion-body.js';
 import { chatStreamFrames, dataFrame, malformedChatFrame } from './chat-stream-frames.js';
@@ -13,6 +14,9 @@ import {
   summarizeOpenAiRequest,
   usesLegacyFunctions,
 } from './summarize-openai-request.js';
+
+/** What one OpenAI (or Azure) embeddings request may carry. */
+const OPENAI_EMBEDDING_LIMITS = { maxItems: 2048, maxTokens: 300_000 };
 
 function vendorOf(request: SimRequest): OpenAiVendor {
   const provider = request.provider;
@@ -117,13 +121,25 @@ export const OPENAI_FAMILY_PROTOCOL: ProtocolModule = {
       case 'chat':
         await handleChat(context, vendor);
         return;
-      case 'embeddings':
-        context.json(
-          200,
-          embeddingsBody(request, summarizeOpenAiRequest(request)),
-          openAiHeaders(request),
-        );
+      case 'embeddings': {
+        const summary = summarizeOpenAiRequest(request);
+        // OpenAI's per-request limits (Azure's are the same): 2048 inputs, 300,000 tokens.
+        const violation = embeddingLimitViolation(summary.embeddingInputs, OPENAI_EMBEDDING_LIMITS);
+        if (violation) {
+          const rendered = openAiErrorResponse(vendor, request, {
+            type: 'http',
+            kind: 'invalid_request',
+            message:
+              violation.reason === 'items'
+                ? `'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference. (${violation.count} inputs; at most ${OPENAI_EMBEDDING_LIMITS.maxItems})`
+                : `Requested ${violation.count} tokens, max ${OPENAI_EMBEDDING_LIMITS.maxTokens} tokens per request`,
+          });
+          context.json(rendered.status, rendered.body, rendered.headers);
+          return;
+        }
+        context.json(200, embeddingsBody(request, summary), openAiHeaders(request));
         return;
+      }
       case 'models': {
         const id = request.model;
         if (id === undefined) {

@@ -1,9 +1,17 @@
+import { embeddingLimitViolation } from '../core/embedding-request-limits.js';
 import type { ProtocolModule, RequestSummary } from '../types.js';
 import { voyageEmbeddingsBody } from './voyage-embeddings-body.js';
 import { voyageErrorResponse } from './voyage-error-response.js';
 
 const VOYAGE_PREFIX = '/voyage';
 const ALLOWED_OUTPUT_DIMENSIONS = [256, 512, 1024, 2048];
+
+/** Tokens one request may carry, by model (Voyage's documented per-batch limits). */
+export function voyageMaxTokens(model: string): number {
+  if (model === 'voyage-4-lite' || model === 'voyage-3.5-lite') return 1_000_000;
+  if (model === 'voyage-4' || model === 'voyage-3.5' || model === 'voyage-2') return 320_000;
+  return 120_000;
+}
 
 function modelOf(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
@@ -73,6 +81,17 @@ export const VOYAGE_PROTOCOL: ProtocolModule = {
           texts.length === 0
             ? 'Input cannot be empty.'
             : `The batch size limit is 1000. Your batch size is ${texts.length}.`,
+      });
+      context.json(rendered.status, rendered.body, rendered.headers);
+      return;
+    }
+    const maxTokens = voyageMaxTokens(request.model ?? 'voyage-4');
+    const violation = embeddingLimitViolation(texts, { maxItems: 1000, maxTokens });
+    if (violation) {
+      const rendered = voyageErrorResponse({
+        type: 'http',
+        kind: 'invalid_request',
+        message: `Request to model failed. The max allowed tokens per submitted batch is ${maxTokens}. Your batch has ${violation.count} tokens after truncation. Please lower the number of tokens in the batch.`,
       });
       context.json(rendered.status, rendered.body, rendered.headers);
       return;

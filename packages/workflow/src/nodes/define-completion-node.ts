@@ -56,7 +56,8 @@ export function defineCompletionNode(options: CompletionNodeOptions): NodeTypeDe
   };
 }
 
-function completionConfigSchema(options: CompletionNodeOptions): JsonSchema {
+/** The config schema of a completion node; the router reuses its request fields. */
+export function completionConfigSchema(options: CompletionNodeOptions): JsonSchema {
   // Suggest current chat models in editors; any id is accepted (new models, fine-tunes), and the
   // validator warns about ids the catalog does not know.
   const models = ModelCatalog.default()

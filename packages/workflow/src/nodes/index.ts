@@ -3,14 +3,21 @@ export { applyConfigDefaults } from './apply-config-defaults.js';
 export { AZURE_OPENAI_COMPLETION_NODE } from './azure-openai-completion-node.js';
 export {
   type CompletionNodeOptions,
+  completionConfigSchema,
   defineCompletionNode,
   TOOL_NAME_PATTERN,
 } from './define-completion-node.js';
+export { EMBEDDING_GENERATE_NODE, EMBEDDING_PROVIDERS } from './embedding-generate-node.js';
 export { findTemplateStrings, type TemplateString } from './find-template-strings.js';
 export { GEMINI_COMPLETION_NODE } from './gemini-completion-node.js';
 export { GROK_COMPLETION_NODE } from './grok-completion-node.js';
 export { GROQ_COMPLETION_NODE } from './groq-completion-node.js';
 export { INPUT_NODE } from './input-node.js';
+export {
+  DEFAULT_FALLBACK_KINDS,
+  LLM_ROUTER_NODE,
+  ROUTER_STRATEGIES,
+} from './llm-router-node.js';
 export { MESSAGE_SCHEMA } from './message-schema.js';
 export type { HandleDefinition, NodeCategory, NodeTypeDefinition } from './node-type.js';
 export { getNodeType, listNodeTypes, NODE_TYPES } from './node-types.js';

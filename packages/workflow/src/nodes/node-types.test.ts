@@ -18,7 +18,14 @@ const completions = {
 describe('node registry', () => {
   it('lists every node type once, and finds them by type', () => {
     const types = listNodeTypes().map((definition) => definition.type);
-    expect(types).toEqual(['input', 'output', 'promptTemplate', ...Object.keys(completions)]);
+    expect(types).toEqual([
+      'input',
+      'output',
+      'promptTemplate',
+      ...Object.keys(completions),
+      'llmRouter',
+      'embeddingGenerate',
+    ]);
     expect(new Set(types).size).toBe(types.length);
     expect(getNodeType('openaiCompletion')?.provider).toBe('openai');
     expect(getNodeType('nope')).toBeUndefined();

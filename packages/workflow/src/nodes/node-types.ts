@@ -1,9 +1,11 @@
 import { ANTHROPIC_COMPLETION_NODE } from './anthropic-completion-node.js';
 import { AZURE_OPENAI_COMPLETION_NODE } from './azure-openai-completion-node.js';
+import { EMBEDDING_GENERATE_NODE } from './embedding-generate-node.js';
 import { GEMINI_COMPLETION_NODE } from './gemini-completion-node.js';
 import { GROK_COMPLETION_NODE } from './grok-completion-node.js';
 import { GROQ_COMPLETION_NODE } from './groq-completion-node.js';
 import { INPUT_NODE } from './input-node.js';
+import { LLM_ROUTER_NODE } from './llm-router-node.js';
 import { LOCAL_COMPLETION_NODE } from './local-completion-node.js';
 import type { NodeTypeDefinition } from './node-type.js';
 import { OPENAI_COMPLETION_NODE } from './openai-completion-node.js';
@@ -13,11 +15,6 @@ import { PROMPT_TEMPLATE_NODE } from './prompt-template-node.js';
 /**
  * The node registry: every node type a workflow may use, in palette order.
  *
- * Room is left for two more, each in its own file and added here (other issues):
- * - `llmRouter` (category `routing`): ordered conditions in `expressionFields`, a fallback chain,
- *   cost/latency optimisation; one output handle per route.
- * - `embeddingGenerate` (category `embeddings`): OpenAI, Azure, Voyage, Gemini or local
- *   embeddings with batching, a cache and Qdrant-ready points.
  * The validator, the published schema and the drift test pick new entries up from this list.
  */
 export const NODE_TYPES: readonly NodeTypeDefinition[] = [
@@ -31,6 +28,8 @@ export const NODE_TYPES: readonly NodeTypeDefinition[] = [
   GEMINI_COMPLETION_NODE,
   GROK_COMPLETION_NODE,
   LOCAL_COMPLETION_NODE,
+  LLM_ROUTER_NODE,
+  EMBEDDING_GENERATE_NODE,
 ];
 
 const byType = new Map(NODE_TYPES.map((definition) => [definition.type, definition]));

@@ -6,6 +6,8 @@ export const COMMON_SCOPE_ROOTS: readonly string[] = ['input', 'nodes', 'env'];
 // uses this to reject unknown names before anything runs.
 const EXTRA_SCOPE_ROOTS: Readonly<Record<string, readonly string[]>> = {
   promptTemplate: ['variables'],
+  // The router's conditions also see the estimated prompt size (docs/router.md).
+  llmRouter: ['prompt_tokens'],
 };
 
 /**

@@ -31,6 +31,7 @@ const BROKEN: Record<string, WorkflowProblemCode[]> = {
   'missing-input.json': ['missing_input', 'missing_input', 'missing_input', 'missing_input'],
   'models.json': ['retired_model', 'unknown_model'],
   'not-upstream.json': ['not_upstream'],
+  'router.json': ['expression_syntax', 'env_not_allowed', 'unknown_model'],
   'unknown-node-type.json': ['unknown_node_type'],
   'unknown-reference.json': ['unknown_reference', 'unknown_reference'],
   'unreachable-node.json': ['unreachable_node'],
@@ -43,9 +44,11 @@ describe('examples', () => {
     expect(valid.sort()).toEqual([
       'chain.json',
       'chat.json',
+      'embeddings.json',
       'extraction.json',
       'hello.json',
       'parallel.json',
+      'router.json',
     ]);
   });
 

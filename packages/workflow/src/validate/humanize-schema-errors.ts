@@ -7,7 +7,7 @@ import type { ConfigIssue } from './config-issue.js';
 /**
  * Rewrites Ajv's errors (collected with `allErrors` and `verbose`) into one issue per problem:
  * the field, what is wrong and what is allowed. For a `oneOf` that failed, the branch the value
- * was evidently aiming at (an object for an object branch) explains the failure; otherwise the
+ * was evidently aiming at (an object for an object branch, an array for an array one) explains the failure; otherwise the
  * alternatives are listed.
  */
 export function humanizeSchemaErrors(errors: readonly ErrorObject[]): ConfigIssue[] {
@@ -30,9 +30,12 @@ function pruneAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
     if (error.keyword !== 'oneOf' && error.keyword !== 'anyOf') continue;
     const prefix = `${error.schemaPath}/`;
     const branches = Array.isArray(error.schema) ? (error.schema as unknown[]) : [];
-    const aimedAt = isPlainObject(error.data)
-      ? branches.findIndex((branch) => isPlainObject(branch) && branch.type === 'object')
-      : -1;
+    // An object (or array) value was evidently aiming at the object (or array) branch.
+    const shape = isPlainObject(error.data) ? 'object' : Array.isArray(error.data) ? 'array' : '';
+    const aimedAt =
+      shape === ''
+        ? -1
+        : branches.findIndex((branch) => isPlainObject(branch) && branch.type === shape);
     if (aimedAt !== -1) {
       const branchPrefix = `${prefix}${aimedAt}/`;
       kept = kept.filter(

@@ -3,10 +3,12 @@ import type { LoadedWorkflow } from '../load/loaded-workflow.js';
 import type { NodeTypeDefinition } from '../nodes/node-type.js';
 import { NODE_TYPES } from '../nodes/node-types.js';
 import type { WorkflowProblem } from '../problems/workflow-problem.js';
+import { checkEmbeddingNodes } from './check-embedding-nodes.js';
 import { checkExpressions } from './check-expressions.js';
 import { checkGraph } from './check-graph.js';
 import { checkModels } from './check-models.js';
 import { checkNodes } from './check-nodes.js';
+import { checkRouterTargets } from './check-router-targets.js';
 import { checkStructure } from './check-structure.js';
 import { ProblemCollector } from './problem-collector.js';
 
@@ -40,6 +42,9 @@ export function validateWorkflow(
     const analysis = checkGraph(nodes, shape.edges, problems);
     checkExpressions({ nodes, upstream: analysis.upstream, env: shape.env }, problems);
   }
-  checkModels(nodes, options.catalog ?? ModelCatalog.default(), problems);
+  const catalog = options.catalog ?? ModelCatalog.default();
+  checkModels(nodes, catalog, problems);
+  checkRouterTargets(nodes, catalog, problems);
+  checkEmbeddingNodes(nodes, catalog, problems);
   return problems.problems();
 }

@@ -1,3 +1,5 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +128,47 @@ describe('catalyst CLI', () => {
     ]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toMatch(/unknown-reference\.json:\d+:\d+ /);
+  });
+
+  it('build refuses an invalid workflow with the messages of validate, and writes nothing', async () => {
+    const file = join(root, 'examples/broken/unknown-reference.json');
+    const out = mkdtempSync(join(tmpdir(), 'catalyst-build-'));
+    const built = await catalyst(['build', file, '--target', 'python', '--out', out]);
+    const validated = await catalyst(['validate', file]);
+    expect(built.exitCode).toBe(1);
+    expect(built.stderr).toContain(validated.stderr.trim());
+    expect(built.stderr).toContain('nothing was built');
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('build writes a Python project and needs --target and --out', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'catalyst-build-')), 'chat-service');
+    const result = await catalyst([
+      'build',
+      join(root, 'examples/chat.json'),
+      '--target',
+      'python',
+      '--out',
+      out,
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('built workflow "chat"');
+    for (const file of [
+      'app/main.py',
+      'app/workflow.py',
+      'pyproject.toml',
+      'Dockerfile',
+      'tests/test_service.py',
+    ]) {
+      expect(existsSync(join(out, file))).toBe(true);
+    }
+    expect(
+      (await catalyst(['build', join(root, 'examples/chat.json'), '--out', out])).stderr,
+    ).toContain('--target python');
+    expect(
+      (await catalyst(['build', join(root, 'examples/chat.json'), '--target', 'go', '--out', out]))
+        .exitCode,
+    ).toBe(2);
   });
 
   it('answers a bad command line with exit code 2 and a hint', async () => {

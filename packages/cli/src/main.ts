@@ -1,4 +1,5 @@
 import { ProviderError } from '@catalyst/spec';
+import { BUILD_HELP, buildCommand } from './commands/build.js';
 import { CHAT_HELP, chatCommand } from './commands/chat.js';
 import { LOCAL_HELP, localCommand } from './commands/local.js';
 import { MODELS_HELP, modelsCommand } from './commands/models.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   run: { help: RUN_HELP, run: runCommand },
   serve: { help: SERVE_HELP, run: serveCommand },
   validate: { help: VALIDATE_HELP, run: validateCommand },
+  build: { help: BUILD_HELP, run: buildCommand },
   chat: { help: CHAT_HELP, run: chatCommand },
   models: { help: MODELS_HELP, run: modelsCommand },
   simulate: { help: SIMULATE_HELP, run: simulateCommand },

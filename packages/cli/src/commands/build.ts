@@ -1,0 +1,71 @@
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  generatePythonProject,
+  loadRuntimeSources,
+  ProjectDirectoryError,
+  writeProject,
+} from '@catalyst/codegen-python';
+import type { CommandIo } from '../io.js';
+import { InvalidWorkflowError, loadValidWorkflow } from '../load-valid-workflow.js';
+import { UsageError } from '../usage-error.js';
+
+/** Help for `catalyst build`. */
+export const BUILD_HELP = `catalyst build FILE --target python --out DIR [--force]
+
+Compiles a workflow into a standalone Python FastAPI project in DIR: app/ (the graph as Python
+and the ASGI app app.main:app), catalyst_runtime/ (copied), tests/, pyproject.toml, README.md
+and a Dockerfile. The service answers the same HTTP API and event stream as catalyst serve.
+
+An invalid workflow is refused with the messages of catalyst validate. DIR must be empty, new,
+or an earlier build's output; --force writes into any directory.`;
+
+/** `catalyst build`: validate, generate, write. */
+export async function buildCommand(argv: string[], io: CommandIo): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      force: { type: 'boolean', default: false },
+    },
+  });
+  const [path, ...extra] = positionals;
+  if (!path) throw new UsageError('build needs a workflow file');
+  if (extra.length > 0)
+    throw new UsageError(`build takes one workflow file, got ${positionals.length}`);
+  if (values.target !== 'python') {
+    throw new UsageError(
+      values.target === undefined
+        ? 'build needs --target python (the only target so far)'
+        : `unknown target "${values.target}"; the only target is python`,
+    );
+  }
+  if (!values.out)
+    throw new UsageError('build needs --out DIR, the directory to write the project to');
+  let workflow: Awaited<ReturnType<typeof loadValidWorkflow>>;
+  try {
+    workflow = await loadValidWorkflow(path, io);
+  } catch (error) {
+    if (!(error instanceof InvalidWorkflowError)) throw error;
+    io.stderr.write(`✗ ${error.message}; nothing was built\n`);
+    return 1;
+  }
+  const files = generatePythonProject(workflow, {
+    runtime: loadRuntimeSources(),
+    sourceName: basename(path),
+  });
+  try {
+    writeProject(files, values.out, { force: values.force });
+  } catch (error) {
+    if (!(error instanceof ProjectDirectoryError)) throw error;
+    io.stderr.write(`catalyst build: ${error.message}\n`);
+    return 1;
+  }
+  io.stdout.write(
+    `✓ built workflow "${workflow.id}" into ${values.out} (${files.length} files)\n` +
+      `  cd ${values.out} && python3 -m venv .venv && . .venv/bin/activate && pip install '.[dev]' && pytest && uvicorn app.main:app\n`,
+  );
+  return 0;
+}

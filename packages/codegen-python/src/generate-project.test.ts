@@ -1,0 +1,202 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WorkflowDefinition } from '@catalyst/spec';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUILD_MARKER, generatePythonProject } from './generate-project.js';
+import { projectNeeds } from './project-needs.js';
+import { loadRuntimeSources } from './runtime-sources.js';
+import { ProjectDirectoryError, writeProject } from './write-project.js';
+
+const REPOSITORY = join(import.meta.dirname, '..', '..', '..');
+const VENV_PYTHON = join(REPOSITORY, '.venv', 'bin', 'python');
+const PWNED = join(tmpdir(), 'catalyst-codegen-pwned');
+const runtime = loadRuntimeSources();
+const directories: string[] = [];
+
+afterAll(() => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+});
+
+function build(workflow: WorkflowDefinition): string {
+  const directory = mkdtempSync(join(tmpdir(), 'catalyst-codegen-'));
+  directories.push(directory);
+  writeProject(
+    generatePythonProject(workflow, { runtime, sourceName: 'hostile "flow".json' }),
+    directory,
+    {
+      force: true,
+    },
+  );
+  return directory;
+}
+
+// Every kind of string that has broken a code generator somewhere.
+const NASTY = [
+  `"'""" ''' \\ \\" {x} {{ input.q }} %s`,
+  `"); __import__('os').system('touch ${PWNED}'); ("`,
+  `'''); __import__('os').system('touch ${PWNED}') #`,
+  'line\nbreak\r\nand\ttab\u0000nul\u0007bell\u001besc\u007fdel',
+  '\u202ebidi\u202c \u2028 \u2029 \ufeff \u200b',
+  'café 日本語 🚀 \ud800 lone',
+  `${'very long '.repeat(300)}end`,
+  '# not a comment',
+  '\\',
+];
+
+function hostileWorkflow(): WorkflowDefinition {
+  const ids = [
+    'input',
+    'class',
+    'None',
+    '__import__',
+    'lambda x: x',
+    '1"; import os #',
+    'WORKFLOW',
+    'Edge',
+  ];
+  return {
+    id: 'hostile-flow',
+    name: NASTY.join(' | '),
+    description: NASTY.join('\n'),
+    input: {
+      type: 'object',
+      description: NASTY[0],
+      properties: Object.fromEntries(
+        NASTY.map((text, index) => [text, { type: 'string', description: NASTY[index] }]),
+      ),
+    },
+    env: ['USE_FAST', 'A"B', 'new\nline'],
+    nodes: [
+      ...ids.map((id, index) => ({
+        id,
+        type: index === 0 ? 'input' : 'promptTemplate',
+        name: NASTY[index % NASTY.length],
+        config: {
+          system: NASTY[(index + 1) % NASTY.length] ?? '',
+          messages: NASTY.map((content) => ({ role: 'user', content })),
+          [NASTY[index % NASTY.length] ?? 'k']: { nested: [1.5, 2 ** 60, -0, 1e21, true, null] },
+        },
+      })),
+      {
+        id: NASTY[1] ?? 'x',
+        type: 'anthropicCompletion',
+        config: { model: NASTY[0] ?? 'm', prompt: NASTY[2] ?? '' },
+      },
+      { id: 'output', type: 'output' },
+    ],
+    edges: [
+      ...ids.slice(1).map((id) => ({ from: 'input', to: id })),
+      { from: 'class', to: NASTY[1] ?? 'x' },
+      {
+        from: NASTY[1] ?? 'x',
+        fromHandle: NASTY[3] ?? 'h',
+        to: 'output',
+        toHandle: NASTY[4] ?? 'h',
+      },
+    ],
+  } as WorkflowDefinition;
+}
+
+describe('generatePythonProject with hostile input', () => {
+  it('always compiles, never runs input, and holds every string exactly', () => {
+    const workflow = hostileWorkflow();
+    const directory = build(workflow);
+    // Compiles every generated and copied file.
+    execFileSync('python3', ['-m', 'compileall', '-q', 'app', 'tests', 'catalyst_runtime'], {
+      cwd: directory,
+    });
+    // Importing the graph rebuilds the workflow exactly (JSON bytes as JavaScript writes them).
+    const dumped = execFileSync(
+      VENV_PYTHON,
+      [
+        '-c',
+        'import sys; from app.workflow import WORKFLOW; from catalyst_runtime import _json; sys.stdout.write(_json.dumps(WORKFLOW.to_dict()).decode())',
+      ],
+      { cwd: directory, encoding: 'utf8' },
+    );
+    expect(dumped).toBe(JSON.stringify(workflow));
+    expect(existsSync(PWNED)).toBe(false);
+    // The TOML and the lint rules hold too.
+    const description = execFileSync(
+      VENV_PYTHON,
+      [
+        '-c',
+        'import sys, tomllib; sys.stdout.write(tomllib.load(open("pyproject.toml", "rb"))["project"]["description"])',
+      ],
+      { cwd: directory, encoding: 'utf8' },
+    );
+    expect(description).toBe(workflow.name.replace('\ud800', '\ufffd'));
+    execFileSync(join(REPOSITORY, '.venv', 'bin', 'ruff'), ['check', '--quiet', 'app', 'tests'], {
+      cwd: directory,
+    });
+  });
+
+  it('keeps user text out of the Dockerfile and makes README text inert', () => {
+    const workflow = hostileWorkflow();
+    const files = generatePythonProject(workflow, { runtime, sourceName: 'flow.json' });
+    const text = (path: string) => files.find((file) => file.path === path)?.content ?? '';
+    expect(text('Dockerfile')).not.toContain('hostile');
+    expect(text('README.md')).not.toMatch(/<[a-z]/i);
+    expect(text('README.md').split('\n')[0]).toMatch(/^# /);
+    expect(text('.env.example')).toContain('USE_FAST=');
+    expect(text('.env.example')).not.toContain('A"B');
+  });
+});
+
+describe('generatePythonProject', () => {
+  const chat = JSON.parse(
+    readFileSync(join(REPOSITORY, 'examples', 'chat.json'), 'utf8'),
+  ) as WorkflowDefinition;
+
+  it('depends only on the SDKs of the providers the workflow calls', () => {
+    const files = generatePythonProject(chat, { runtime, sourceName: 'chat.json' });
+    const pyproject = files.find((file) => file.path === 'pyproject.toml')?.content ?? '';
+    expect(pyproject).toMatch(/"anthropic[><=]/);
+    expect(pyproject).not.toMatch(/"openai[><=]|"groq[><=]|"google-genai[><=]/);
+    const runtimeFiles = files
+      .map((file) => file.path)
+      .filter((path) => path.startsWith('catalyst_runtime/'));
+    expect(runtimeFiles).toContain('catalyst_runtime/_anthropic.py');
+    expect(runtimeFiles).not.toContain('catalyst_runtime/_gemini.py');
+    expect(runtimeFiles).not.toContain('catalyst_runtime/_openai_family.py');
+    expect(runtimeFiles).toContain('catalyst_runtime/model-catalog.json');
+  });
+
+  it('finds providers named in node settings and every provider behind an expression', () => {
+    const base = { id: 'w', name: 'W', input: {}, edges: [] };
+    expect(
+      projectNeeds({ ...base, nodes: [{ id: 'a', type: 'groqCompletion' }] }).providers,
+    ).toEqual(['groq']);
+    const routed = projectNeeds({
+      ...base,
+      nodes: [
+        {
+          id: 'a',
+          type: 'input',
+          config: { targets: [{ provider: 'gemini' }, { provider: '{{ env.P }}' }] },
+        },
+      ],
+    });
+    expect(routed.providers.length).toBeGreaterThan(5);
+  });
+});
+
+describe('writeProject', () => {
+  it('replaces its own earlier output but refuses a directory it did not write', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'catalyst-codegen-'));
+    directories.push(directory);
+    writeFileSync(join(directory, 'notes.txt'), 'mine');
+    const files = [
+      { path: BUILD_MARKER, content: '{"generator":"catalyst build --target python"}' },
+    ];
+    expect(() => writeProject(files, directory)).toThrow(ProjectDirectoryError);
+    writeProject(files, directory, { force: true });
+    writeProject([...files, { path: 'app/x.py', content: '' }], directory);
+    expect(existsSync(join(directory, 'app', 'x.py'))).toBe(true);
+    expect(() => writeProject([{ path: '../escape.py', content: '' }], directory)).toThrow(
+      /outside/,
+    );
+  });
+});

@@ -138,6 +138,24 @@ def _response_format(value: Any) -> dict[str, Any] | None:
     return None
 
 
+def completion_output(result: Mapping[str, Any], response_type: str | None) -> dict[str, Any]:
+    """A completion's node output (text, json, toolCalls, finishReason, provider, model, usage,
+    cost), shared by completion and router nodes."""
+    output: dict[str, Any] = {"text": result["text"]}
+    if response_type is not None and response_type != "text":
+        output["json"] = result.get("json")
+    output["toolCalls"] = [
+        {"id": call["id"], "name": call["name"], "arguments": call.get("input")}
+        for call in result["toolCalls"]
+    ]
+    output["finishReason"] = result["finishReason"]
+    output["provider"] = result["provider"]
+    output["model"] = result["model"]
+    output["usage"] = dict(result["usage"])
+    output["cost"] = dict(result["cost"]) if result["cost"] else None
+    return output
+
+
 def build_chat_request(context: NodeContext) -> ChatRequest:
     """The chat request a completion node sends (``completion-executor.ts``)."""
     config, node_id, scope = context.config, context.node["id"], context.scope
@@ -231,18 +249,8 @@ async def execute_completion(context: NodeContext) -> NodeResult:
         await events.aclose()  # type: ignore[attr-defined]
     if result is None:
         raise RuntimeError(f"provider stream for node {node_id} ended without a result")
-    output: dict[str, Any] = {"text": result["text"]}
-    if request.response_format is not None and request.response_format.get("type") != "text":
-        output["json"] = result.get("json")
-    output["toolCalls"] = [
-        {"id": call["id"], "name": call["name"], "arguments": call.get("input")}
-        for call in result["toolCalls"]
-    ]
-    output["finishReason"] = result["finishReason"]
-    output["provider"] = result["provider"]
-    output["model"] = result["model"]
-    output["usage"] = dict(result["usage"])
-    output["cost"] = dict(result["cost"]) if result["cost"] else None
+    response_type = request.response_format.get("type") if request.response_format else None
+    output = completion_output(result, response_type)
     called_tool = len(result["toolCalls"]) > 0 and context.has_outgoing("function_call")
     return NodeResult(
         output,

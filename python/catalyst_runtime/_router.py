@@ -461,18 +461,9 @@ def _finish(
     attempts: list[dict[str, Any]],
     result_type: type[NodeResult],
 ) -> NodeResult:
-    output: dict[str, Any] = {"text": result["text"]}
-    if response_type is not None and response_type != "text":
-        output["json"] = result.get("json")
-    output["toolCalls"] = [
-        {"id": call["id"], "name": call["name"], "arguments": call.get("input")}
-        for call in result["toolCalls"]
-    ]
-    output["finishReason"] = result["finishReason"]
-    output["provider"] = result["provider"]
-    output["model"] = result["model"]
-    output["usage"] = dict(result["usage"])
-    output["cost"] = dict(result["cost"]) if result["cost"] else None
+    from ._executors import completion_output
+
+    output = completion_output(result, response_type)
     output["route"] = decision
     output["attempts"] = attempts
     called_tool = len(result["toolCalls"]) > 0 and context.has_outgoing("function_call")

@@ -301,6 +301,9 @@ for (const group of groups()) {
       simulator.reset();
       simulator.setScenario(parseScenario({ rules: [] }));
       await withServers(async (pythonServer, typescriptServer) => {
+        // The `fastest` strategy routes by measured time to first token, which no run without
+        // a scripted timing (the vectors have one) can hold equal between two servers.
+        const timingDependent = /"strategy":\s*"fastest"/.test(readFileSync(group.file, 'utf8'));
         const sample: ConformanceVector = {
           description: 'a sample run',
           workflow: group.file,
@@ -315,7 +318,6 @@ for (const group of groups()) {
           await exchange(typescriptServer.url, sample, workflowId),
         ];
         expect(fromPython.status).toBe(fromTypescript.status);
-        // Parallel branches may interleave differently; each node's events may not.
         // The simulator invents tool-call ids per request; they are not the runtimes' to match.
         const withoutIds = (body: string) => body.replace(/"(call|toolu)_[A-Za-z0-9]+"/g, '"$1_*"');
         fromPython.body = withoutIds(fromPython.body);
@@ -324,8 +326,13 @@ for (const group of groups()) {
           parseEventStream(fromPython.body),
           parseEventStream(fromTypescript.body),
         ];
-        expect(eventsByNode(pythonEvents)).toEqual(eventsByNode(typescriptEvents));
-        expect(pythonEvents.at(-1)).toEqual(typescriptEvents.at(-1));
+        if (timingDependent) {
+          expect(pythonEvents.at(-1)?.[0]).toBe(typescriptEvents.at(-1)?.[0]);
+        } else {
+          // Parallel branches may interleave differently; each node's events may not.
+          expect(eventsByNode(pythonEvents)).toEqual(eventsByNode(typescriptEvents));
+          expect(pythonEvents.at(-1)).toEqual(typescriptEvents.at(-1));
+        }
         for (const path of ['/health', '/workflows', '/openapi.json', '/nope']) {
           const [a, b] = await Promise.all([
             fetch(`${pythonServer.url}${path}`),

@@ -53,20 +53,7 @@ export const executeCompletion: NodeExecutor = async (context) => {
   }
   if (!result) throw new Error(`provider stream for node ${node.id} ended without a result`);
 
-  const output: Record<string, JsonValue> = { text: result.text };
-  if (request.responseFormat && request.responseFormat.type !== 'text') {
-    output.json = (result.json ?? null) as JsonValue;
-  }
-  output.toolCalls = result.toolCalls.map((call) => ({
-    id: call.id,
-    name: call.name,
-    arguments: (call.input ?? null) as JsonValue,
-  }));
-  output.finishReason = result.finishReason;
-  output.provider = result.provider;
-  output.model = result.model;
-  output.usage = { ...result.usage };
-  output.cost = result.cost ? { ...result.cost } : null;
+  const output = completionOutput(result, request.responseFormat?.type);
 
   const calledTool = result.toolCalls.length > 0 && context.hasOutgoing('function_call');
   return {
@@ -160,4 +147,29 @@ function toResponseFormat(value: JsonValue | undefined): ResponseFormat | undefi
     return value as unknown as ResponseFormat;
   }
   return undefined;
+}
+
+/**
+ * A completion's node output (text, json, toolCalls, finishReason, provider, model, usage, cost),
+ * shared by completion and router nodes.
+ */
+export function completionOutput(
+  result: ChatResult,
+  responseType: string | undefined,
+): Record<string, JsonValue> {
+  const output: Record<string, JsonValue> = { text: result.text };
+  if (responseType !== undefined && responseType !== 'text') {
+    output.json = (result.json ?? null) as JsonValue;
+  }
+  output.toolCalls = result.toolCalls.map((call) => ({
+    id: call.id,
+    name: call.name,
+    arguments: (call.input ?? null) as JsonValue,
+  }));
+  output.finishReason = result.finishReason;
+  output.provider = result.provider;
+  output.model = result.model;
+  output.usage = { ...result.usage };
+  output.cost = result.cost ? { ...result.cost } : null;
+  return output;
 }

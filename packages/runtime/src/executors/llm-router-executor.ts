@@ -18,7 +18,7 @@ import { NodeFailure } from '../node-failure.js';
 import { expressionFailure } from '../render-config-value.js';
 import { orderTargets, type RouterTarget, targetKey } from '../router/order-targets.js';
 import { type CooldownRule, MemoryRouterState } from '../router/router-state.js';
-import { buildRequest } from './completion-executor.js';
+import { buildRequest, completionOutput } from './completion-executor.js';
 import type { NodeExecutionContext, NodeExecutor } from './node-executor.js';
 
 const catalog = ModelCatalog.default();
@@ -288,20 +288,7 @@ function finish(
   decision: RouteDecision,
   attempts: RouteAttempt[],
 ) {
-  const output: Record<string, JsonValue> = { text: result.text };
-  if (responseType !== undefined && responseType !== 'text') {
-    output.json = (result.json ?? null) as JsonValue;
-  }
-  output.toolCalls = result.toolCalls.map((call) => ({
-    id: call.id,
-    name: call.name,
-    arguments: (call.input ?? null) as JsonValue,
-  }));
-  output.finishReason = result.finishReason;
-  output.provider = result.provider;
-  output.model = result.model;
-  output.usage = { ...result.usage };
-  output.cost = result.cost ? { ...result.cost } : null;
+  const output = completionOutput(result, responseType);
   output.route = decision as unknown as JsonValue;
   output.attempts = attempts as unknown as JsonValue;
   const calledTool = result.toolCalls.length > 0 && context.hasOutgoing('function_call');

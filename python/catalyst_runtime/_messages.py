@@ -105,17 +105,23 @@ def _openai_user_part(provider: str, request: Any, part: Message) -> Message:
 _DATA_URL = re.compile(r"^data:([^;,]+);base64,(.*)\Z", re.DOTALL)
 
 
+def _append_turn(turns: list[Message], role: str, key: str, items: list[Message]) -> None:
+    """Adds ``items`` as a ``role`` turn under ``key``, merged into the last turn when it has the
+    same role (Anthropic and Gemini both want alternating roles); nothing for no items."""
+    if not items:
+        return
+    if turns and turns[-1]["role"] == role:
+        turns[-1][key].extend(items)
+    else:
+        turns.append({"role": role, key: items})
+
+
 def convert_to_anthropic_messages(conversation: list[Message]) -> list[Message]:
     """Anthropic turns: tool results as ``tool_result`` blocks in user turns, same-role merged."""
     result: list[Message] = []
 
     def append(role: str, blocks: list[Message]) -> None:
-        if not blocks:
-            return
-        if result and result[-1]["role"] == role:
-            result[-1]["content"].extend(blocks)
-        else:
-            result.append({"role": role, "content": blocks})
+        _append_turn(result, role, "content", blocks)
 
     for message in conversation:
         role = message["role"]
@@ -183,12 +189,7 @@ def convert_to_gemini_contents(conversation: list[Message]) -> list[Message]:
     contents: list[Message] = []
 
     def append(role: str, parts: list[Message]) -> None:
-        if not parts:
-            return
-        if contents and contents[-1]["role"] == role:
-            contents[-1]["parts"].extend(parts)
-        else:
-            contents.append({"role": role, "parts": parts})
+        _append_turn(contents, role, "parts", parts)
 
     for message in conversation:
         role = message["role"]

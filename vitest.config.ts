@@ -5,7 +5,7 @@ const packages = ['spec', 'providers', 'simulator', 'workflow', 'runtime', 'code
 // Subpath exports (package.json "exports"), mapped to their sources too.
 const subpaths: Record<string, string> = {
   '@catalyst/providers/local': './packages/providers/src/local/index.ts',
-  '@catalyst/providers/testing': './packages/providers/src/testing/redis-server.ts',
+  '@catalyst/providers/testing': './packages/providers/src/testing/index.ts',
 };
 
 export default defineConfig({

@@ -13,6 +13,7 @@ export {
   defaultProviderName,
   isProviderName,
 } from './create-provider.js';
+export { createProviderRegistry, type ProviderRegistry } from './create-provider-registry.js';
 export * from './embeddings/index.js';
 export { createGeminiProvider } from './gemini/index.js';
 export {

@@ -1,13 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createProvider } from '@catalyst/providers';
+import { createProviderRegistry } from '@catalyst/providers';
 import { parseScenario, type RunningSimulator, startSimulator } from '@catalyst/simulator';
-import type {
-  JsonValue,
-  LanguageModelProvider,
-  ProviderName,
-  WorkflowDefinition,
-} from '@catalyst/spec';
+import type { JsonValue, WorkflowDefinition } from '@catalyst/spec';
 import { loadWorkflowFile, validateWorkflow } from '@catalyst/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalystApp } from './server/create-catalyst-app.js';
@@ -47,18 +42,10 @@ describe('conformance vectors (TypeScript runtime)', () => {
       simulator.reset();
       simulator.setScenario(parseScenario(vector.scenario ?? { rules: [] }));
       const environment = conformanceEnvironment(simulator.url);
-      const providers = new Map<ProviderName, LanguageModelProvider>();
       const app = createCatalystApp({
         workflows: [workflow],
         environment,
-        providers: (name) => {
-          let provider = providers.get(name);
-          if (!provider) {
-            provider = createProvider(name, { environment });
-            providers.set(name, provider);
-          }
-          return provider;
-        },
+        providers: createProviderRegistry({ environment }),
       });
       const id = vector.request.workflowId ?? workflow.id;
       const response = await app.fetch(

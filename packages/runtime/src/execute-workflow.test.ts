@@ -1,8 +1,9 @@
+import { createProviderRegistry } from '@catalyst/providers';
 import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
 import type { WorkflowDefinition, WorkflowEvent } from '@catalyst/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeWorkflow } from './execute-workflow.js';
-import { simulatedProviders } from './testing/simulated-providers.js';
+import { conformanceEnvironment } from './testing/conformance-vector.js';
 
 let simulator: RunningSimulator;
 beforeAll(async () => {
@@ -39,7 +40,7 @@ async function run(
     workflow,
     input: input as never,
     signal,
-    providers: simulatedProviders(simulator.url),
+    providers: createProviderRegistry({ environment: conformanceEnvironment(simulator.url) }),
     environment: { USE_FAST: 'true', SECRET: 'never-visible' },
   })) {
     events.push(event);
@@ -181,7 +182,9 @@ describe('executeWorkflow', () => {
     expect(events.filter((event) => event.type === 'error' || event.type === 'done')).toHaveLength(
       1,
     );
-    expect(JSON.stringify(events)).not.toContain('sk-test-runtime-key-0000');
+    expect(JSON.stringify(events)).not.toContain(
+      conformanceEnvironment(simulator.url).OPENAI_API_KEY,
+    );
   });
 
   it('reports an expression error with node, field and template', async () => {

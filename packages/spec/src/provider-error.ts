@@ -58,8 +58,15 @@ export class ProviderError extends Error implements ProviderErrorInfo {
   readonly retryAfterMs?: number;
   readonly model?: string;
   readonly requestId?: string;
+  /**
+   * What the provider itself said, redacted, as the sentence that appears in `message` (it ends
+   * with a full stop). Built once where the error is made, so code that adds advice to an error
+   * (the models a server does serve, say) composes from it instead of cutting up the message.
+   * Not part of `toJSON()`: events and HTTP bodies carry only the message.
+   */
+  readonly detail?: string;
 
-  constructor(info: ProviderErrorInfo, options?: { cause?: unknown }) {
+  constructor(info: ProviderErrorInfo, options?: { cause?: unknown; detail?: string }) {
     super(info.message, options);
     this.name = 'ProviderError';
     this.kind = info.kind;
@@ -69,6 +76,7 @@ export class ProviderError extends Error implements ProviderErrorInfo {
     if (info.retryAfterMs !== undefined) this.retryAfterMs = info.retryAfterMs;
     if (info.model !== undefined) this.model = info.model;
     if (info.requestId !== undefined) this.requestId = info.requestId;
+    if (options?.detail !== undefined) this.detail = options.detail;
   }
 
   /** The plain-data form, safe to serialise into an event or an HTTP body. */

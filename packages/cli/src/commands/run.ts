@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { createProviderRegistry } from '@catalyst/providers';
 import { executeWorkflow, validateInput } from '@catalyst/runtime';
 import type { JsonValue, WorkflowEvent } from '@catalyst/spec';
 import { getNodeType } from '@catalyst/workflow';
 import { formatCost, formatUsage } from '../format-usage.js';
 import type { CommandIo } from '../io.js';
 import { InvalidWorkflowError, loadValidWorkflow } from '../load-valid-workflow.js';
-import { cachedProviders } from '../provider-resolver.js';
 import { UsageError } from '../usage-error.js';
 
 /** Help for `catalyst run`. */
@@ -77,7 +77,7 @@ export async function runCommand(argv: string[], io: CommandIo): Promise<number>
     workflow,
     input,
     signal: io.signal,
-    providers: cachedProviders(io.environment),
+    providers: createProviderRegistry({ environment: io.environment }),
     environment: io.environment,
   })) {
     if (values.json) io.stdout.write(`${JSON.stringify(event)}\n`);

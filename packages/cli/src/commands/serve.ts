@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
+import { createProviderRegistry } from '@catalyst/providers';
 import { createCatalystApp, serveNode } from '@catalyst/runtime';
 import type { WorkflowDefinition } from '@catalyst/spec';
 import type { CommandIo } from '../io.js';
 import { InvalidWorkflowError, loadValidWorkflow } from '../load-valid-workflow.js';
-import { cachedProviders } from '../provider-resolver.js';
 import { UsageError } from '../usage-error.js';
 
 /** Help for `catalyst serve`. */
@@ -46,7 +46,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
   }
   const app = createCatalystApp({
     workflows,
-    providers: cachedProviders(io.environment),
+    providers: createProviderRegistry({ environment: io.environment }),
     environment: io.environment,
   });
   const server = await serveNode(app, { port, host: values.host });

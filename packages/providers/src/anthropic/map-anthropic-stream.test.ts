@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { RawPart } from '../shared/raw-part.js';
 import { mapAnthropicStream } from './map-anthropic-stream.js';
 
-/** Recorded captures, one JSON event per line (see shared/fixtures/README.md). */
+/** Recorded captures, one JSON event per line (see __fixtures__/README.md). */
 function fixtureEvents(name: string): RawMessageStreamEvent[] {
-  const url = new URL(`../../../../../shared/fixtures/anthropic/${name}`, import.meta.url);
+  const url = new URL(`./__fixtures__/${name}`, import.meta.url);
   return (
     readFileSync(url, 'utf8')
       .split('\n')

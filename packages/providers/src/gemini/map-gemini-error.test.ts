@@ -49,10 +49,7 @@ describe('mapGeminiError', () => {
   });
 
   it('reads RetryInfo.retryDelay from a recorded 429', () => {
-    const url = new URL(
-      '../../../../../shared/fixtures/gemini/google-429-retry-info.json',
-      import.meta.url,
-    );
+    const url = new URL('./__fixtures__/google-429-retry-info.json', import.meta.url);
     const error = mapGeminiError({ error: apiError(429, JSON.parse(readFileSync(url, 'utf8'))) });
     expect(error.kind).toBe('rate_limit');
     expect(error.retryAfterMs).toBe(34_400);

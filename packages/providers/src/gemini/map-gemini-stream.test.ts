@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { RawPart } from '../shared/raw-part.js';
 import { mapGeminiStream } from './map-gemini-stream.js';
 
-/** Recorded captures, one JSON chunk per line (see shared/fixtures/README.md). */
+/** Recorded captures, one JSON chunk per line (see __fixtures__/README.md). */
 function fixtureChunks(name: string): unknown[] {
-  const url = new URL(`../../../../../shared/fixtures/gemini/${name}`, import.meta.url);
+  const url = new URL(`./__fixtures__/${name}`, import.meta.url);
   return readFileSync(url, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')

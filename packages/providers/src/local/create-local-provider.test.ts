@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { ChatRequest, StreamEvent } from '@catalyst/spec';
 import { ProviderError } from '@catalyst/spec';
 import { afterAll, describe, expect, it } from 'vitest';
+import { collectEvents, terminalEvent } from '../testing/index.js';
 import { createLocalProvider } from './create-local-provider.js';
 import { resolveLocalModelPath } from './local-model-path.js';
 import { disposeLocalRuntimes } from './local-runtime.js';
@@ -28,21 +29,11 @@ function request(overrides: Partial<ChatRequest> = {}): ChatRequest {
   };
 }
 
-async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const collected: StreamEvent[] = [];
-  for await (const event of events) collected.push(event);
-  return collected;
-}
-
-function terminal(events: StreamEvent[]) {
-  return events.filter((event) => event.type === 'done' || event.type === 'error');
-}
-
 describe('local provider without a model file', () => {
   const provider = createLocalProvider({ modelPath: '/nonexistent/catalyst/model.gguf' });
 
   it('ends the stream with an error that says how to install the model', async () => {
-    const events = await collect(provider.stream(request()));
+    const events = await collectEvents(provider.stream(request()));
     expect(events).toHaveLength(1);
     const [event] = events;
     expect(event?.type).toBe('error');
@@ -61,7 +52,7 @@ describe('local provider without a model file', () => {
   });
 
   it('refuses images and tools combined with JSON mode before loading anything', async () => {
-    const image = await collect(
+    const image = await collectEvents(
       provider.stream(
         request({
           messages: [{ role: 'user', content: [{ type: 'image', url: 'https://x/y.png' }] }],
@@ -69,7 +60,7 @@ describe('local provider without a model file', () => {
       ),
     );
     expect(image[0]).toMatchObject({ type: 'error', error: { kind: 'invalid_request' } });
-    const mixed = await collect(
+    const mixed = await collectEvents(
       provider.stream(
         request({
           tools: [{ name: 'f', parameters: { type: 'object' } }],
@@ -84,7 +75,7 @@ describe('local provider without a model file', () => {
     const bundled = createLocalProvider({
       modelPath: '/nonexistent/SmolLM2-135M-Instruct.Q4_1.gguf',
     });
-    const events = await collect(
+    const events = await collectEvents(
       bundled.stream(request({ tools: [{ name: 'weather', parameters: { type: 'object' } }] })),
     );
     expect(events).toHaveLength(1);
@@ -98,7 +89,7 @@ describe('local provider without a model file', () => {
   it('ends with aborted when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    const events = await collect(provider.stream(request({ signal: controller.signal })));
+    const events = await collectEvents(provider.stream(request({ signal: controller.signal })));
     expect(events).toEqual([
       expect.objectContaining({
         type: 'error',
@@ -113,11 +104,10 @@ describe.skipIf(!runRealModel)('local provider with the real model', () => {
   afterAll(() => disposeLocalRuntimes());
 
   it('streams tokens, then exactly one done with real usage', async () => {
-    const events = await collect(provider.stream(request()));
+    const events = await collectEvents(provider.stream(request()));
     const tokens = events.filter((event) => event.type === 'token');
     expect(tokens.length).toBeGreaterThan(1);
-    expect(terminal(events)).toHaveLength(1);
-    const done = events.at(-1);
+    const done = terminalEvent(events);
     expect(done?.type).toBe('done');
     if (done?.type !== 'done') return;
     expect(done.provider).toBe('local');
@@ -177,8 +167,7 @@ describe.skipIf(!runRealModel)('local provider with the real model', () => {
     }
     const elapsed = performance.now() - abortedAt;
     expect(elapsed).toBeLessThan(1000);
-    expect(terminal(events)).toHaveLength(1);
-    const last = events.at(-1);
+    const last = terminalEvent(events);
     expect(last).toMatchObject({ type: 'error', error: { kind: 'aborted', retryable: false } });
     if (last?.type === 'error') {
       expect(last.partialText.length).toBeGreaterThan(0);

@@ -17,6 +17,7 @@ import { createProviderError } from '../shared/create-provider-error.js';
 import { missingKeyError } from '../shared/missing-key-error.js';
 import { providerStream } from '../shared/provider-stream.js';
 import type { RawPart } from '../shared/raw-part.js';
+import { withAdvice } from '../shared/with-advice.js';
 import { buildOpenAIChatBody } from './build-openai-chat-body.js';
 import { mapOpenAIChunk } from './map-openai-chunk.js';
 import { IncompleteStreamError, mapOpenAIError } from './map-openai-error.js';
@@ -176,21 +177,15 @@ export function createOpenAICompatibleFamilyProvider(
     if (mapped.kind !== 'model_not_found' || signal.aborted) return error;
     if (vendor.modelList === 'catalog') {
       // Azure serves deployments the user named; no list of them exists to offer.
-      return createProviderError({
-        ...mapped.toJSON(),
+      return withAdvice(mapped, 'The model must be the name of a deployment in your resource.', {
         secrets,
-        detail: `${providerWords(mapped.message)} The model must be the name of a deployment in your resource.`,
       });
     }
     if (catalog.list(provider).length > 0) return error;
     try {
       const ids = await requireClient(model).listModelIds(signal);
       if (ids.length === 0) return error;
-      return createProviderError({
-        ...mapped.toJSON(),
-        secrets,
-        detail: `${providerWords(mapped.message)} Available models: ${ids.join(', ')}.`,
-      });
+      return withAdvice(mapped, `Available models: ${ids.join(', ')}.`, { secrets });
     } catch {
       // The list is a courtesy; the original error is what matters.
       return error;
@@ -256,10 +251,4 @@ export function createOpenAICompatibleFamilyProvider(
   };
   if (vendor.embeddings) family.embed = embed;
   return family;
-}
-
-// createProviderError prefixes its own sentence; when re-wrapping keep only the provider's words.
-function providerWords(message: string): string {
-  const colon = message.indexOf(': ');
-  return colon === -1 ? message : message.slice(colon + 2);
 }

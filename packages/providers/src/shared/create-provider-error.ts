@@ -13,6 +13,11 @@ export interface ProviderErrorFacts {
   kind: ProviderErrorKind;
   /** What the provider said, verbatim (it is redacted here). */
   detail?: string;
+  /**
+   * A sentence of our own to end the message with, after the provider's words and the kind's
+   * usual advice (e.g. `Available models: a, b.`).
+   */
+  advice?: string;
   status?: number;
   retryAfterMs?: number;
   model?: string;
@@ -41,10 +46,11 @@ export function kindFromStatus(status: number): ProviderErrorKind {
  */
 export function createProviderError(facts: ProviderErrorFacts): ProviderError {
   const names = PROVIDER_ENVIRONMENT[facts.provider];
-  const detail = facts.detail ? redactSecrets(facts.detail, facts.secrets ?? []).trim() : '';
-  const status = facts.status !== undefined ? ` (HTTP ${facts.status})` : '';
+  const words = facts.detail ? redactSecrets(facts.detail, facts.secrets ?? []).trim() : '';
   // The provider's words end with a full stop so our advice reads as its own sentence.
-  const said = detail ? `: ${detail}${/[.!?]$/.test(detail) ? '' : '.'}` : '.';
+  const detail = words && `${words}${/[.!?]$/.test(words) ? '' : '.'}`;
+  const status = facts.status !== undefined ? ` (HTTP ${facts.status})` : '';
+  const said = detail ? `: ${detail}` : '.';
   const model = facts.model ? ` "${facts.model}"` : '';
   let message: string;
   switch (facts.kind) {
@@ -95,6 +101,7 @@ export function createProviderError(facts: ProviderErrorFacts): ProviderError {
       throw new Error(`unknown error kind ${String(unreachable)}`);
     }
   }
+  if (facts.advice) message = `${message} ${facts.advice}`;
   const info = {
     kind: facts.kind,
     provider: facts.provider,
@@ -105,7 +112,7 @@ export function createProviderError(facts: ProviderErrorFacts): ProviderError {
     ...(facts.model !== undefined && { model: facts.model }),
     ...(facts.requestId !== undefined && { requestId: facts.requestId }),
   };
-  return new ProviderError(info);
+  return new ProviderError(info, detail ? { detail } : undefined);
 }
 
 /** `250 ms`, `7 s`: whole numbers only, so both runtimes print the same text. */

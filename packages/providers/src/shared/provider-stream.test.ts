@@ -1,6 +1,7 @@
-import { type ChatRequest, ProviderError, type StreamEvent } from '@catalyst/spec';
+import { type ChatRequest, ProviderError } from '@catalyst/spec';
 import { describe, expect, it } from 'vitest';
 import { ModelCatalog } from '../catalog/model-catalog.js';
+import { collectEvents } from '../testing/index.js';
 import { collectResult } from './collect-result.js';
 import { createProviderError } from './create-provider-error.js';
 import { type ProviderStreamOptions, providerStream } from './provider-stream.js';
@@ -25,12 +26,6 @@ function rateLimited(retryAfterMs?: number): ProviderError {
     status: 429,
     ...(retryAfterMs !== undefined && { retryAfterMs }),
   });
-}
-
-async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const all: StreamEvent[] = [];
-  for await (const event of events) all.push(event);
-  return all;
 }
 
 function options(
@@ -79,7 +74,7 @@ const finish: RawPart[] = [
 
 describe('providerStream', () => {
   it('forwards tokens and ends with one done carrying usage and cost', async () => {
-    const events = await collect(
+    const events = await collectEvents(
       providerStream(
         options([
           () => reply({ type: 'text', text: 'Hel' }, { type: 'text', text: 'lo' }, ...finish),
@@ -100,14 +95,14 @@ describe('providerStream', () => {
       () => failing(rateLimited(1500)),
       () => reply({ type: 'text', text: 'ok' }, ...finish),
     ]);
-    const events = await collect(providerStream(run));
+    const events = await collectEvents(providerStream(run));
     expect(events.map((event) => event.type)).toEqual(['retry', 'token', 'done']);
     expect(run.sleeps).toEqual([1500]);
   });
 
   it('backs off exponentially without retry-after and gives up after maxRetries', async () => {
     const run = options([() => failing(rateLimited())]);
-    const events = await collect(providerStream(run));
+    const events = await collectEvents(providerStream(run));
     expect(events.map((event) => event.type)).toEqual(['retry', 'retry', 'error']);
     expect(run.sleeps).toEqual([500, 1000]);
     expect(run.opened()).toBe(3);
@@ -119,7 +114,7 @@ describe('providerStream', () => {
 
   it('never retries once tokens went out, and reports the partial text', async () => {
     const run = options([() => failing(rateLimited(), { type: 'text', text: 'half' })]);
-    const events = await collect(providerStream(run));
+    const events = await collectEvents(providerStream(run));
     expect(events.map((event) => event.type)).toEqual(['token', 'error']);
     expect(events.at(-1)).toMatchObject({ partialText: 'half' });
     expect(run.opened()).toBe(1);
@@ -128,7 +123,7 @@ describe('providerStream', () => {
   it('does not retry errors that are not retryable', async () => {
     const auth = createProviderError({ provider: 'openai', kind: 'auth', status: 401 });
     const run = options([() => failing(auth)]);
-    const events = await collect(providerStream(run));
+    const events = await collectEvents(providerStream(run));
     expect(events.map((event) => event.type)).toEqual(['error']);
     expect(events[0]).toMatchObject({ error: { kind: 'auth' } });
     expect((events[0] as { error: { message: string } }).error.message).toContain('OPENAI_API_KEY');
@@ -143,7 +138,7 @@ describe('providerStream', () => {
     });
     const run = options([never], { request: request({ signal: controller.signal }) });
     setTimeout(() => controller.abort(), 20);
-    const events = await collect(providerStream(run));
+    const events = await collectEvents(providerStream(run));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       type: 'error',
@@ -167,7 +162,7 @@ describe('providerStream', () => {
     const run = options([silentThenOk, silentThenOk], {
       request: request({ firstTokenTimeoutMs: 30 }),
     });
-    const events = await collect(providerStream(run));
+    const events = await collectEvents(providerStream(run));
     expect(events.map((event) => event.type)).toEqual(['retry', 'token', 'done']);
     expect(events[0]).toMatchObject({ error: { kind: 'timeout' } });
   });
@@ -196,7 +191,7 @@ describe('providerStream', () => {
       provider: 'anthropic',
       request: request({ model: 'claude-3-sonnet-20240229' }),
     });
-    const events = await collect(providerStream(run));
+    const events = await collectEvents(providerStream(run));
     expect(run.opened()).toBe(0);
     expect(events[0]).toMatchObject({ type: 'error', error: { kind: 'model_not_found' } });
     expect((events[0] as { error: { message: string } }).error.message).toContain(
@@ -211,7 +206,7 @@ describe('providerStream', () => {
       status: 404,
       detail: 'The model `gpt-9` does not exist',
     });
-    const events = await collect(providerStream(options([() => failing(notFound)])));
+    const events = await collectEvents(providerStream(options([() => failing(notFound)])));
     const message = (events.at(-1) as { error: { message: string } }).error.message;
     expect(message).toContain('gpt-9');
     expect(message).toContain('gpt-4.1-mini');

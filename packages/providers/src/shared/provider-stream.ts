@@ -5,6 +5,7 @@ import type { RawPart } from './raw-part.js';
 import { retryDelay } from './retry-delay.js';
 import { sleep as defaultSleep } from './sleep.js';
 import { StreamState } from './stream-state.js';
+import { withAdvice } from './with-advice.js';
 
 /** What a provider adapter hands to `providerStream`. */
 export interface ProviderStreamOptions {
@@ -254,14 +255,5 @@ function classify(
   if (error.kind !== 'model_not_found') return error;
   const available = context.catalog.list(provider).map((info) => info.id);
   if (available.length === 0) return error;
-  return createProviderError({
-    ...error.toJSON(),
-    detail: `${stripPrefix(error.message)} Available models: ${available.join(', ')}.`,
-  });
-}
-
-// createProviderError prefixes its own sentence; when re-wrapping keep only the provider's words.
-function stripPrefix(message: string): string {
-  const colon = message.indexOf(': ');
-  return colon === -1 ? message : message.slice(colon + 2);
+  return withAdvice(error, `Available models: ${available.join(', ')}.`);
 }

@@ -1,12 +1,7 @@
-import { createProvider } from '@catalyst/providers';
+import { createProviderRegistry } from '@catalyst/providers';
 import { startRedisServer } from '@catalyst/providers/testing';
 import { parseScenario, type RunningSimulator, startSimulator } from '@catalyst/simulator';
-import type {
-  JsonValue,
-  LanguageModelProvider,
-  ProviderName,
-  WorkflowDefinition,
-} from '@catalyst/spec';
+import type { JsonValue, WorkflowDefinition } from '@catalyst/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalystApp } from '../server/create-catalyst-app.js';
 import { conformanceEnvironment, parseEventStream } from '../testing/conformance-vector.js';
@@ -102,18 +97,10 @@ const workflow: WorkflowDefinition = {
 };
 
 function appOn(environment: Record<string, string>) {
-  const providers = new Map<ProviderName, LanguageModelProvider>();
   return createCatalystApp({
     workflows: [workflow],
     environment,
-    providers: (name) => {
-      let provider = providers.get(name);
-      if (!provider) {
-        provider = createProvider(name, { environment });
-        providers.set(name, provider);
-      }
-      return provider;
-    },
+    providers: createProviderRegistry({ environment }),
   });
 }
 

@@ -1,7 +1,8 @@
+import { createProviderRegistry } from '@catalyst/providers';
 import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
 import type { WorkflowDefinition } from '@catalyst/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatedProviders } from '../testing/simulated-providers.js';
+import { conformanceEnvironment } from '../testing/conformance-vector.js';
 import { createCatalystApp } from './create-catalyst-app.js';
 import { type RunningServer, serveNode } from './serve-node.js';
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
   simulator = await startSimulator({ port: 0 });
   const app = createCatalystApp({
     workflows: [chat],
-    providers: simulatedProviders(simulator.url),
+    providers: createProviderRegistry({ environment: conformanceEnvironment(simulator.url) }),
     environment: {},
     keepAliveMs: 60,
   });

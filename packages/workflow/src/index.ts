@@ -1,6 +1,12 @@
 // The workflow model: loading, the node registry and its manifest, graph analysis, validation,
 // the published schema, and (from ./expressions) the expression language.
 
+// The provider environment table, for the code generator (which imports no provider code).
+export {
+  DEFAULT_PROVIDER_ENVIRONMENT_NOTE,
+  PROVIDER_ENVIRONMENT,
+  type ProviderEnvironmentNames,
+} from '@catalyst/providers';
 export * from './expressions/index.js';
 export {
   type AnalyzeGraphOptions,
@@ -36,12 +42,6 @@ export type {
   WorkflowProblemCode,
 } from './problems/workflow-problem.js';
 export { workflowFileSchema } from './schema/workflow-file-schema.js';
-// The provider environment table, for the code generator (which imports no provider code).
-export {
-  DEFAULT_PROVIDER_ENVIRONMENT_NOTE,
-  PROVIDER_ENVIRONMENT,
-  type ProviderEnvironmentNames,
-} from '@catalyst/providers';
 export type { ConfigIssue } from './validate/config-issue.js';
 export { validateConfig } from './validate/validate-config.js';
 export { validateJsonSchema } from './validate/validate-json-schema.js';

@@ -14,6 +14,8 @@ const CATALOG_FILE = fileURLToPath(
 describe('conformance/model-catalog.json', () => {
   it('equals DEFAULT_MODELS followed by RETIRED_MODELS, byte for byte (run `npm run generate`)', () => {
     expect(readFileSync(CATALOG_FILE, 'utf8')).toBe(modelCatalogText());
-    expect(JSON.parse(modelCatalogText())).toHaveLength(DEFAULT_MODELS.length + RETIRED_MODELS.length);
+    expect(JSON.parse(modelCatalogText())).toHaveLength(
+      DEFAULT_MODELS.length + RETIRED_MODELS.length,
+    );
   });
 });

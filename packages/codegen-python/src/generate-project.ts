@@ -93,6 +93,7 @@ function runtimeFiles(needs: ProjectNeeds, runtime: RuntimeSources): GeneratedFi
     files.push({ path: `catalyst_runtime/${name}`, content });
   }
   files.push({ path: 'catalyst_runtime/model-catalog.json', content: runtime.modelCatalog });
+  files.push({ path: 'catalyst_runtime/node-manifest.json', content: runtime.nodeManifest });
   return files;
 }
 
@@ -465,7 +466,7 @@ ${list(devDependencies)}
 packages = ["app", "catalyst_runtime"]
 
 [tool.setuptools.package-data]
-catalyst_runtime = ["model-catalog.json", "py.typed"]
+catalyst_runtime = ["model-catalog.json", "node-manifest.json", "py.typed"]
 
 [tool.pytest.ini_options]
 testpaths = ["tests"]

@@ -43,6 +43,7 @@ export type {
 } from './problems/workflow-problem.js';
 export { workflowFileSchema } from './schema/workflow-file-schema.js';
 export type { ConfigIssue } from './validate/config-issue.js';
-export { validateConfig } from './validate/validate-config.js';
+export { NodeConfigError, parseNodeConfig } from './validate/parse-node-config.js';
+export { compileConfigSchema, validateConfig } from './validate/validate-config.js';
 export { validateJsonSchema } from './validate/validate-json-schema.js';
 export { type ValidateWorkflowOptions, validateWorkflow } from './validate/validate-workflow.js';

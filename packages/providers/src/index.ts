@@ -2,7 +2,12 @@ export { createAnthropicProvider } from './anthropic/index.js';
 export { computeCost } from './catalog/compute-cost.js';
 export { estimatePromptTokens } from './catalog/estimate-prompt-tokens.js';
 export { ModelCatalog } from './catalog/model-catalog.js';
-export { PROVIDER_ENVIRONMENT } from './config/provider-environment.js';
+export { modelCatalogText } from './catalog/model-catalog-file.js';
+export {
+  DEFAULT_PROVIDER_ENVIRONMENT_NOTE,
+  PROVIDER_ENVIRONMENT,
+  type ProviderEnvironmentNames,
+} from './config/provider-environment.js';
 export type { ProviderOptions } from './config/provider-options.js';
 export { type ProviderSettings, resolveProviderSettings } from './config/provider-settings.js';
 export { readEnvironment } from './config/read-environment.js';

@@ -106,7 +106,9 @@ describe('the studio API', () => {
     definition.nodes[1].config.prompt = '{{ nodes.nope.text }}';
     const run = await call('/api/runs', json({ definition, input: {}, target: 'simulator' }));
     expect(run.status).toBe(422);
-    expect(((await run.json()) as { problems: unknown[] }).problems.length).toBeGreaterThan(0);
+    const body = (await run.json()) as { error: { kind: string; problems: { text: string }[] } };
+    expect(body.error.kind).toBe('validation');
+    expect(body.error.problems[0]?.text).toContain('unknown node "nope"');
     expect((await call('/api/export', json({ name: 'chat.json', definition }))).status).toBe(422);
   });
 

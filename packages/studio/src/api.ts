@@ -23,14 +23,19 @@ export interface OpenedFile {
 // Relative to the page, so the app works at / and under /studio/ alike.
 const apiUrl = (path: string) => new URL(`api/${path}`, document.baseURI).toString();
 
+/** The message of the server's `{"error": {"kind", "message"}}` answer. */
+export async function errorMessage(response: Response): Promise<string> {
+  const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+  return body.error?.message ?? `${response.status} ${response.statusText}`;
+}
+
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(apiUrl(path), {
     ...init,
     headers: { 'content-type': 'application/json', ...init?.headers },
   });
   if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { message?: string };
-    throw new Error(body.message ?? `${response.status} ${response.statusText}`);
+    throw new Error(await errorMessage(response));
   }
   return (await response.json()) as T;
 }
@@ -67,8 +72,7 @@ export const api = {
       body: JSON.stringify({ name, definition }),
     });
     if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { message?: string };
-      throw new Error(body.message ?? `export failed (${response.status})`);
+      throw new Error(await errorMessage(response));
     }
     return response.blob();
   },

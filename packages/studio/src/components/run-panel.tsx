@@ -2,7 +2,7 @@ import type { WorkflowDefinition } from '@catalyst/spec';
 import Form from '@rjsf/core';
 import validator from '@rjsf/validator-ajv8';
 import { useRef, useState, useSyncExternalStore } from 'react';
-import { api } from '../api.js';
+import { api, errorMessage } from '../api.js';
 import { parseEventStream } from '../state/parse-event-stream.js';
 import type { RunStore } from '../state/run-store.js';
 import { Transcript } from './transcript.js';
@@ -45,8 +45,7 @@ export function RunPanel(props: {
         signal: abort.signal,
       });
       if (!response.ok || !response.body) {
-        const body = (await response.json().catch(() => ({}))) as { message?: string };
-        setFailure(body.message ?? `the run failed to start (${response.status})`);
+        setFailure(await errorMessage(response));
         store.stop('not started');
         return;
       }

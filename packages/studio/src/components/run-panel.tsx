@@ -23,13 +23,14 @@ export function RunPanel(props: {
   store: RunStore;
 }) {
   const { store } = props;
-  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  // Only the phase: the panel (and its input form) re-renders when a run starts or ends, not per frame.
+  const phase = useSyncExternalStore(store.subscribe, () => store.getSnapshot().phase);
   const [input, setInput] = useState<unknown>({});
   const [useSimulator, setUseSimulator] = useState(props.simulatorAvailable);
   const [failure, setFailure] = useState<string | null>(null);
   const controller = useRef<AbortController | null>(null);
   const runId = useRef<string | null>(null);
-  const running = snapshot.phase === 'running';
+  const running = phase === 'running';
 
   const run = async () => {
     setFailure(null);
@@ -71,7 +72,6 @@ export function RunPanel(props: {
   };
 
   const inputSchema = props.definition.input as Record<string, unknown>;
-  const usageEntries = Object.entries(snapshot.usage);
   return (
     <section className="run-panel" aria-label="Run">
       <h2>Run</h2>
@@ -108,12 +108,7 @@ export function RunPanel(props: {
         <button type="button" onClick={stop} disabled={!running} data-testid="stop">
           Stop
         </button>
-        <span className={`run-phase run-phase-${snapshot.phase}`} data-testid="run-phase">
-          {snapshot.phase}
-        </span>
-        <span className="token-count" data-testid="token-count">
-          {snapshot.tokenCount} tokens
-        </span>
+        <RunCounters store={store} />
       </div>
       {props.blockingErrors > 0 && (
         <p className="field-error">Fix the {props.blockingErrors} error(s) to run.</p>
@@ -124,9 +119,37 @@ export function RunPanel(props: {
         </p>
       )}
       <Transcript store={store} />
-      {snapshot.log.length > 0 && (
+      <RunDetails store={store} />
+    </section>
+  );
+}
+
+/** Phase and token count, re-rendered once per frame while tokens arrive. */
+function RunCounters(props: { store: RunStore }) {
+  const snapshot = useSyncExternalStore(props.store.subscribe, props.store.getSnapshot);
+  return (
+    <>
+      <span className={`run-phase run-phase-${snapshot.phase}`} data-testid="run-phase">
+        {snapshot.phase}
+      </span>
+      <span className="token-count" data-testid="token-count">
+        {snapshot.tokenCount} tokens
+      </span>
+    </>
+  );
+}
+
+/** Route and fallback decisions, errors, usage and cost per node and in total. */
+function RunDetails(props: { store: RunStore }) {
+  const log = useSyncExternalStore(props.store.subscribe, () => props.store.getSnapshot().log);
+  const usage = useSyncExternalStore(props.store.subscribe, () => props.store.getSnapshot().usage);
+  const cost = useSyncExternalStore(props.store.subscribe, () => props.store.getSnapshot().cost);
+  const usageEntries = Object.entries(usage);
+  return (
+    <>
+      {log.length > 0 && (
         <ul className="run-log" aria-label="Run log" data-testid="run-log">
-          {snapshot.log.map((entry, index) => (
+          {log.map((entry, index) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: the log only grows
             <li key={index} className={`run-log-${entry.kind}`}>
               {entry.text}
@@ -147,15 +170,15 @@ export function RunPanel(props: {
             </tr>
           </thead>
           <tbody>
-            {usageEntries.map(([node, usage]) => (
+            {usageEntries.map(([node, nodeUsage]) => (
               <tr key={node}>
                 <td>{node}</td>
                 <td>
-                  {usage.provider}/{usage.model}
+                  {nodeUsage.provider}/{nodeUsage.model}
                 </td>
-                <td>{usage.usage.inputTokens}</td>
-                <td>{usage.usage.outputTokens}</td>
-                <td>{formatUsd(usage.cost?.totalUsd)}</td>
+                <td>{nodeUsage.usage.inputTokens}</td>
+                <td>{nodeUsage.usage.outputTokens}</td>
+                <td>{formatUsd(nodeUsage.cost?.totalUsd)}</td>
               </tr>
             ))}
           </tbody>
@@ -164,11 +187,11 @@ export function RunPanel(props: {
               <th scope="row" colSpan={4}>
                 Total
               </th>
-              <td>{formatUsd(snapshot.cost?.totalUsd)}</td>
+              <td>{formatUsd(cost?.totalUsd)}</td>
             </tr>
           </tfoot>
         </table>
       )}
-    </section>
+    </>
   );
 }

@@ -133,6 +133,9 @@ describe('the studio API', () => {
     const files = await mounted.fetch(new Request('http://local/studio/api/files'));
     expect(((await files.json()) as { files: string[] }).files).toEqual(['chat.json']);
     expect(await (await mounted.fetch(new Request('http://local/health'))).text()).toBe('api');
+    const bare = await mounted.fetch(new Request('http://local/studio'));
+    expect(bare.status).toBe(302);
+    expect(bare.headers.get('location')).toBe('/studio/');
     await mounted.close();
   });
 });

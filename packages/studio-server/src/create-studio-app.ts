@@ -281,13 +281,14 @@ export function createStudioApp(options: StudioAppOptions): StudioApp {
   const basePath = (options.basePath ?? '').replace(/\/$/, '');
   const app = new Hono();
   app.route(`${basePath}/api`, api);
+  // Without the slash the app's relative asset URLs would resolve above the base.
+  if (basePath !== '') app.get(basePath, (context) => context.redirect(`${basePath}/`));
   app.get(`${basePath}/*`, (context) =>
     studioAssetResponse({
       directory: assetsDirectory,
       path: new URL(context.req.url).pathname.slice(basePath.length) || '/',
     }),
   );
-  if (basePath !== '') app.get(basePath, (context) => context.redirect(`${basePath}/`));
 
   return {
     fetch: (request) => app.fetch(request),

@@ -1,4 +1,5 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** A workflow file name the studio may read and write: no directories, a known ending. */
@@ -38,9 +39,19 @@ export class WorkflowFiles {
     }
   }
 
-  /** Writes a file; `create` refuses to replace an existing one. */
+  /**
+   * Writes a file; `create` refuses to replace an existing one. A replacement is written beside
+   * the file and renamed over it, so a reader (an editor, git, a watcher) never sees half a file.
+   */
   async write(name: string, text: string, options: { create?: boolean } = {}): Promise<void> {
-    await writeFile(this.path(name), text, { encoding: 'utf8', flag: options.create ? 'wx' : 'w' });
+    const path = this.path(name);
+    if (options.create) {
+      await writeFile(path, text, { encoding: 'utf8', flag: 'wx' });
+      return;
+    }
+    const temporary = join(this.directory, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    await writeFile(temporary, text, 'utf8');
+    await rename(temporary, path);
   }
 
   private path(name: string): string {

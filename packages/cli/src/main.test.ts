@@ -186,4 +186,10 @@ describe('catalyst CLI', () => {
     expect(result.stdout).toContain('claude-sonnet-4-5');
     expect(result.stdout).not.toContain('claude-3-sonnet-20240229');
   });
+
+  it('studio refuses a non-loopback host: it writes files and has no login', async () => {
+    const result = await catalyst(['studio', 'examples', '--host', '0.0.0.0', '--no-simulator']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('serve it on a loopback host');
+  });
 });

@@ -33,7 +33,9 @@ from catalyst_runtime.providers.config.provider_environment import (
     resolve_provider_settings,
 )
 from catalyst_runtime.providers.embeddings.create_embedder import (
+    GEMINI_EMBEDDER_MODULE,
     GEMINI_MODULE,
+    OPENAI_COMPATIBLE_EMBEDDER_MODULE,
     OPENAI_COMPATIBLE_MODULE,
     create_embedder,
 )
@@ -138,7 +140,8 @@ def preload_adapters() -> None:
     """Imports every provider adapter and SDK this copy of the runtime carries, so that the first
     request does not pay for them: importing an SDK takes up to a second, which a tight
     first-token timeout would count against the provider."""
-    for module in (*_ADAPTER_MODULES.values(), _OPENAI_FAMILY_MODULE):
+    adapters = (*_ADAPTER_MODULES.values(), _OPENAI_FAMILY_MODULE)
+    for module in (*adapters, GEMINI_EMBEDDER_MODULE, OPENAI_COMPATIBLE_EMBEDDER_MODULE):
         with contextlib.suppress(ImportError):
             importlib.import_module(module)
     # The SDKs load their resource modules on first attribute access (half a second for openai's

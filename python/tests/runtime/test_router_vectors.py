@@ -39,27 +39,24 @@ def _by_node(events: list[list[Any]]) -> dict[str, list[list[Any]]]:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("path", VECTORS, ids=[path.name for path in VECTORS])
-async def test_router_vector(path: Path, scenario: Any, vector_environment: dict[str, str]) -> None:
+async def test_router_vector(
+    path: Path, scenario: Any, vector_environment: dict[str, str], simulated_providers: Providers
+) -> None:
     vector = json.loads(path.read_text(encoding="utf-8"))
     workflow = vector["workflow"]
     if isinstance(workflow, str):
         workflow = json.loads((REPO / workflow).read_text(encoding="utf-8"))
     scenario(vector.get("scenario") or {"rules": []})
-    environment = vector_environment
-    providers = Providers(environment=environment)
-    app = create_app([workflow], providers=providers, environment=environment)
+    app = create_app([workflow], providers=simulated_providers, environment=vector_environment)
     request = vector["request"]
-    try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://catalyst.test", timeout=30
-        ) as client:
-            response = await client.post(
-                f"/workflows/{request.get('workflowId', workflow['id'])}/{request['endpoint']}",
-                content=request.get("body", json.dumps(request.get("input", {}))),
-                headers={"content-type": "application/json"},
-            )
-    finally:
-        await providers.aclose()
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://catalyst.test", timeout=30
+    ) as client:
+        response = await client.post(
+            f"/workflows/{request.get('workflowId', workflow['id'])}/{request['endpoint']}",
+            content=request.get("body", json.dumps(request.get("input", {}))),
+            headers={"content-type": "application/json"},
+        )
     expected = vector["expected"]
     assert response.status_code == expected["status"]
     if response.headers["content-type"].startswith("text/event-stream"):

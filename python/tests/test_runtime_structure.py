@@ -13,7 +13,8 @@ from pathlib import Path
 RUNTIME = Path(__file__).resolve().parents[1] / "catalyst_runtime"
 PACKAGE = "catalyst_runtime"
 
-# What each top-level part may not import. javascript/ and definition.py are the floor.
+# What each top-level part may not import. javascript/, definition.py and node_configs.py are
+# the floor.
 FORBIDDEN: dict[str, frozenset[str]] = {
     "javascript": frozenset(
         {"definition", "providers", "workflow", "engine", "nodes", "server", "testing"}
@@ -22,7 +23,13 @@ FORBIDDEN: dict[str, frozenset[str]] = {
         {"javascript", "providers", "workflow", "engine", "nodes", "server", "testing"}
     ),
     "providers": frozenset({"workflow", "engine", "nodes", "server", "testing"}),
-    "workflow": frozenset({"providers", "engine", "nodes", "server", "testing"}),
+    # node_configs.py is generated (npm run generate): TypedDicts only, importing nothing.
+    "node_configs": frozenset(
+        {"javascript", "definition", "providers", "workflow"}
+        | {"engine", "nodes", "server", "testing"}
+    ),
+    # As @catalyst/workflow depends on @catalyst/providers (the node manifest's reader is there).
+    "workflow": frozenset({"engine", "nodes", "server", "testing"}),
     "engine": frozenset({"server", "testing"}),
     "nodes": frozenset({"server", "testing"}),
     "server": frozenset({"testing"}),

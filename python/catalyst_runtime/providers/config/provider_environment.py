@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ._node_types import load_manifest
+from .node_manifest import load_manifest
 
 __all__ = [
     "PROVIDER_ENVIRONMENT",

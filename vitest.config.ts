@@ -23,7 +23,8 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts'],
+    // The gateway benchmark's pure parts (statistics, /proc parsing, SSE framing): milliseconds.
+    include: ['packages/*/src/**/*.test.ts', 'bench/gateway/lib/*.test.ts'],
     // The generated-project suite is slow; it runs on its own (vitest.generated.config.ts).
     exclude: ['**/node_modules/**', 'packages/codegen-python/src/generated-services.test.ts'],
     testTimeout: 30_000,

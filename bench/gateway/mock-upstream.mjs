@@ -6,7 +6,7 @@
  * streamGenerateContent?alt=sse. Knobs, set with `POST /_mock/config` (JSON) and read back with
  * `GET /_mock/config`: `ttftMs` (time to the first chunk), `gapMs` (between chunks), `chunks`,
  * `chunkBytes` (text per chunk), `failureRate` (share of requests answered 500).
- * `GET /_mock/stats` counts requests and TCP connections (a proxy that reuses its upstream
+ * `GET /_mock/stats` counts requests and the TCP connections that carried them (a proxy that reuses its upstream
  * connections opens few); `POST /_mock/reset` zeroes them.
  *
  * Usage: node mock-upstream.mjs [--port N]; prints `listening http://127.0.0.1:PORT`.
@@ -30,6 +30,10 @@ export function createMockUpstream({ random = Math.random } = {}) {
   let config = { ...DEFAULT_MOCK_CONFIG };
   const stats = { requests: 0, connections: 0, failures: 0 };
   let sequence = 0;
+  // socket → the reset generation it was last counted in: after a reset, a kept-alive connection
+  // counts again on its next request ("connections that carried requests since the reset").
+  const countedSockets = new WeakMap();
+  let generation = 0;
 
   const server = createServer((request, response) => {
     const chunks = [];
@@ -41,6 +45,12 @@ export function createMockUpstream({ random = Math.random } = {}) {
         return;
       }
       stats.requests++;
+      // Counted on their first benchmark request, so the harness's own control calls (stats,
+      // config) never look like a system opening upstream connections.
+      if (countedSockets.get(request.socket) !== generation) {
+        countedSockets.set(request.socket, generation);
+        stats.connections++;
+      }
       let body = {};
       try {
         body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
@@ -64,9 +74,6 @@ export function createMockUpstream({ random = Math.random } = {}) {
       sendJson(response, 404, { error: { message: `no mock route ${url.pathname}` } });
     });
   });
-  server.on('connection', () => {
-    stats.connections++;
-  });
   server.keepAliveTimeout = 60_000;
 
   function control({ url, request, response, body }) {
@@ -75,6 +82,7 @@ export function createMockUpstream({ random = Math.random } = {}) {
       stats.requests = 0;
       stats.connections = 0;
       stats.failures = 0;
+      generation++;
       return sendJson(response, 200, stats);
     }
     if (url.pathname === '/_mock/config' && request.method === 'POST') {

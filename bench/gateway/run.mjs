@@ -161,7 +161,9 @@ const SMALL_PROMPT = 'Say hello to the benchmark.';
 /** A driver job against `system`. */
 function job({ system, stream, count, concurrency, prompt = SMALL_PROMPT, ...rest }) {
   const { url, format, headers, body } = system.request({ prompt, stream });
-  return { url, format, headers, body, stream, count, concurrency, ...rest };
+  // No job may hang the run: a system that stops answering (but keeps its streams alive with
+  // keep-alive comments) is cut at the deadline and its requests count as errors.
+  return { url, format, headers, body, stream, count, concurrency, deadlineMs: 180_000, ...rest };
 }
 const cpuOf = (system) => (system.pid ? sampleProcessTree(system.pid) : undefined);
 const summary = (records) => ({
@@ -187,6 +189,27 @@ const results = {
   scenarios: {},
 };
 
+/**
+ * Before each scenario: one plain request to every system still running (10 s deadline). A
+ * system that no longer answers is stopped (so it stops using core 0), reported with the scenario
+ * it failed before, and left out of the rest of the run instead of timing out every job.
+ */
+async function dropUnresponsive(scenario) {
+  await mock.configure({});
+  for (const system of [...running]) {
+    const { records } = await drive(
+      job({ system, stream: false, count: 1, concurrency: 1, deadlineMs: 10_000 }),
+    );
+    const [record] = records;
+    if (record && record.status === 200 && !record.error) continue;
+    const reason = `stopped answering before the "${scenario}" scenario (${record?.error ?? `status ${record?.status}`}); left out from there on`;
+    log(`${system.name} ${reason}`);
+    couldNotRun.push({ name: system.name, reason });
+    running.splice(running.indexOf(system), 1);
+    await system.stop();
+  }
+}
+
 // Warm-up: JIT, connection pools, lazy imports — not measured.
 await mock.configure({});
 for (const system of running) {
@@ -198,6 +221,7 @@ for (const system of running) {
 // 1. Added latency at c=1: stream TTFT and total, non-stream total; and upstream connections.
 {
   log('scenario: latency at c=1');
+  await dropUnresponsive('latency at c=1');
   const loadBefore = load();
   await mock.configure({ ttftMs: 0, gapMs: 0, chunks: 20 });
   const perSystem = Object.fromEntries(
@@ -249,6 +273,7 @@ for (const system of running) {
 // 2. Throughput at c=32 per CPU-second: non-stream requests, and streamed tokens.
 {
   log('scenario: throughput at c=32');
+  await dropUnresponsive('throughput at c=32');
   const loadBefore = load();
   await mock.configure({ ttftMs: 0, gapMs: 0, chunks: 20 });
   const perSystem = Object.fromEntries(
@@ -299,6 +324,7 @@ for (const system of running) {
 // 3. Chunk fidelity: 20 chunks 10 ms apart; one downstream event per chunk, one terminal.
 {
   log('scenario: chunk fidelity');
+  await dropUnresponsive('chunk fidelity');
   const loadBefore = load();
   const gapMs = 10;
   await mock.configure({ ttftMs: 0, gapMs, chunks: 20 });
@@ -331,6 +357,7 @@ for (const system of running) {
 // 4. Memory per idle stream: N streams open, the upstream silent (long time to first token).
 {
   log('scenario: idle streams');
+  await dropUnresponsive('idle streams');
   const loadBefore = load();
   const ttftMs = COUNTS.idleTtftMs;
   await mock.configure({ ttftMs, gapMs: 0, chunks: 1 });
@@ -339,8 +366,15 @@ for (const system of running) {
     if (!system.pid) continue;
     await sleep(300);
     const baseline = cpuOf(system).rssBytes;
+    const mockBefore = await mock.stats();
     const pending = drive(
-      job({ system, stream: true, count: COUNTS.idleStreams, concurrency: COUNTS.idleStreams }),
+      job({
+        system,
+        stream: true,
+        count: COUNTS.idleStreams,
+        concurrency: COUNTS.idleStreams,
+        deadlineMs: ttftMs + 20_000,
+      }),
     );
     await sleep(ttftMs - 1000);
     const open = cpuOf(system).rssBytes;
@@ -352,7 +386,8 @@ for (const system of running) {
       perStreamBytes: (open - baseline) / COUNTS.idleStreams,
       errors: summary(records).errors,
       firstError: summary(records).firstError,
-      mockRequestsSeen: stats.requests,
+      // How many of the streams had reached the upstream when RSS was sampled.
+      upstreamRequestsWhenSampled: stats.requests - mockBefore.requests,
     };
   }
   results.scenarios.idle = {
@@ -367,6 +402,7 @@ for (const system of running) {
 // 5. N concurrent streams at 50 tokens/s (a chunk every 20 ms, 50 chunks): real time? RSS?
 {
   log('scenario: concurrent streams');
+  await dropUnresponsive('concurrent streams');
   const loadBefore = load();
   const gapMs = 20;
   const chunks = 50;
@@ -437,6 +473,7 @@ for (const system of running) {
 // 6. Payload slope: stream TTFT at c=1 with 4 KB, 40 KB and 400 KB prompts.
 {
   log('scenario: payload slope');
+  await dropUnresponsive('payload slope');
   const loadBefore = load();
   await mock.configure({ ttftMs: 0, gapMs: 0, chunks: 20 });
   const sizes = [4, 40, 400];

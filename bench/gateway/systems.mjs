@@ -263,7 +263,8 @@ async function launch({
 }) {
   const { child, log } = startProcess({ command, args, env, cwd, logName, logDirectory });
   const stop = async () => {
-    if (child.exitCode !== null) return;
+    // Already gone (exited, or killed by a signal: then exitCode stays null).
+    if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // taskset execs the command, so child.pid is the server itself; its workers are its children.
     child.kill('SIGTERM');

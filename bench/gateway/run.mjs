@@ -210,6 +210,32 @@ async function dropUnresponsive(scenario) {
   }
 }
 
+/**
+ * Before a memory scenario: the system restarted and warmed (the same warm-up as at the start),
+ * so "RSS added per stream" is not hidden by a heap an earlier scenario already grew, and a
+ * system left stuck by an earlier scenario gets a clean start. Then the mock is set to `config`.
+ * Resolves to false (and reports why) when the system does not come back.
+ */
+async function restartFresh({ system, scenario, config }) {
+  await system.stop();
+  try {
+    const definition = SYSTEMS.find((candidate) => candidate.name === system.name);
+    Object.assign(system, await definition.start({ mockUrl, logDirectory }));
+  } catch (error) {
+    const reason = `did not restart before the "${scenario}" scenario: ${String(error).slice(0, 300)}`;
+    log(`${system.name} ${reason}`);
+    couldNotRun.push({ name: system.name, reason });
+    running.splice(running.indexOf(system), 1);
+    return false;
+  }
+  await mock.configure({});
+  await drive(job({ system, stream: true, count: COUNTS.warmup, concurrency: 4 }));
+  await drive(job({ system, stream: false, count: COUNTS.warmup, concurrency: 4 }));
+  await sleep(500);
+  await mock.configure(config);
+  return true;
+}
+
 // Warm-up: JIT, connection pools, lazy imports — not measured.
 await mock.configure({});
 for (const system of running) {
@@ -357,14 +383,14 @@ for (const system of running) {
 // 4. Memory per idle stream: N streams open, the upstream silent (long time to first token).
 {
   log('scenario: idle streams');
-  await dropUnresponsive('idle streams');
+  // No probe here: each system is restarted below, which also clears any stuck state.
   const loadBefore = load();
   const ttftMs = COUNTS.idleTtftMs;
-  await mock.configure({ ttftMs, gapMs: 0, chunks: 1 });
+  const idleConfig = { ttftMs, gapMs: 0, chunks: 1 };
   const perSystem = {};
   for (const system of shuffled({ items: running })) {
     if (!system.pid) continue;
-    await sleep(300);
+    if (!(await restartFresh({ system, scenario: 'idle streams', config: idleConfig }))) continue;
     const baseline = cpuOf(system).rssBytes;
     const mockBefore = await mock.stats();
     const pending = drive(
@@ -402,15 +428,19 @@ for (const system of running) {
 // 5. N concurrent streams at 50 tokens/s (a chunk every 20 ms, 50 chunks): real time? RSS?
 {
   log('scenario: concurrent streams');
-  await dropUnresponsive('concurrent streams');
+  // No probe here: each system is restarted below, which also clears any stuck state.
   const loadBefore = load();
   const gapMs = 20;
   const chunks = 50;
   const idealMs = (chunks - 1) * gapMs;
-  await mock.configure({ ttftMs: 0, gapMs, chunks });
+  const activeConfig = { ttftMs: 0, gapMs, chunks };
   const perSystem = {};
   for (const system of shuffled({ items: running })) {
-    await sleep(300);
+    if (system.pid) {
+      if (!(await restartFresh({ system, scenario: 'concurrent streams', config: activeConfig }))) {
+        continue;
+      }
+    } else await mock.configure(activeConfig);
     const before = cpuOf(system);
     let peakRss = before?.rssBytes ?? 0;
     const pending = drive(

@@ -1,7 +1,7 @@
 """Environment variable names per provider and how settings are read from them.
 
-The names are the TypeScript runtime's (``packages/providers/src/config/provider-environment.ts``):
-a generated service and ``catalyst serve`` read the same variables.
+The names are those Catalyst's TypeScript runtime reads: a generated service and
+``catalyst serve`` read the same variables.
 """
 
 from __future__ import annotations

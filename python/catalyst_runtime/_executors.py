@@ -1,4 +1,4 @@
-"""The node executors (``packages/runtime/src/executors/``)."""
+"""The node executors; mirror Catalyst's TypeScript executors."""
 
 from __future__ import annotations
 
@@ -157,7 +157,7 @@ def completion_output(result: Mapping[str, Any], response_type: str | None) -> d
 
 
 def build_chat_request(context: NodeContext) -> ChatRequest:
-    """The chat request a completion node sends (``completion-executor.ts``)."""
+    """The chat request a completion node sends, as the TypeScript completion executor builds it."""
     config, node_id, scope = context.config, context.node["id"], context.scope
     messages: list[dict[str, Any]] = []
     system: str | None = None

@@ -1,5 +1,5 @@
-"""What the executor needs of the node registry (``packages/workflow/src/nodes/``): each type's
-category, provider and default config. Keep in step with ``NODE_TYPES`` there."""
+"""What the executor needs of Catalyst's node registry (``NODE_TYPES`` in its TypeScript
+workflow package): each type's category, provider and default config, kept in step with it."""
 
 from __future__ import annotations
 

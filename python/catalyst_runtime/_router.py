@@ -1,5 +1,5 @@
-"""The ``llmRouter`` node (``packages/runtime/src/executors/llm-router-executor.ts`` and
-``packages/runtime/src/router/order-targets.ts``): the same decisions, events and messages.
+"""The ``llmRouter`` node; mirrors Catalyst's TypeScript router executor: the same decisions,
+events and messages.
 
 Routes are tried in order and the first whose CEL condition holds gives the targets (else
 ``default``); the strategy orders them; a ``route`` event announces the decision; targets are

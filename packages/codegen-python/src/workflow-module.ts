@@ -1,0 +1,155 @@
+import type { JsonSchema, JsonValue, WorkflowDefinition, WorkflowNode } from '@catalyst/spec';
+import { edgeFromHandle, edgeToHandle, NODE_TYPES, topologicalOrder } from '@catalyst/workflow';
+import {
+  Identifiers,
+  LINE_WIDTH,
+  PythonWriter,
+  pythonString,
+  pythonValueLines,
+} from './python-writer.js';
+import { textWidth } from './text-width.js';
+
+type Argument = [name: string, value: JsonValue] | [name: string, value: { code: string[] }];
+
+function isCode(value: unknown): value is { code: string[] } {
+  return (
+    typeof value === 'object' && value !== null && 'code' in value && Array.isArray(value.code)
+  );
+}
+
+/** `callee(a=…, b=…)`, on one line when it fits, else one argument per line. */
+function callLines(prefix: string, callee: string, args: Argument[], column: number): string[] {
+  const inline = args.map(([name, value]) => {
+    if (isCode(value)) return value.code.length === 1 ? `${name}=${value.code[0]}` : undefined;
+    const lines = pythonValueLines(value, 0, `${name}=`);
+    return lines.length === 1 ? lines[0] : undefined;
+  });
+  if (inline.every((part) => part !== undefined)) {
+    const line = `${prefix}${callee}(${inline.join(', ')})`;
+    if (column + textWidth(line) <= LINE_WIDTH) return [line];
+  }
+  const lines = [`${prefix}${callee}(`];
+  for (const [name, value] of args) {
+    if (isCode(value)) {
+      const [first, ...rest] = value.code;
+      const block = [`${name}=${first ?? ''}`, ...rest];
+      block[block.length - 1] = `${block[block.length - 1]},`;
+      lines.push(...block.map((line) => `    ${line}`));
+    } else {
+      lines.push(
+        ...pythonValueLines(value, column + 4, `${name}=`, ',').map((line) => `    ${line}`),
+      );
+    }
+  }
+  lines.push(')');
+  return lines;
+}
+
+/** `[a, b, c]` of code, inline when it fits. */
+function listCode(items: string[][], column: number): string[] {
+  const inline = items.every((item) => item.length === 1)
+    ? `[${items.map((item) => item[0]).join(', ')}]`
+    : undefined;
+  if (inline !== undefined && column + textWidth(inline) <= LINE_WIDTH - 20) return [inline];
+  const lines = ['['];
+  for (const item of items) {
+    const block = [...item];
+    block[block.length - 1] = `${block[block.length - 1]},`;
+    lines.push(...block.map((line) => `    ${line}`));
+  }
+  lines.push(']');
+  return lines;
+}
+
+function nodeArguments(node: WorkflowNode): Argument[] {
+  const args: Argument[] = [
+    ['id', node.id],
+    ['type', node.type],
+  ];
+  if (node.name !== undefined) args.push(['name', node.name]);
+  if (node.config !== undefined) args.push(['config', node.config as JsonValue]);
+  return args;
+}
+
+/**
+ * `app/workflow.py`: the workflow as Python (`Node`, `Edge`, `Workflow` from
+ * `catalyst_runtime.definition`), laid out as `ruff format` lays it out.
+ */
+export function workflowModule(workflow: WorkflowDefinition, sourceName: string): string {
+  const w = new PythonWriter();
+  w.lines([
+    '"""The workflow this service runs, as Python: its nodes, their settings and the edges between',
+    'them. `catalyst build` writes this file: change the workflow file and build again, or own this',
+    'file from here on.',
+    '',
+    'catalyst_runtime runs it: a node starts once every node it has an edge from has finished,',
+    'independent branches run concurrently, and ``{{ … }}`` inside a setting is an expression over',
+    '``input``, ``nodes.<id>`` and ``env`` (README.md).',
+    '"""',
+    '',
+    'from catalyst_runtime.definition import Edge, Node, Workflow',
+    '',
+  ]);
+  w.comment(`Compiled from ${sourceName}.`);
+  const ids = workflow.nodes.map((node) => node.id);
+  const order = topologicalOrder(ids, workflow.edges) ?? ids;
+  w.comment('The graph, in an order the nodes can run in:');
+  const typeOf = new Map(workflow.nodes.map((node) => [node.id, node.type]));
+  for (const id of order) {
+    const outgoing = workflow.edges.filter((edge) => edge.from === id);
+    const label = `${id} (${typeOf.get(id) ?? '?'})`;
+    if (outgoing.length === 0) {
+      w.comment(`  ${label}`);
+      continue;
+    }
+    for (const edge of outgoing) {
+      const handle = edgeFromHandle(edge);
+      const arrow = handle === 'output' ? '──▶' : `──[${handle}]──▶`;
+      w.comment(`  ${label} ${arrow} ${edge.to}`);
+    }
+  }
+  w.line();
+  const names = new Identifiers(['Edge', 'Node', 'Workflow', 'WORKFLOW']);
+  const variables = new Map<string, string>();
+  for (const node of workflow.nodes) {
+    const variable = names.take(node.id);
+    variables.set(node.id, variable);
+    const definition = NODE_TYPES.find((type) => type.type === node.type);
+    if (definition) w.comment(`${definition.name}: ${definition.description}`);
+    w.lines(callLines(`${variable} = `, 'Node', nodeArguments(node), 0));
+    w.line();
+  }
+  const args: Argument[] = [
+    ['id', workflow.id],
+    ['name', workflow.name],
+  ];
+  if (workflow.description !== undefined) args.push(['description', workflow.description]);
+  args.push(['input', workflow.input as JsonValue]);
+  if (workflow.output !== undefined)
+    args.push(['output', workflow.output as JsonSchema as JsonValue]);
+  if (workflow.env !== undefined && workflow.env.length > 0) args.push(['env', workflow.env]);
+  const variableOf = (id: string) => variables.get(id) ?? 'None';
+  args.push([
+    'nodes',
+    {
+      code: listCode(
+        workflow.nodes.map((node) => [variableOf(node.id)]),
+        4,
+      ),
+    },
+  ]);
+  const edges = workflow.edges.map((edge) => {
+    const edgeArgs = [variableOf(edge.from), variableOf(edge.to)];
+    const fromHandle = edgeFromHandle(edge);
+    const toHandle = edgeToHandle(edge);
+    if (edge.fromHandle !== undefined) edgeArgs.push(`from_handle=${pythonString(fromHandle)}`);
+    if (edge.toHandle !== undefined) edgeArgs.push(`to_handle=${pythonString(toHandle)}`);
+    const line = `Edge(${edgeArgs.join(', ')})`;
+    if (textWidth(line) + 8 <= LINE_WIDTH) return [line];
+    return ['Edge(', ...edgeArgs.map((arg) => `    ${arg},`), ')'];
+  });
+  args.push(['edges', { code: listCode(edges, 4) }]);
+  w.comment('The workflow: its HTTP routes are /workflows/<id>/run and /workflows/<id>/stream.');
+  w.lines(callLines('WORKFLOW = ', 'Workflow', args, 0));
+  return w.toString();
+}

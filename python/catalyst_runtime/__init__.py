@@ -3,11 +3,12 @@
 Laid out like Catalyst's TypeScript packages, imports only going downward:
 
 - ``javascript/``: what JavaScript does natively (JSON text, number text), so bytes match;
-- ``providers/``: one streaming interface over every provider (``packages/providers``);
-- ``workflow/``: expressions and the node registry (``packages/workflow``);
-- ``engine/``: runs a workflow (``packages/runtime``); ``engine/executors.py`` maps node types to
-- ``nodes/``: one executor per node type (``packages/runtime/src/executors``);
-- ``server/``: the HTTP API and Server-Sent Events (``packages/runtime/src/server``).
+- ``providers/``: one streaming interface over every provider (TypeScript: ``providers``);
+- ``workflow/``: expressions and the node registry (TypeScript: ``workflow``);
+- ``engine/``: runs a workflow (TypeScript: ``runtime``); ``engine/executors.py`` maps node types
+  to their executors;
+- ``nodes/``: one executor per node type (TypeScript: ``runtime/executors``);
+- ``server/``: the HTTP API and Server-Sent Events (TypeScript: ``runtime/server``).
 
 The entry points a service owner uses::
 

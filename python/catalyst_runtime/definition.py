@@ -17,7 +17,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,9 @@ class Node:
 
     id: str
     type: str
-    config: dict[str, Any] | None = None
+    config: Mapping[str, Any] | None = None
+    """Its settings; a generated workflow passes its type's ``TypedDict`` from
+    :mod:`catalyst_runtime.node_configs`, so mypy checks every field name and value type."""
     name: str | None = None
     """Shown in editors only."""
 
@@ -39,7 +41,7 @@ class Node:
         if self.name is not None:
             node["name"] = self.name
         if self.config is not None:
-            node["config"] = self.config
+            node["config"] = dict(self.config)
         return node
 
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
@@ -162,6 +162,35 @@ describe('catalyst CLI', () => {
     ]) {
       expect(existsSync(join(out, file))).toBe(true);
     }
+    // A rebuild (forced or not) keeps the owner's files and says which of its own it removed.
+    writeFileSync(join(out, 'app', 'custom.py'), 'ANSWER = 42\n');
+    const forced = await catalyst([
+      'build',
+      join(root, 'examples/chat.json'),
+      '--target',
+      'python',
+      '--out',
+      out,
+      '--force',
+    ]);
+    expect(forced.exitCode).toBe(0);
+    expect(readFileSync(join(out, 'app', 'custom.py'), 'utf8')).toBe('ANSWER = 42\n');
+    const rebuilt = await catalyst([
+      'build',
+      join(root, 'examples/embeddings.json'),
+      '--target',
+      'python',
+      '--out',
+      out,
+    ]);
+    expect(rebuilt.exitCode).toBe(0);
+    // The embeddings workflow calls no Anthropic model: the Anthropic adapter goes.
+    const removed = [...rebuilt.stdout.matchAll(/removed (\S+) \(no longer generated\)/g)].map(
+      (match) => match[1] ?? '',
+    );
+    expect(removed.some((path) => /^catalyst_runtime\/.*anthropic.*\.py$/.test(path))).toBe(true);
+    for (const path of removed) expect(existsSync(join(out, path))).toBe(false);
+    expect(readFileSync(join(out, 'app', 'custom.py'), 'utf8')).toBe('ANSWER = 42\n');
     expect(
       (await catalyst(['build', join(root, 'examples/chat.json'), '--out', out])).stderr,
     ).toContain('--target python');

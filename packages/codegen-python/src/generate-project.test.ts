@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { WorkflowDefinition } from '@catalyst/spec';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILD_MARKER, generatePythonProject } from './generate-project.js';
+import { BUILD_MARKER, type BuildRecord, generatePythonProject } from './generate-project.js';
 import { projectNeeds } from './project-needs.js';
 import { loadRuntimeSources } from './runtime-sources.js';
 import { ProjectDirectoryError, writeProject } from './write-project.js';
@@ -99,6 +99,42 @@ function hostileWorkflow(): WorkflowDefinition {
   } as WorkflowDefinition;
 }
 
+describe('app/workflow.py with typed configs', () => {
+  it('lets mypy catch a misspelt config field or a wrong value type in a hand edit', () => {
+    const directory = build(
+      JSON.parse(
+        readFileSync(join(REPOSITORY, 'examples', 'chat.json'), 'utf8'),
+      ) as WorkflowDefinition,
+    );
+    const path = join(directory, 'app', 'workflow.py');
+    const generated = readFileSync(path, 'utf8');
+    expect(generated).toContain('config=AnthropicCompletionConfig(');
+    const mypy = (source: string) => {
+      writeFileSync(path, source);
+      try {
+        execFileSync(
+          VENV_PYTHON,
+          ['-m', 'mypy', '--strict', '--no-incremental', 'app/workflow.py'],
+          {
+            cwd: directory,
+            encoding: 'utf8',
+          },
+        );
+        return 'clean';
+      } catch (error) {
+        return String((error as { stdout?: string }).stdout);
+      }
+    };
+    expect(mypy(generated)).toBe('clean');
+    expect(
+      mypy(generated.replace('maxTokens=1024,', 'maxTokens=1024,\n        promt="x",')),
+    ).toContain('Extra key "promt" for TypedDict "AnthropicCompletionConfig"');
+    expect(mypy(generated.replace('maxTokens=1024,', 'maxTokens="many",'))).toContain(
+      'Incompatible types (expression has type "str", TypedDict item "maxTokens" has type "int")',
+    );
+  });
+});
+
 describe('generatePythonProject with hostile input', () => {
   it('always compiles, never runs input, and holds every string exactly', () => {
     const workflow = hostileWorkflow();
@@ -128,9 +164,10 @@ describe('generatePythonProject with hostile input', () => {
       { cwd: directory, encoding: 'utf8' },
     );
     expect(description).toBe(workflow.name.replace('\ud800', '\ufffd'));
-    execFileSync(join(REPOSITORY, '.venv', 'bin', 'ruff'), ['check', '--quiet', 'app', 'tests'], {
-      cwd: directory,
-    });
+    // Laid out as ruff formats it: no reformatting, no lint finding, in every file of the project.
+    const ruff = join(REPOSITORY, '.venv', 'bin', 'ruff');
+    execFileSync(ruff, ['check', '--quiet', '--no-cache', '.'], { cwd: directory });
+    execFileSync(ruff, ['format', '--check', '--quiet', '--no-cache', '.'], { cwd: directory });
   });
 
   it('keeps user text out of the Dockerfile and makes README text inert', () => {
@@ -191,6 +228,66 @@ describe('generatePythonProject', () => {
   });
 });
 
+describe('what a project carries', () => {
+  const chat = JSON.parse(
+    readFileSync(join(REPOSITORY, 'examples', 'chat.json'), 'utf8'),
+  ) as WorkflowDefinition;
+  const files = generatePythonProject(chat, { runtime, sourceName: 'chat.json' });
+  const text = (path: string) => files.find((file) => file.path === path)?.content;
+
+  it('copies the service templates as they are and generates only the data they read', () => {
+    for (const path of ['app/main.py', 'tests/test_service.py', 'Dockerfile', '.gitignore']) {
+      const template = readFileSync(
+        join(REPOSITORY, 'python', 'templates', 'service', path),
+        'utf8',
+      );
+      expect([path, text(path)]).toEqual([path, template]);
+    }
+    expect(JSON.parse(text('tests/sample.json') ?? '')).toEqual({
+      input: { question: 'example' },
+      modelNodes: ['answer'],
+    });
+  });
+
+  it('marks copied runtime modules with the Catalyst version and the runtime hash, as the build record does', () => {
+    const record = JSON.parse(text(BUILD_MARKER) ?? '') as BuildRecord;
+    expect(record.catalystVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(record.runtimeSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(record.files).toEqual(
+      files
+        .map((file) => file.path)
+        .filter((path) => path !== BUILD_MARKER)
+        .sort(),
+    );
+    const modules = files.filter((file) => /^catalyst_runtime\/.*\.py$/.test(file.path));
+    expect(modules.length).toBeGreaterThan(10);
+    for (const module of modules) {
+      const header = module.content.split('\n').slice(0, 2).join('\n');
+      expect(header).toContain(`Catalyst ${record.catalystVersion}`);
+      expect(header).toContain(`sha256:${record.runtimeSha256.slice(0, 16)}`);
+      expect(module.content.slice(header.length + 1)).toBe(
+        runtime.files.get(module.path.slice('catalyst_runtime/'.length)),
+      );
+    }
+    // Another runtime is another hash.
+    const changed = { ...runtime, files: new Map([...runtime.files, ['extra.py', '']]) };
+    const other = generatePythonProject(chat, { runtime: changed, sourceName: 'chat.json' });
+    const otherRecord = JSON.parse(
+      other.find((file) => file.path === BUILD_MARKER)?.content ?? '',
+    ) as BuildRecord;
+    expect(otherRecord.runtimeSha256).not.toBe(record.runtimeSha256);
+  });
+
+  it('points a service owner at no TypeScript file they do not have', () => {
+    for (const file of files) {
+      expect([file.path, file.content.match(/packages\/|\b[\w.-]+\.ts\b/g)]).toEqual([
+        file.path,
+        null,
+      ]);
+    }
+  });
+});
+
 describe('writeProject', () => {
   it('replaces its own earlier output but refuses a directory it did not write', () => {
     const directory = mkdtempSync(join(tmpdir(), 'catalyst-codegen-'));
@@ -206,5 +303,84 @@ describe('writeProject', () => {
     expect(() => writeProject([{ path: '../escape.py', content: '' }], directory)).toThrow(
       /outside/,
     );
+  });
+
+  it('on a rebuild removes only the files it wrote and no longer writes, never a file someone added', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'catalyst-codegen-'));
+    directories.push(directory);
+    const gemini = {
+      id: 'ask',
+      name: 'Ask',
+      input: { type: 'object' },
+      nodes: [
+        { id: 'input', type: 'input' },
+        { id: 'answer', type: 'geminiCompletion', config: { prompt: 'hi' } },
+      ],
+      edges: [{ from: 'input', to: 'answer' }],
+    } as WorkflowDefinition;
+    const anthropic = {
+      ...gemini,
+      nodes: [
+        gemini.nodes[0],
+        { id: 'answer', type: 'anthropicCompletion', config: { prompt: 'hi' } },
+      ],
+    } as WorkflowDefinition;
+    writeProject(generatePythonProject(gemini, { runtime, sourceName: 'ask.json' }), directory);
+    const geminiAdapter = join(directory, 'catalyst_runtime', 'providers', 'gemini');
+    expect(existsSync(join(geminiAdapter, 'gemini_provider.py'))).toBe(true);
+    // The owner's own files, beside and inside the generated folders.
+    const own = [
+      'app/custom.py',
+      'tests/test_custom.py',
+      'catalyst_runtime/local_patch.py',
+      'notes/plan.md',
+      '.env',
+    ];
+    for (const path of own) {
+      mkdirSync(dirname(join(directory, path)), { recursive: true });
+      writeFileSync(join(directory, path), `# mine: ${path}\n`);
+    }
+    writeFileSync(join(directory, 'app', 'main.py'), '# edited by hand\n');
+
+    const { removed } = writeProject(
+      generatePythonProject(anthropic, { runtime, sourceName: 'ask.json' }),
+      directory,
+    );
+
+    expect(removed).toEqual([
+      'catalyst_runtime/providers/gemini/__init__.py',
+      'catalyst_runtime/providers/gemini/embed_with_gemini.py',
+      'catalyst_runtime/providers/gemini/gemini_provider.py',
+    ]);
+    // Its folder goes too, once nothing of the owner's is left in it.
+    expect(existsSync(geminiAdapter)).toBe(false);
+    expect(
+      existsSync(
+        join(directory, 'catalyst_runtime', 'providers', 'anthropic', 'anthropic_provider.py'),
+      ),
+    ).toBe(true);
+    for (const path of own)
+      expect([path, readFileSync(join(directory, path), 'utf8')]).toEqual([
+        path,
+        `# mine: ${path}\n`,
+      ]);
+    // A file the build writes is the build's: it is replaced.
+    expect(readFileSync(join(directory, 'app', 'main.py'), 'utf8')).not.toContain('by hand');
+  });
+
+  it('never removes what a tampered build record names outside the project', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'catalyst-codegen-'));
+    const outside = mkdtempSync(join(tmpdir(), 'catalyst-codegen-outside-'));
+    directories.push(directory, outside);
+    writeFileSync(join(outside, 'keep.txt'), 'keep');
+    const record = {
+      generator: 'catalyst build --target python',
+      files: [join('..', basename(outside), 'keep.txt'), join(outside, 'keep.txt'), 'app'],
+    };
+    mkdirSync(join(directory, 'app'));
+    writeFileSync(join(directory, BUILD_MARKER), JSON.stringify(record));
+    writeProject([{ path: 'README.md', content: '' }], directory);
+    expect(readFileSync(join(outside, 'keep.txt'), 'utf8')).toBe('keep');
+    expect(existsSync(join(directory, 'app'))).toBe(true);
   });
 });

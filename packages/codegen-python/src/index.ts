@@ -1,5 +1,6 @@
 export {
   BUILD_MARKER,
+  type BuildRecord,
   type GeneratedFile,
   type GenerateOptions,
   generatePythonProject,
@@ -16,4 +17,4 @@ export {
 } from './python-writer.js';
 export { loadRuntimeSources, type RuntimeSources } from './runtime-sources.js';
 export { sampleInput } from './sample-input.js';
-export { ProjectDirectoryError, writeProject } from './write-project.js';
+export { ProjectDirectoryError, type WriteResult, writeProject } from './write-project.js';

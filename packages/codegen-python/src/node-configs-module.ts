@@ -1,7 +1,8 @@
 import type { JsonSchema, JsonValue } from '@catalyst/spec';
 import type { NodeManifest, NodeManifestEntry } from '@catalyst/workflow';
 import { PYTHON_KEYWORDS } from './python-names.js';
-import { columns, LINE_WIDTH, PythonWriter, pythonNumber, pythonString } from './python-writer.js';
+import { LINE_WIDTH, PythonWriter, pythonNumber, pythonString } from './python-writer.js';
+import { textWidth as columns } from './text-width.js';
 
 /** Where the module is committed, relative to the repository root. */
 export const NODE_CONFIGS_MODULE_PATH = 'python/catalyst_runtime/node_configs.py';
@@ -81,6 +82,11 @@ function listLines(open: string, items: readonly string[], close: string): strin
   return [open, ...items.map((item) => `    ${item},`), close];
 }
 
+/** `openaiCompletion` → `OpenaiCompletionConfig`: the TypedDict of a node type's config. */
+export function nodeConfigClassName(type: string): string {
+  return `${pascalCase(type)}Config`;
+}
+
 function pascalCase(text: string): string {
   return text
     .split(/[^A-Za-z0-9]+/)
@@ -141,7 +147,7 @@ class DefinitionPrinter {
 
   /** Adds `<Type>Config` for a node type; returns its name. */
   nodeConfig(entry: NodeManifestEntry): string {
-    const name = `${pascalCase(entry.type)}Config`;
+    const name = nodeConfigClassName(entry.type);
     const required = stringList(entry.configSchema.required).filter(
       (field) => !(field in entry.defaultConfig),
     );

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   commentText,
@@ -10,6 +11,8 @@ import {
   pythonValueLines,
   wrapWords,
 } from './python-writer.js';
+
+const RUFF = join(import.meta.dirname, '..', '..', '..', '.venv', 'bin', 'ruff');
 
 /** Evaluates Python expressions (one per line) and returns their values as JSON. */
 function evaluatePython(expressions: string[]): unknown[] {
@@ -54,7 +57,7 @@ describe('pythonString / pythonStringParts', () => {
     for (const text of HOSTILE) {
       for (const part of pythonStringParts(text, 30)) {
         expect(part.length).toBeLessThanOrEqual(30 + 10);
-        expect(part.startsWith('"') && part.endsWith('"')).toBe(true);
+        expect(part).toMatch(/^(["']).*\1$/s);
       }
     }
   });
@@ -63,6 +66,10 @@ describe('pythonString / pythonStringParts', () => {
     expect(pythonString('a\u202eb\u2028c\u0000')).toBe('"a\\u202eb\\u2028c\\x00"');
     expect(pythonString('café 🚀')).toBe('"café 🚀"');
     expect(pythonString('\ud800')).toBe('"\\ud800"');
+    // Ruff's choice: double quotes unless single ones need fewer escapes.
+    expect(pythonString(`say "hi"`)).toBe(`'say "hi"'`);
+    expect(pythonString(`it's "x"`)).toBe(`'it\\'s "x"'`);
+    expect(pythonString(`it's "x" 'y'`)).toBe(`"it's \\"x\\" 'y'"`);
   });
 });
 
@@ -127,9 +134,9 @@ describe('pythonNumber', () => {
   it('writes the number JSON.parse would hold', () => {
     expect(pythonNumber(1)).toBe('1');
     expect(pythonNumber(-0.5)).toBe('-0.5');
-    expect(pythonNumber(1e21)).toBe('1e+21');
+    expect(pythonNumber(1e21)).toBe('1e21');
     expect(pythonNumber(2 ** 60)).toBe('1152921504606847000.0');
-    expect(evaluatePython(['1e+21', '1152921504606847000.0', '1e-7'])).toEqual([
+    expect(evaluatePython(['1e21', '1152921504606847000.0', '1e-7'])).toEqual([
       1e21,
       2 ** 60,
       1e-7,
@@ -150,6 +157,36 @@ describe('pythonValueLines', () => {
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
     const [evaluated] = evaluatePython([lines.join('\n')]);
     expect(evaluated).toEqual(value);
+  });
+});
+
+describe('layout as ruff formats it', () => {
+  it('writes values that `ruff format` leaves unchanged, at and around the line width', () => {
+    // Around the width every decision flips: inline or not, one literal or parts, which quote.
+    const flavours = ['a', 'é', '日', '🚀', 'e\u0301', '"', "'", '\n', '\\'];
+    const writer = new PythonWriter();
+    let index = 0;
+    for (const flavour of flavours) {
+      for (let length = 60; length <= 200; length += 1) {
+        const text = `${'w '.repeat(length >> 2)}${flavour.repeat(3)}${'x'.repeat(length % 7)}`;
+        writer.lines(pythonValueLines(text, 0, `value_${index} = `));
+        writer.lines(
+          pythonValueLines(
+            { [text]: [text, { nested: text.slice(0, length >> 1) }] },
+            0,
+            `item_${index} = `,
+          ),
+        );
+        index += 1;
+      }
+    }
+    const source = writer.toString();
+    const formatted = execFileSync(
+      RUFF,
+      ['format', '--isolated', '--line-length', '100', '--target-version', 'py311', '-'],
+      { input: source, encoding: 'utf8' },
+    );
+    expect(formatted).toBe(source);
   });
 });
 

@@ -1,25 +1,16 @@
 import type { JsonValue } from '@catalyst/spec';
 import { PYTHON_BUILTINS, PYTHON_KEYWORDS } from './python-names.js';
+import { textWidth } from './text-width.js';
 
 // The one place where user text becomes Python source. Every user string — prompts, node ids,
 // names, descriptions, model ids — goes through `pythonStringParts` (inside quotes) or
 // `commentText` (inside a comment); names in code come from `Identifiers`. Nothing else pastes
 // user text into generated code.
 
-/** Generated lines stay within ruff's default-ish limit the generated project checks. */
+/** The line length of the generated project's ruff settings (pyproject.toml). */
 export const LINE_WIDTH = 100;
 
 const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
-
-/**
- * Columns `text` takes in an editor, over-estimated: every non-ASCII code point counts two (wide
- * CJK and emoji do; ruff measures line length the same way).
- */
-export function columns(text: string): number {
-  let width = 0;
-  for (const char of text) width += (char.codePointAt(0) ?? 0) < 0x80 ? 1 : 2;
-  return width;
-}
 
 // Characters that are invisible, reorder text (bidi controls) or end a line for some tool: shown
 // as escapes so a reader sees exactly what the string holds.
@@ -47,13 +38,13 @@ function mustEscape(char: string): boolean {
   return ESCAPED_CLASSES.test(char) || /\p{Zs}/u.test(char);
 }
 
-/** The body of a double-quoted Python string literal holding `text` exactly. */
-export function escapePythonString(text: string): string {
+/** The body of a Python string literal in `quote`s holding `text` exactly. */
+export function escapePythonString(text: string, quote: '"' | "'" = '"'): string {
   let out = '';
   // for…of walks code points; a lone surrogate comes out on its own and is escaped.
   for (const char of text) {
     if (char === '\\') out += '\\\\';
-    else if (char === '"') out += '\\"';
+    else if (char === quote) out += `\\${quote}`;
     else if (char === '\n') out += '\\n';
     else if (char === '\r') out += '\\r';
     else if (char === '\t') out += '\\t';
@@ -63,32 +54,47 @@ export function escapePythonString(text: string): string {
   return out;
 }
 
-/** `text` as one double-quoted Python string literal. */
+/**
+ * The quote ruff formats a literal holding `text` with: double, unless that needs more escapes
+ * than single quotes would.
+ */
+function quoteFor(text: string): '"' | "'" {
+  let double = 0;
+  let single = 0;
+  for (const char of text) {
+    if (char === '"') double += 1;
+    else if (char === "'") single += 1;
+  }
+  return double > single ? "'" : '"';
+}
+
+/** `text` as one Python string literal, quoted as ruff quotes it. */
 export function pythonString(text: string): string {
-  return `"${escapePythonString(text)}"`;
+  const quote = quoteFor(text);
+  return `${quote}${escapePythonString(text, quote)}${quote}`;
 }
 
 /**
  * `text` as literals whose implicit concatenation is `text`, each at most `width` columns:
  * split after newlines and, in long lines, at spaces. Splits fall between code points, never
- * inside an escape.
+ * inside an escape; each literal is quoted on its own, as ruff quotes it.
  */
 export function pythonStringParts(text: string, width: number): string[] {
   const pieces: string[] = [];
   let current = '';
   let currentWidth = 2;
   const flush = () => {
-    pieces.push(`"${current}"`);
+    pieces.push(pythonString(current));
     current = '';
     currentWidth = 2;
   };
   const chars = [...text];
   for (let index = 0; index < chars.length; index += 1) {
     const char = chars[index] ?? '';
-    const escaped = escapePythonString(char);
-    const escapedWidth = columns(escaped);
+    // Measured as double-quoted: the quote ruff picks never needs more escapes.
+    const escapedWidth = textWidth(escapePythonString(char));
     if (currentWidth + escapedWidth > width && current !== '') flush();
-    current += escaped;
+    current += char;
     currentWidth += escapedWidth;
     const next = chars[index + 1];
     const breakAfterSpace = char === ' ' && currentWidth > width * 0.75 && next !== ' ';
@@ -123,7 +129,7 @@ export function wrapWords(text: string, width: number): string[] {
     let rest = word;
     while (rest.length > 0) {
       const separator = current.trim() === '' ? '' : ' ';
-      if (columns(current) + separator.length + columns(rest) <= width) {
+      if (textWidth(current) + separator.length + textWidth(rest) <= width) {
         current += separator + rest;
         rest = '';
       } else if (current.trim() !== '') {
@@ -132,9 +138,9 @@ export function wrapWords(text: string, width: number): string[] {
       } else {
         const chars = [...rest];
         let room = 0;
-        let used = columns(current);
-        while (room < chars.length && used + columns(chars[room] ?? '') <= width) {
-          used += columns(chars[room] ?? '');
+        let used = textWidth(current);
+        while (room < chars.length && used + textWidth(chars[room] ?? '') <= width) {
+          used += textWidth(chars[room] ?? '');
           room += 1;
         }
         room = Math.max(1, room);
@@ -150,7 +156,8 @@ export function wrapWords(text: string, width: number): string[] {
 /** A JSON number as the Python number `JSON.parse` and then Python would hold. */
 export function pythonNumber(value: number): string {
   if (!Number.isFinite(value)) throw new Error(`not a JSON number: ${value}`);
-  const text = String(value);
+  // Ruff writes exponents without a plus sign (`1e21`); JavaScript writes `1e+21`.
+  const text = String(value).replace('e+', 'e');
   if (Number.isInteger(value) && Math.abs(value) <= MAX_SAFE_INTEGER) return text;
   // Beyond 2^53 a JavaScript number is a double: keep it a float in Python too.
   if (Number.isInteger(value) && !/[e.]/.test(text)) return `${text}.0`;
@@ -254,10 +261,15 @@ export function pythonValueLines(
   suffix = '',
 ): string[] {
   const inline = inlineValue(value);
-  if (inline !== undefined && column + columns(prefix + inline + suffix) <= LINE_WIDTH) {
+  if (inline !== undefined && column + textWidth(prefix + inline + suffix) <= LINE_WIDTH) {
     return [`${prefix}${inline}${suffix}`];
   }
   if (typeof value === 'string') {
+    // As ruff formats a string that does not fit after its prefix: one literal in parentheses
+    // when it fits on a line of its own, else parts it would not join (they do not fit together).
+    const literal = pythonString(value);
+    if (column + 4 + textWidth(literal) <= LINE_WIDTH)
+      return [`${prefix}(`, `    ${literal}`, `)${suffix}`];
     const parts = pythonStringParts(value, Math.max(24, LINE_WIDTH - column - 4));
     if (parts.length === 1) return [`${prefix}${parts[0]}${suffix}`];
     return [`${prefix}(`, ...parts.map((part) => `    ${part}`), `)${suffix}`];
@@ -269,7 +281,11 @@ export function pythonValueLines(
   if (value !== null && typeof value === 'object') {
     const inner: string[] = [];
     for (const [key, item] of Object.entries(value)) {
-      const keyParts = pythonStringParts(key, Math.max(24, LINE_WIDTH - column - 8));
+      const keyLiteral = pythonString(key);
+      const keyParts =
+        column + 4 + textWidth(`${keyLiteral}: `) <= LINE_WIDTH
+          ? [keyLiteral]
+          : pythonStringParts(key, Math.max(24, LINE_WIDTH - column - 8));
       if (keyParts.length === 1) {
         inner.push(...pythonValueLines(item as JsonValue, column + 4, `${keyParts[0]}: `, ','));
       } else {
@@ -289,10 +305,7 @@ function inlineValue(value: JsonValue): string | undefined {
   if (value === true) return 'True';
   if (value === false) return 'False';
   if (typeof value === 'number') return pythonNumber(value);
-  if (typeof value === 'string') {
-    // Strings with newlines read better one line per line.
-    return value.includes('\n') && value.length > 40 ? undefined : pythonString(value);
-  }
+  if (typeof value === 'string') return pythonString(value);
   if (Array.isArray(value)) {
     const items = value.map(inlineValue);
     if (items.some((item) => item === undefined)) return undefined;

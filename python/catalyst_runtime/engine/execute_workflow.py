@@ -1,4 +1,4 @@
-"""Runs a workflow the way ``packages/runtime/src/execute-workflow.ts`` does.
+"""Runs a workflow the way Catalyst's TypeScript runtime (``catalyst serve``) does.
 
 Independent branches run concurrently as asyncio tasks, each node as soon as its inputs are
 settled, conditional handles choosing branches. Events come out in the TypeScript runtime's order

@@ -1,4 +1,4 @@
-"""The executor of every node type (``packages/runtime/src/executors/executors.ts``): the one
+"""The executor of every node type (TypeScript: ``runtime/executors/executors``): the one
 module that connects the engine to :mod:`catalyst_runtime.nodes`."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What an executor gets and gives back (``packages/runtime/src/executors/node-executor.ts``).
+"""What an executor gets and gives back (TypeScript: ``runtime/executors/node-executor``).
 
 Every executor in :mod:`catalyst_runtime.nodes` is a :data:`NodeExecutor`: it takes one
 :class:`NodeContext` and returns one :class:`NodeResult`.

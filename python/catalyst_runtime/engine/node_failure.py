@@ -1,4 +1,4 @@
-"""A node's failure as the run reports it (``packages/runtime/src/node-failure.ts``)."""
+"""A node's failure as the run reports it (TypeScript: ``runtime/node-failure``)."""
 
 from __future__ import annotations
 

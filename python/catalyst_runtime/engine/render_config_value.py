@@ -1,4 +1,4 @@
-"""Rendering a node's config templates (``render-config-value.ts``)."""
+"""Rendering a node's config templates, as the TypeScript runtime renders them."""
 
 from __future__ import annotations
 

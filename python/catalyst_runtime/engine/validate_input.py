@@ -1,5 +1,5 @@
 """Checks a run input against the workflow's input schema, with the TypeScript runtime's messages
-(``packages/runtime/src/validate-input.ts``), so a bad input gets the same 422 body byte for byte.
+(as ``catalyst serve`` validates), so a bad input gets the same 422 body byte for byte.
 
 Example::
 

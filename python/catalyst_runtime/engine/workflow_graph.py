@@ -1,4 +1,4 @@
-"""Edges around each node and the run's deterministic order (``workflow-graph.ts``)."""
+"""Edges around each node and the run's deterministic order, as the TypeScript runtime has them."""
 
 from __future__ import annotations
 

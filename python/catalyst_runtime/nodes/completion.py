@@ -1,4 +1,4 @@
-"""Every ``…Completion`` node (``packages/runtime/src/executors/completion-executor.ts``): the
+"""Every ``…Completion`` node (TypeScript: ``runtime/executors/completion-executor``): the
 chat request a node sends, the stream it consumes and the output it gives; the ``llmRouter`` node
 shares all three."""
 
@@ -72,7 +72,7 @@ def completion_output(result: Mapping[str, Any], response_type: str | None) -> d
 
 
 def build_chat_request(context: NodeContext) -> ChatRequest:
-    """The chat request a completion node sends (``completion-executor.ts``)."""
+    """The chat request a completion node sends, as the TypeScript completion executor builds it."""
     config, node_id, scope = context.config, context.node["id"], context.scope
     messages: list[dict[str, Any]] = []
     system: str | None = None

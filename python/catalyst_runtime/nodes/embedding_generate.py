@@ -1,4 +1,4 @@
-"""The ``embeddingGenerate`` executor (``packages/runtime/src/executors/embedding-executor.ts``)."""
+"""The ``embeddingGenerate`` executor; mirrors Catalyst's TypeScript embeddings executor."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``input`` executor (``packages/runtime/src/executors/input-executor.ts``)."""
+"""The ``input`` executor (TypeScript: ``runtime/executors/input-executor``)."""
 
 from __future__ import annotations
 

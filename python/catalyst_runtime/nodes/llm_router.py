@@ -1,4 +1,4 @@
-"""The ``llmRouter`` node (``packages/runtime/src/executors/llm-router-executor.ts``): the same
+"""The ``llmRouter`` node (TypeScript: ``runtime/executors/llm-router-executor``): the same
 decisions, events and messages.
 
 Routes are tried in order and the first whose CEL condition holds gives the targets (else

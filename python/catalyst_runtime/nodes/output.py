@@ -1,4 +1,4 @@
-"""The ``output`` executor (``packages/runtime/src/executors/output-executor.ts``)."""
+"""The ``output`` executor (TypeScript: ``runtime/executors/output-executor``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The ``promptTemplate`` executor
-(``packages/runtime/src/executors/prompt-template-executor.ts``)."""
+(TypeScript: ``runtime/executors/prompt-template-executor``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The HTTP server (``packages/runtime/src/server``): the FastAPI app and Server-Sent Events.
+"""The HTTP server (TypeScript: ``runtime/server``): the FastAPI app and Server-Sent Events.
 
 Example::
 

@@ -1,5 +1,5 @@
-"""The HTTP API of a Catalyst service, byte for byte the one ``catalyst serve`` answers
-(``packages/runtime/src/server/``): ``GET /health``, ``GET /workflows``, ``GET /openapi.json``,
+"""The HTTP API of a Catalyst service, byte for byte the one ``catalyst serve`` (Catalyst's
+TypeScript server) answers: ``GET /health``, ``GET /workflows``, ``GET /openapi.json``,
 ``POST /workflows/{id}/run`` (JSON) and ``POST /workflows/{id}/stream`` (Server-Sent Events).
 
 Bodies are written by :mod:`catalyst_runtime.javascript.json_text` (JavaScript's
@@ -52,7 +52,7 @@ _ERROR_SCHEMA: dict[str, Any] = {
 
 
 def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of a server serving ``workflows`` (``openapi-document.ts``)."""
+    """The OpenAPI 3.1 document of a server serving ``workflows``, as ``catalyst serve``'s."""
     paths: dict[str, Any] = {
         "/health": {
             "get": {

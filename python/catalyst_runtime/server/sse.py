@@ -1,4 +1,4 @@
-"""Server-Sent Events exactly as ``packages/runtime/src/server/sse.ts`` writes them.
+"""Server-Sent Events exactly as Catalyst's TypeScript server (``catalyst serve``) writes them.
 
 Each event is ``event: NAME``, one ``data:`` line of compact JSON (the event without its ``type``,
 keys in the TypeScript order, numbers as JavaScript prints them), and a blank line; a

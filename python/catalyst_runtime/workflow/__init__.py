@@ -1,1 +1,1 @@
-"""The workflow model (``packages/workflow/src``): expressions and the node registry."""
+"""The workflow model (TypeScript: ``workflow``): expressions and the node registry."""

@@ -1,7 +1,7 @@
 """The Catalyst expression language: CEL in ``{{ … }}`` template holes and router conditions.
 
-This is the Python twin of ``packages/workflow/src/expressions`` and must give the same results on
-``conformance/expressions/vectors.json``. The CEL engine is the ``cel`` package
+This is the Python twin of Catalyst's TypeScript expression language and gives the same results
+on Catalyst's shared expression vectors. The CEL engine is the ``cel`` package
 (``common-expression-language``, Rust-backed); where it differs from the CEL specification or from
 the TypeScript runtime, this module normalises, and each normalisation is marked ``Normalisation:``.
 
@@ -71,7 +71,7 @@ SUPPORTED_FUNCTIONS: tuple[str, ...] = (
     "map",
     "filter",
 )
-"""Every function and macro an expression may call; keep in sync with supported-functions.ts."""
+"""Every function and macro an expression may call: the TypeScript runtime's list."""
 
 # The names the engine reports for operators; they are always allowed.
 _OPERATORS = frozenset(
@@ -596,7 +596,7 @@ _FAILED_CALL = re.compile(r"Python function call failed: \w+: (.*?)\. Check func
 
 
 def _evaluation_message(error: Exception) -> str:
-    """Map the engine's errors onto the messages TypeScript reports (see compile-expression.ts)."""
+    """Map the engine's errors onto the messages the TypeScript runtime reports."""
     text = str(error).split("\n")[0]
     if isinstance(error, KeyError):
         return f"no such key: {error.args[0] if error.args else ''}"

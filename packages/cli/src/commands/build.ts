@@ -18,7 +18,8 @@ and the ASGI app app.main:app), catalyst_runtime/ (copied), tests/, pyproject.to
 and a Dockerfile. The service answers the same HTTP API and event stream as catalyst serve.
 
 An invalid workflow is refused with the messages of catalyst validate. DIR must be empty, new,
-or an earlier build's output; --force writes into any directory.`;
+or an earlier build's output; --force writes into any directory. A rebuild replaces the files
+it wrote before (.catalyst-build.json lists them) and keeps every other file.`;
 
 /** `catalyst build`: validate, generate, write. */
 export async function buildCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -56,13 +57,16 @@ export async function buildCommand(argv: string[], io: CommandIo): Promise<numbe
     runtime: loadRuntimeSources(),
     sourceName: basename(path),
   });
+  let removed: string[];
   try {
-    writeProject(files, values.out, { force: values.force });
+    ({ removed } = writeProject(files, values.out, { force: values.force }));
   } catch (error) {
     if (!(error instanceof ProjectDirectoryError)) throw error;
     io.stderr.write(`catalyst build: ${error.message}\n`);
     return 1;
   }
+  // A rebuild removes only files an earlier build wrote and this one does not: say which.
+  for (const path of removed) io.stdout.write(`  removed ${path} (no longer generated)\n`);
   io.stdout.write(
     `✓ built workflow "${workflow.id}" into ${values.out} (${files.length} files)\n` +
       `  cd ${values.out} && python3 -m venv .venv && . .venv/bin/activate && pip install '.[dev]' && pytest && uvicorn app.main:app\n`,

@@ -1,4 +1,4 @@
-"""The order a router tries its targets in (``packages/runtime/src/router/order-targets.ts``):
+"""The order a router tries its targets in (TypeScript: ``runtime/router/order-targets``):
 the ``ordered``, ``cheapest``, ``fastest`` and ``weighted`` strategies, and the cooldown filter."""
 
 from __future__ import annotations

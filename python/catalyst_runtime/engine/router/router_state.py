@@ -1,4 +1,4 @@
-"""Router state (``packages/runtime/src/router/``): time-to-first-token averages, failure counts,
+"""Router state, as the TypeScript runtime keeps it: time-to-first-token averages, failure counts,
 cooldowns and weighted-rotation turns, per target (``provider/model``).
 
 In memory by default; in Redis when ``REDIS_URL`` is set, under the same keys and with the same
@@ -133,7 +133,7 @@ class MemoryRouterState:
         return None
 
 
-# The same scripts as redis-router-state.ts: atomic on the server, so servers never lose updates.
+# The TypeScript runtime's scripts: atomic on the server, so servers never lose updates.
 _SUCCESS_SCRIPT = """
 redis.call('HSET', KEYS[1], 'failures', 0)
 if ARGV[1] ~= '' then

@@ -1,1 +1,1 @@
-"""Anthropic Messages through the ``anthropic`` SDK (``packages/providers/src/anthropic``)."""
+"""Anthropic Messages through the ``anthropic`` SDK (TypeScript: ``providers/anthropic``)."""

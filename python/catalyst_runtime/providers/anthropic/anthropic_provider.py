@@ -1,5 +1,6 @@
-"""Anthropic Messages over the official ``anthropic`` SDK (``packages/providers/src/anthropic/``):
-request body, stream mapping (usage with cache tokens, JSON mode through a forced tool), errors."""
+"""Anthropic Messages over the official ``anthropic`` SDK, mirroring Catalyst's TypeScript
+Anthropic provider: request body, stream mapping (usage with cache tokens, JSON mode through a
+forced tool), errors."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def _json_tool(response_format: Mapping[str, Any] | None) -> dict[str, Any] | No
 
 
 def create_anthropic_body(request: Any, catalog: Any) -> dict[str, Any]:
-    """The streaming Messages body (``create-anthropic-request.ts``); no sampling parameters."""
+    """The streaming Messages body, as the TypeScript provider builds it; no sampling parameters."""
     system, conversation = normalize_messages(request)
     known = catalog.find("anthropic", request.model)
     max_output = known.get("maxOutputTokens") if known else None
@@ -135,7 +136,7 @@ def map_stop_reason(stop_reason: str | None, json_mode: bool) -> str:
 async def map_anthropic_stream(
     events: AsyncIterator[Mapping[str, Any]], json_mode: bool
 ) -> AsyncIterator[RawPart]:
-    """Raw parts of Anthropic stream events (``map-anthropic-stream.ts``)."""
+    """Raw parts of Anthropic stream events, as the TypeScript provider maps them."""
     tool_index_by_block: dict[int, int] = {}
     json_blocks: set[int] = set()
     totals = {"uncached": 0, "cacheRead": 0, "cacheWrite": 0}
@@ -218,7 +219,7 @@ _KIND_BY_TYPE: dict[str, ProviderErrorKind] = {
 def map_anthropic_error(
     error: BaseException, *, model: str | None, secrets: list[str | None]
 ) -> ProviderError:
-    """A typed error for whatever the Anthropic SDK raised (``map-anthropic-error.ts``)."""
+    """A typed error for whatever the Anthropic SDK raised, as the TypeScript provider maps it."""
     if isinstance(error, ProviderError):
         return error
     common: dict[str, Any] = {"provider": "anthropic", "model": model, "secrets": secrets}

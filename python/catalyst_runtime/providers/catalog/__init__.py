@@ -1,1 +1,1 @@
-"""The model catalog: prices, context windows, capabilities (``packages/providers/src/catalog``)."""
+"""The model catalog: prices, context windows, capabilities (TypeScript: ``providers/catalog``)."""

@@ -1,7 +1,7 @@
 """The model catalog (ids, prices, retirements) and cost computation.
 
-The data is ``model-catalog.json``, generated from the TypeScript catalog and kept equal to it by
-a test (``packages/providers/src/catalog/model-catalog-file.test.ts``), so both runtimes price
+The data is ``model-catalog.json``, generated from Catalyst's TypeScript catalog and kept equal
+to it by a test, so both runtimes price
 calls and refuse retired models identically. In the repository it is
 ``conformance/model-catalog.json``; a generated project carries a copy beside this module.
 

@@ -1,1 +1,1 @@
-"""Environment names and settings of each provider (``packages/providers/src/config``)."""
+"""Environment names and settings of each provider (TypeScript: ``providers/config``)."""

@@ -1,4 +1,4 @@
-"""Embeddings at any scale (``packages/providers/src/embeddings/``): per-request limits, batching
+"""Embeddings at any scale, as Catalyst's TypeScript runtime does them: per-request limits, batching
 with bounded concurrency and per-batch retries, a per-text cache (in-memory LRU, or Redis when
 ``REDIS_URL`` is set), Qdrant-ready points and cosine top-k. Same keys, numbers and counts as the
 TypeScript runtime, so both can share one Redis and give the same node output.
@@ -114,7 +114,7 @@ def _voyage_max_tokens(model: str) -> int:
 
 
 def embedding_limits(provider: str, model: str) -> tuple[int, int]:
-    """``(max_items, max_tokens)`` of one embeddings request (``embedding-limits.ts``)."""
+    """``(max_items, max_tokens)`` of one embeddings request (the TypeScript runtime's limits)."""
     if provider == "voyage":
         return 1000, _voyage_max_tokens(model)
     return _PROVIDER_LIMITS.get(provider, (2048, 300_000))

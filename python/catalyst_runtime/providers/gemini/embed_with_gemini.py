@@ -1,4 +1,4 @@
-"""Gemini embeddings (``packages/providers/src/gemini/embed-with-gemini.ts``) through the
+"""Gemini embeddings (TypeScript: ``providers/gemini/embed-with-gemini``) through the
 ``google-genai`` SDK."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Google Gemini over the official ``google-genai`` SDK (``packages/providers/src/gemini/``):
-request, stream mapping (usage with thinking tokens, whole function calls), errors."""
+"""Google Gemini over the official ``google-genai`` SDK, mirroring Catalyst's TypeScript Gemini
+provider: request, stream mapping (usage with thinking tokens, whole function calls), errors."""
 
 from __future__ import annotations
 
@@ -111,7 +111,8 @@ def map_gemini_finish_reason(finish_reason: str | None, called_function: bool) -
 async def map_gemini_stream(
     chunks: AsyncIterator[Mapping[str, Any]], model: str
 ) -> AsyncIterator[RawPart]:
-    """Raw parts of Gemini chunks (``map-gemini-stream.ts``); chunks are camelCase dicts."""
+    """Raw parts of Gemini chunks, as the TypeScript provider maps them; chunks are camelCase
+    dicts."""
     tool_calls = 0
     finish_reason: str | None = None
     async for chunk in chunks:
@@ -180,7 +181,7 @@ _RETRY_DELAY = re.compile(r"^(\d+(?:\.\d+)?)s\Z")
 def map_gemini_error(
     error: BaseException, *, model: str | None, secrets: list[str | None]
 ) -> ProviderError:
-    """A typed error for whatever google-genai raised (``map-gemini-error.ts``)."""
+    """A typed error for whatever google-genai raised, as the TypeScript provider maps it."""
     if isinstance(error, ProviderError):
         return error
     common: dict[str, Any] = {"provider": "gemini", "model": model, "secrets": secrets}

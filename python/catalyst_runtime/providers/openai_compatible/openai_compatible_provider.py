@@ -1,7 +1,7 @@
 """The OpenAI-compatible family (OpenAI, Azure OpenAI, Groq, xAI, any Chat Completions server)
 over the official ``openai`` and ``groq`` SDKs: request body, chunk mapping, error mapping.
 
-Mirrors ``packages/providers/src/openai-compatible/``. Vendors are configuration over one
+Mirrors Catalyst's TypeScript OpenAI-compatible provider. Vendors are configuration over one
 implementation; SDK clients are built with ``max_retries=0`` (``provider_stream`` owns retries)
 and the provider's shared ``httpx.AsyncClient``.
 """
@@ -89,7 +89,7 @@ class _IncompleteStreamError(Exception):
 
 
 def build_openai_chat_body(request: Any, vendor: OpenAIVendor) -> dict[str, Any]:
-    """The streaming Chat Completions body for ``request`` (``build-openai-chat-body.ts``)."""
+    """The streaming Chat Completions body for ``request``, as the TypeScript provider builds it."""
     provider = vendor.provider
     body: dict[str, Any] = {
         "model": request.model,
@@ -186,7 +186,7 @@ def map_openai_finish_reason(reason: str | None) -> str | None:
 def map_openai_usage(
     usage: Mapping[str, Any], reasoning_outside_completion: bool
 ) -> dict[str, int]:
-    """Only the fields the provider sent (``map-openai-usage.ts``)."""
+    """Only the fields the provider sent, as the TypeScript provider maps usage."""
     result: dict[str, Any] = {}
     reasoning = (usage.get("completion_tokens_details") or {}).get("reasoning_tokens")
     cached = (usage.get("prompt_tokens_details") or {}).get("cached_tokens")
@@ -209,7 +209,7 @@ def _is_number(value: object) -> bool:
 
 
 def map_openai_chunk(chunk: Mapping[str, Any], vendor: OpenAIVendor) -> list[RawPart]:
-    """Raw parts of one ``chat.completion.chunk`` (``map-openai-chunk.ts``)."""
+    """Raw parts of one ``chat.completion.chunk``, as the TypeScript provider maps it."""
     parts: list[RawPart] = []
     for choice in chunk.get("choices") or []:
         if (choice.get("index") or 0) != 0:
@@ -267,7 +267,7 @@ def _sdk(provider: str) -> ModuleType:
 def map_openai_error(
     error: BaseException, *, provider: str, secrets: list[str | None], model: str | None
 ) -> ProviderError:
-    """A typed error for whatever an OpenAI-family SDK call raised (``map-openai-error.ts``)."""
+    """A typed error for whatever an OpenAI-family SDK call raised, as TypeScript maps it."""
     if isinstance(error, ProviderError):
         return error
     base: dict[str, Any] = {"provider": provider, "secrets": secrets, "model": model}

@@ -1,4 +1,4 @@
-"""Conversation mapping per provider (``normalize-messages.ts``, ``convert-to-*-messages.ts``).
+"""Conversation mapping per provider; mirrors the TypeScript providers' message conversion.
 
 Messages are dicts in the spec's ``ChatMessage`` shape: ``{"role": "system"|"user"|"assistant"|
 "tool", "content": …, "toolCalls"?: […], "toolCallId"?, "toolName"?, "isError"?}``.

@@ -2,7 +2,7 @@
 
 Every failure of a provider call becomes one :class:`ProviderError` whose message says what to do
 next and never holds a key. The message templates are those of ``createProviderError`` in
-``packages/providers/src/shared/create-provider-error.ts``, byte for byte.
+Catalyst's TypeScript runtime, byte for byte.
 
 Example::
 
@@ -162,8 +162,8 @@ TRANSPORT_FAILURE: Mapping[str, str] = {
     "failed": "the connection failed",
     "malformed": "the response stream was malformed",
 }
-"""Stable wording for transport failures, as ``describe-transport-failure.ts`` words them, so a
-failure reads the same whatever HTTP stack saw it."""
+"""Stable wording for transport failures, as the TypeScript runtime words them, so a failure
+reads the same whatever HTTP stack saw it."""
 
 _ERRNO_FAILURES = {
     errno.ECONNREFUSED: "refused",

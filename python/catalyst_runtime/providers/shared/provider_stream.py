@@ -1,4 +1,4 @@
-"""The one streaming loop every provider shares (``provider-stream.ts``).
+"""The one streaming loop every provider shares; mirrors Catalyst's TypeScript provider stream.
 
 Opens attempts, forwards tokens the moment they arrive, retries retryable errors before the first
 token (honouring retry-after, with exponential back-off and jitter), enforces the first-token and

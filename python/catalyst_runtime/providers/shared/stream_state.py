@@ -1,4 +1,4 @@
-"""Accumulates one attempt's stream into the final result (``stream-state.ts``)."""
+"""Accumulates one attempt's stream into the final result, as the TypeScript runtime does."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Voyage AI embeddings (``packages/providers/src/voyage``) through plain ``httpx``: its PyPI SDK
+"""Voyage AI embeddings (TypeScript: ``providers/voyage``) through plain ``httpx``: its PyPI SDK
 would bring numpy, pillow, tokenizers and aiohttp into every generated service for one JSON
 POST."""
 

@@ -1,0 +1,1 @@
+"""The generated service: main.py (HTTP) and workflow.py (the graph)."""

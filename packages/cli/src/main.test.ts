@@ -183,7 +183,7 @@ describe('catalyst CLI', () => {
 
   it('models lists the catalog', async () => {
     const result = await catalyst(['models', '--provider', 'anthropic']);
-    expect(result.stdout).toContain('claude-sonnet-4-5');
+    expect(result.stdout).toContain('claude-sonnet-4-6');
     expect(result.stdout).not.toContain('claude-3-sonnet-20240229');
   });
 });

@@ -1,5 +1,6 @@
 export { createAnthropicProvider } from './anthropic/index.js';
 export { computeCost } from './catalog/compute-cost.js';
+export { CATALOG_SOURCES, DEFAULT_MODELS, RETIRED_MODELS } from './catalog/default-models.js';
 export { estimatePromptTokens } from './catalog/estimate-prompt-tokens.js';
 export { ModelCatalog } from './catalog/model-catalog.js';
 export { PROVIDER_ENVIRONMENT } from './config/provider-environment.js';

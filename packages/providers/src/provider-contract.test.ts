@@ -70,7 +70,7 @@ const TARGETS: Record<string, ProviderContractTarget> = {
     model: 'claude-haiku-4-5',
     statuses: { auth: 401, overloaded: 529 },
     inStreamOverloadedKind: 'overloaded',
-    modelNotFoundHint: /Available models: .*claude-sonnet-4-5/,
+    modelNotFoundHint: /Available models: .*claude-sonnet-4-6/,
     toolArguments: 'split',
     cacheTokens: { read: true, write: true },
     priced: true,

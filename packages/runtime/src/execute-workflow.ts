@@ -1,11 +1,12 @@
 import type { EmbeddingCache } from '@catalyst/providers';
-import type {
-  Cost,
-  JsonValue,
-  NodeUsage,
-  WorkflowDefinition,
-  WorkflowErrorEvent,
-  WorkflowEvent,
+import {
+  addCosts,
+  type Cost,
+  type JsonValue,
+  type NodeUsage,
+  type WorkflowDefinition,
+  type WorkflowErrorEvent,
+  type WorkflowEvent,
 } from '@catalyst/spec';
 import { ExpressionError, getNodeType } from '@catalyst/workflow';
 import { AsyncQueue } from './async-queue.js';
@@ -272,7 +273,7 @@ function doneEvent(
     const nodeUsage = state.result.usage;
     if (!nodeUsage) continue;
     usage[id] = nodeUsage;
-    cost = cost && nodeUsage.cost ? addCost(cost, nodeUsage.cost) : null;
+    cost = cost && nodeUsage.cost ? addCosts(cost, nodeUsage.cost) : null;
   }
   return {
     type: 'done',
@@ -284,12 +285,3 @@ function doneEvent(
   };
 }
 
-function addCost(a: Cost, b: Cost): Cost {
-  return {
-    inputUsd: a.inputUsd + b.inputUsd,
-    outputUsd: a.outputUsd + b.outputUsd,
-    cacheReadUsd: a.cacheReadUsd + b.cacheReadUsd,
-    cacheWriteUsd: a.cacheWriteUsd + b.cacheWriteUsd,
-    totalUsd: a.totalUsd + b.totalUsd,
-  };
-}

@@ -17,6 +17,6 @@ export { PROVIDER_NAMES, type ProviderName } from './provider-name.js';
 export type * from './response-format.js';
 export type * from './stream-event.js';
 export type * from './tool.js';
-export { type Cost, emptyUsage, type Usage } from './usage.js';
+export { addCosts, type Cost, emptyUsage, roundUsd, USD_PRECISION, type Usage } from './usage.js';
 export type * from './workflow.js';
 export type * from './workflow-events.js';

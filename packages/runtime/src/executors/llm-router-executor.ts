@@ -1,5 +1,6 @@
 import { estimatePromptTokens, ModelCatalog } from '@catalyst/providers';
 import {
+  addCosts,
   type ChatResult,
   type Cost,
   emptyUsage,
@@ -325,13 +326,7 @@ function sumCost(costs: Array<Cost | null>): Cost | null {
   };
   for (const cost of costs) {
     if (!total || !cost) return null;
-    total = {
-      inputUsd: total.inputUsd + cost.inputUsd,
-      outputUsd: total.outputUsd + cost.outputUsd,
-      cacheReadUsd: total.cacheReadUsd + cost.cacheReadUsd,
-      cacheWriteUsd: total.cacheWriteUsd + cost.cacheWriteUsd,
-      totalUsd: total.totalUsd + cost.totalUsd,
-    };
+    total = addCosts(total, cost);
   }
   return total;
 }

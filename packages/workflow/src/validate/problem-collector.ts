@@ -9,7 +9,7 @@ import type {
 
 const WARNINGS: ReadonlySet<WorkflowProblemCode> = new Set([
   'unknown_model',
-  'retired_model',
+  'deprecated_model',
   'unreachable_node',
 ]);
 

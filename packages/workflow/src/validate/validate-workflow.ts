@@ -18,6 +18,8 @@ export interface ValidateWorkflowOptions {
   catalog?: ModelCatalog;
   /** The node types allowed; the built-in registry by default. */
   nodeTypes?: readonly NodeTypeDefinition[];
+  /** The clock end-of-life dates are compared with; now by default. */
+  now?: Date;
 }
 
 /**
@@ -43,8 +45,9 @@ export function validateWorkflow(
     checkExpressions({ nodes, upstream: analysis.upstream, env: shape.env }, problems);
   }
   const catalog = options.catalog ?? ModelCatalog.default();
-  checkModels(nodes, catalog, problems);
-  checkRouterTargets(nodes, catalog, problems);
-  checkEmbeddingNodes(nodes, catalog, problems);
+  const today = (options.now ?? new Date()).toISOString().slice(0, 10);
+  checkModels(nodes, catalog, problems, today);
+  checkRouterTargets(nodes, catalog, problems, today);
+  checkEmbeddingNodes(nodes, catalog, problems, today);
   return problems.problems();
 }

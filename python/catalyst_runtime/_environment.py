@@ -1,7 +1,8 @@
 """Environment variable names per provider and how settings are read from them.
 
-The names are the TypeScript runtime's (``packages/providers/src/config/provider-environment.ts``):
-a generated service and ``catalyst serve`` read the same variables.
+The names are the TypeScript runtime's (its provider environment table), read from the node
+manifest (``node-manifest.json``, written by ``npm run generate``): a generated service and
+``catalyst serve`` read the same variables, and no name is copied here by hand.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from ._node_types import load_manifest
 
 __all__ = [
     "PROVIDER_ENVIRONMENT",
@@ -28,45 +31,27 @@ class ProviderEnvironmentNames:
     label: str
     api_key: tuple[str, ...]
     base_url: str | None = None
+    api_version: str | None = None
+    """The variable holding a dated API version (Azure's)."""
 
 
-PROVIDER_NAMES: tuple[str, ...] = (
-    "anthropic",
-    "openai",
-    "azure",
-    "groq",
-    "gemini",
-    "xai",
-    "openai-compatible",
-    "local",
-    "voyage",
-)
-"""Every provider, in the TypeScript runtime's order."""
+def _provider_environment() -> dict[str, ProviderEnvironmentNames]:
+    return {
+        name: ProviderEnvironmentNames(
+            label=entry["label"],
+            api_key=tuple(entry["apiKey"]),
+            base_url=entry.get("baseUrl"),
+            api_version=entry.get("apiVersion"),
+        )
+        for name, entry in load_manifest()["providers"].items()
+    }
 
-PROVIDER_ENVIRONMENT: dict[str, ProviderEnvironmentNames] = {
-    "anthropic": ProviderEnvironmentNames(
-        "Anthropic", ("ANTHROPIC_API_KEY",), "ANTHROPIC_BASE_URL"
-    ),
-    "openai": ProviderEnvironmentNames("OpenAI", ("OPENAI_API_KEY",), "OPENAI_BASE_URL"),
-    "azure": ProviderEnvironmentNames(
-        "Azure OpenAI", ("AZURE_OPENAI_API_KEY",), "AZURE_OPENAI_ENDPOINT"
-    ),
-    "groq": ProviderEnvironmentNames("Groq", ("GROQ_API_KEY",), "GROQ_BASE_URL"),
-    "gemini": ProviderEnvironmentNames(
-        "Google Gemini", ("GEMINI_API_KEY", "GOOGLE_API_KEY"), "GEMINI_BASE_URL"
-    ),
-    "xai": ProviderEnvironmentNames("xAI", ("XAI_API_KEY",), "XAI_BASE_URL"),
-    "openai-compatible": ProviderEnvironmentNames(
-        "the OpenAI-compatible server", ("OPENAI_COMPATIBLE_API_KEY",), "OPENAI_COMPATIBLE_BASE_URL"
-    ),
-    # The local model behind an OpenAI-compatible server (``catalyst local serve``, llama.cpp,
-    # Ollama): the Python runtime embeds no model, so it needs this. The key is optional.
-    "local": ProviderEnvironmentNames(
-        "the local model", ("CATALYST_LOCAL_API_KEY",), "CATALYST_LOCAL_BASE_URL"
-    ),
-    "voyage": ProviderEnvironmentNames("Voyage AI", ("VOYAGE_API_KEY",), "VOYAGE_BASE_URL"),
-}
+
+PROVIDER_ENVIRONMENT: dict[str, ProviderEnvironmentNames] = _provider_environment()
 """Environment variable names per provider (DESIGN.md, "Configuration every part honours")."""
+
+PROVIDER_NAMES: tuple[str, ...] = tuple(PROVIDER_ENVIRONMENT)
+"""Every provider, in the TypeScript runtime's order."""
 
 
 @dataclass(frozen=True)
@@ -122,8 +107,8 @@ def resolve_provider_settings(
         base_url = env.get(names.base_url)
         if base_url:
             settings = replace(settings, base_url=base_url)
-    if provider == "azure" and settings.api_version is None:
-        api_version = env.get("AZURE_OPENAI_API_VERSION")
+    if settings.api_version is None and names.api_version:
+        api_version = env.get(names.api_version)
         if api_version:
             settings = replace(settings, api_version=api_version)
     return settings

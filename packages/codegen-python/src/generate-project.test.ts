@@ -162,6 +162,8 @@ describe('generatePythonProject', () => {
     expect(runtimeFiles).not.toContain('catalyst_runtime/_gemini.py');
     expect(runtimeFiles).not.toContain('catalyst_runtime/_openai_family.py');
     expect(runtimeFiles).toContain('catalyst_runtime/model-catalog.json');
+    expect(runtimeFiles).toContain('catalyst_runtime/node-manifest.json');
+    expect(runtimeFiles).toContain('catalyst_runtime/node_configs.py');
   });
 
   it('finds providers named in node settings and every provider behind an expression', () => {

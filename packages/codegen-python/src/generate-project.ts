@@ -1,5 +1,12 @@
 import type { JsonSchema, JsonValue, WorkflowDefinition, WorkflowNode } from '@catalyst/spec';
-import { edgeFromHandle, edgeToHandle, NODE_TYPES, topologicalOrder } from '@catalyst/workflow';
+import {
+  DEFAULT_PROVIDER_ENVIRONMENT_NOTE,
+  edgeFromHandle,
+  edgeToHandle,
+  NODE_TYPES,
+  PROVIDER_ENVIRONMENT,
+  topologicalOrder,
+} from '@catalyst/workflow';
 import { CORE_PACKAGES, PROVIDER_NEEDS, type ProjectNeeds, projectNeeds } from './project-needs.js';
 import { parseRequirements, type Requirement } from './python-requirements.js';
 import {
@@ -29,26 +36,6 @@ export interface GenerateOptions {
 
 /** The file `catalyst build` recognises its own output by (it only ever replaces its own). */
 export const BUILD_MARKER = '.catalyst-build.json';
-
-const PROVIDER_ENV: Record<string, { key?: string; baseUrl?: string; note?: string }> = {
-  anthropic: { key: 'ANTHROPIC_API_KEY', baseUrl: 'ANTHROPIC_BASE_URL' },
-  openai: { key: 'OPENAI_API_KEY', baseUrl: 'OPENAI_BASE_URL' },
-  azure: {
-    key: 'AZURE_OPENAI_API_KEY',
-    baseUrl: 'AZURE_OPENAI_ENDPOINT',
-    note: 'and `AZURE_OPENAI_API_VERSION` for a dated API version',
-  },
-  groq: { key: 'GROQ_API_KEY', baseUrl: 'GROQ_BASE_URL' },
-  gemini: { key: 'GEMINI_API_KEY', baseUrl: 'GEMINI_BASE_URL', note: 'or `GOOGLE_API_KEY`' },
-  xai: { key: 'XAI_API_KEY', baseUrl: 'XAI_BASE_URL' },
-  'openai-compatible': { key: 'OPENAI_COMPATIBLE_API_KEY', baseUrl: 'OPENAI_COMPATIBLE_BASE_URL' },
-  local: {
-    key: 'CATALYST_LOCAL_API_KEY',
-    baseUrl: 'CATALYST_LOCAL_BASE_URL',
-    note: 'required: a Chat Completions server with the local model (`catalyst local serve`, llama.cpp, Ollama); the key only if it asks for one',
-  },
-  voyage: { key: 'VOYAGE_API_KEY', baseUrl: 'VOYAGE_BASE_URL' },
-};
 
 function requirement(requirements: Map<string, Requirement>, name: string, file: string): string {
   const found = requirements.get(name.toLowerCase());
@@ -106,6 +93,7 @@ function runtimeFiles(needs: ProjectNeeds, runtime: RuntimeSources): GeneratedFi
     files.push({ path: `catalyst_runtime/${name}`, content });
   }
   files.push({ path: 'catalyst_runtime/model-catalog.json', content: runtime.modelCatalog });
+  files.push({ path: 'catalyst_runtime/node-manifest.json', content: runtime.nodeManifest });
   return files;
 }
 
@@ -478,7 +466,7 @@ ${list(devDependencies)}
 packages = ["app", "catalyst_runtime"]
 
 [tool.setuptools.package-data]
-catalyst_runtime = ["model-catalog.json", "py.typed"]
+catalyst_runtime = ["model-catalog.json", "node-manifest.json", "py.typed"]
 
 [tool.pytest.ini_options]
 testpaths = ["tests"]
@@ -514,13 +502,12 @@ function shellQuote(text: string): string {
 function environmentRows(workflow: WorkflowDefinition, needs: ProjectNeeds): string[] {
   const rows: string[] = [];
   for (const provider of needs.providers) {
-    const names = PROVIDER_ENV[provider];
-    if (!names) continue;
-    const parts = [names.key, names.baseUrl]
+    const names = PROVIDER_ENVIRONMENT[provider];
+    const parts = [names.apiKey[0], names.baseUrl]
       .filter((name) => name !== undefined)
       .map((name) => `\`${name}\``);
     rows.push(
-      `| ${provider} | ${parts.join(', ')} | ${names.note ?? 'the base URL is optional (a proxy, or the simulator in tests)'} |`,
+      `| ${provider} | ${parts.join(', ')} | ${names.note ?? DEFAULT_PROVIDER_ENVIRONMENT_NOTE} |`,
     );
   }
   if (needs.redis)
@@ -616,9 +603,9 @@ CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
 function envExample(workflow: WorkflowDefinition, needs: ProjectNeeds): string {
   const lines = ['# Copy to .env and fill in. Never commit .env.'];
   for (const provider of needs.providers) {
-    const names = PROVIDER_ENV[provider];
-    if (names?.key) lines.push(`${names.key}=`);
-    if (names?.baseUrl) lines.push(`# ${names.baseUrl}=`);
+    const names = PROVIDER_ENVIRONMENT[provider];
+    lines.push(`${names.apiKey[0]}=`);
+    if (names.baseUrl) lines.push(`# ${names.baseUrl}=`);
   }
   if (needs.redis) lines.push('# REDIS_URL=redis://127.0.0.1:6379');
   for (const name of workflow.env ?? []) {

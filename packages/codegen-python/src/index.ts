@@ -4,6 +4,7 @@ export {
   type GenerateOptions,
   generatePythonProject,
 } from './generate-project.js';
+export { NODE_CONFIGS_MODULE_PATH, nodeConfigsModule } from './node-configs-module.js';
 export { type ProjectNeeds, projectNeeds } from './project-needs.js';
 export {
   commentText,

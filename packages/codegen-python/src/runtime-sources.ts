@@ -12,21 +12,24 @@ export interface RuntimeSources {
   devRequirements: string;
   /** `conformance/model-catalog.json`: prices and context windows. */
   modelCatalog: string;
+  /** `conformance/node-manifest.json`: node types, their defaults, provider environment names. */
+  nodeManifest: string;
 }
 
 /** The repository root, from this file (`packages/codegen-python/{src,dist}/…`). */
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
- * Reads `python/catalyst_runtime/` and the model catalog from the repository; fails with a clear
- * message when they are not where this package expects them.
+ * Reads `python/catalyst_runtime/`, the model catalog and the node manifest from the repository;
+ * fails with a clear message when they are not where this package expects them.
  */
 export function loadRuntimeSources(root = REPOSITORY_ROOT): RuntimeSources {
   const directory = join(root, 'python', 'catalyst_runtime');
   const catalog = join(root, 'conformance', 'model-catalog.json');
-  if (!existsSync(directory) || !existsSync(catalog)) {
+  const manifest = join(root, 'conformance', 'node-manifest.json');
+  if (!existsSync(directory) || !existsSync(catalog) || !existsSync(manifest)) {
     throw new Error(
-      `the Python runtime is missing: expected ${directory} and ${catalog} (catalyst build runs from a Catalyst checkout)`,
+      `the Python runtime is missing: expected ${directory}, ${catalog} and ${manifest} (catalyst build runs from a Catalyst checkout)`,
     );
   }
   const files = new Map<string, string>();
@@ -40,5 +43,6 @@ export function loadRuntimeSources(root = REPOSITORY_ROOT): RuntimeSources {
     requirements: readFileSync(join(directory, 'requirements.txt'), 'utf8'),
     devRequirements: readFileSync(join(root, 'python', 'requirements-dev.txt'), 'utf8'),
     modelCatalog: readFileSync(catalog, 'utf8'),
+    nodeManifest: readFileSync(manifest, 'utf8'),
   };
 }

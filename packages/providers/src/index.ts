@@ -3,7 +3,11 @@ export { computeCost } from './catalog/compute-cost.js';
 export { CATALOG_SOURCES, DEFAULT_MODELS, RETIRED_MODELS } from './catalog/default-models.js';
 export { estimatePromptTokens } from './catalog/estimate-prompt-tokens.js';
 export { ModelCatalog } from './catalog/model-catalog.js';
-export { PROVIDER_ENVIRONMENT } from './config/provider-environment.js';
+export {
+  DEFAULT_PROVIDER_ENVIRONMENT_NOTE,
+  PROVIDER_ENVIRONMENT,
+  type ProviderEnvironmentNames,
+} from './config/provider-environment.js';
 export type { ProviderOptions } from './config/provider-options.js';
 export { type ProviderSettings, resolveProviderSettings } from './config/provider-settings.js';
 export { readEnvironment } from './config/read-environment.js';

@@ -222,4 +222,20 @@ describe('executeWorkflow', () => {
     if (done?.type !== 'done') throw new Error(JSON.stringify(done));
     expect(done.text).toContain('you said "true false"');
   });
+
+  it('fails a node whose config does not match its schema (a workflow that skipped validation)', async () => {
+    const workflow = chatWorkflow();
+    workflow.nodes[1] = {
+      id: 'answer',
+      type: 'openaiCompletion',
+      config: { model: 'gpt-4.1-mini', prompt: 'Hi', temperature: 5 },
+    };
+    const events = await run(workflow, { question: 'Hi' });
+    const last = events.at(-1);
+    expect(last).toMatchObject({ type: 'error', node: 'answer', kind: 'validation' });
+    expect(last?.type === 'error' && last.message).toContain(
+      'node "answer": invalid openaiCompletion config: temperature:',
+    );
+    expect(events.some((event) => event.type === 'token')).toBe(false);
+  });
 });

@@ -12,7 +12,7 @@ import { DEFAULT_MODELS, RETIRED_MODELS } from './default-models.js';
 // The catalog is generated (scripts/generate-model-catalog.mjs) from the reviewed overlay and
 // the installed data packages: @pydantic/genai-prices for prices and context windows, the
 // official SDKs for deprecations. These tests fail when either generated file was edited by
-// hand or the data packages were updated without regenerating: run `npm run generate:catalog`.
+// hand or the data packages were updated without regenerating: run `npm run generate`.
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const read = (path: string) => readFileSync(`${ROOT}${path}`, 'utf8');
 

@@ -34,8 +34,8 @@ export function resolveProviderSettings(
     const baseUrl = environment[names.baseUrl];
     if (baseUrl) settings.baseUrl = baseUrl;
   }
-  if (provider === 'azure' && settings.apiVersion === undefined) {
-    const apiVersion = environment.AZURE_OPENAI_API_VERSION;
+  if (settings.apiVersion === undefined && names.apiVersion) {
+    const apiVersion = environment[names.apiVersion];
     if (apiVersion) settings.apiVersion = apiVersion;
   }
   return settings;

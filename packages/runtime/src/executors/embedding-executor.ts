@@ -5,10 +5,12 @@ import {
   topK,
   toQdrantPoints,
 } from '@catalyst/providers';
-import { emptyUsage, type JsonValue, ProviderError, type ProviderName } from '@catalyst/spec';
+import { emptyUsage, type JsonValue, ProviderError } from '@catalyst/spec';
+import type { EmbeddingGenerateNodeConfig } from '@catalyst/workflow';
 import { NodeFailure } from '../node-failure.js';
 import { renderDeep, renderTemplateText, renderTemplateValue } from '../render-config-value.js';
-import type { NodeExecutionContext, NodeExecutor } from './node-executor.js';
+import { toJsonValue } from '../to-json-value.js';
+import type { NodeExecutionContext, NodeExecutor, NodeResult } from './node-executor.js';
 
 /** How a JSON value is named in messages (the Python runtime uses the same words). */
 function describeValue(value: JsonValue): string {
@@ -31,7 +33,7 @@ function invalid(node: string, field: string, message: string): NodeFailure {
  * The texts to embed from `config.input`: a template string (exactly one `{{ … }}` hole keeps
  * the expression's type, so it may give a list), or a list of template strings.
  */
-function resolveTexts(context: NodeExecutionContext): string[] {
+function resolveTexts(context: NodeExecutionContext<EmbeddingGenerateNodeConfig>): string[] {
   const { node, config, scope } = context;
   const input = config.input;
   let texts: JsonValue[];
@@ -46,23 +48,19 @@ function resolveTexts(context: NodeExecutionContext): string[] {
         `gave ${describeValue(value)}; expected a string or a list of strings`,
       );
     }
-  } else if (Array.isArray(input)) {
-    texts = input.map((item, index) =>
-      typeof item === 'string'
-        ? renderTemplateText({ node: node.id, field: `input[${index}]`, text: item, scope })
-        : item,
-    );
   } else {
-    throw invalid(node.id, 'input', 'expected a string or a list of strings');
+    texts = input.map((item, index) =>
+      renderTemplateText({ node: node.id, field: `input[${index}]`, text: item, scope }),
+    );
   }
-  texts.forEach((text, index) => {
+  return texts.map((text, index) => {
     if (typeof text !== 'string') {
       throw invalid(node.id, `input[${index}]`, `is ${describeValue(text)}; expected a string`);
     }
     if (text === '')
       throw invalid(node.id, `input[${index}]`, 'an empty string cannot be embedded');
+    return text;
   });
-  return texts as string[];
 }
 
 /**
@@ -71,13 +69,11 @@ function resolveTexts(context: NodeExecutionContext): string[] {
  * with a `query`, the texts ranked by cosine similarity to it. Usage counts cache hits; they cost
  * nothing.
  */
-export const executeEmbedding: NodeExecutor = async (context) => {
-  const { node, config, signal } = context;
-  const providerName = String(config.provider ?? 'openai') as ProviderName;
-  const model = String(config.model);
+export const executeEmbedding: NodeExecutor<EmbeddingGenerateNodeConfig> = async (context) => {
+  const { node, config } = context;
   const texts = resolveTexts(context);
   const query =
-    typeof config.query === 'string'
+    config.query !== undefined
       ? renderTemplateText({
           node: node.id,
           field: 'query',
@@ -90,39 +86,42 @@ export const executeEmbedding: NodeExecutor = async (context) => {
     config.payload !== undefined
       ? renderDeep({ node: node.id, field: 'payload', value: config.payload, scope: context.scope })
       : undefined;
+  const { result, queryResult } = await embedTexts({ context, texts, query });
+  return embeddingResult({ context, texts, payload, result, queryResult });
+};
 
-  const provider = context.providers(providerName);
+/** Embeds the texts, then the query (as a query) when there is one. */
+async function embedTexts(options: {
+  context: NodeExecutionContext<EmbeddingGenerateNodeConfig>;
+  texts: string[];
+  query: string | undefined;
+}): Promise<{ result: EmbedManyResult; queryResult?: EmbedManyResult }> {
+  const { context, texts, query } = options;
+  const { config } = context;
   const common = {
-    provider,
-    model,
-    signal,
+    provider: context.providers(config.provider),
+    model: config.model,
+    signal: context.signal,
     cache: config.cache === false ? null : (context.embeddingCache ?? null),
-    concurrency: typeof config.concurrency === 'number' ? config.concurrency : 4,
-    ...(typeof config.dimensions === 'number' && { dimensions: config.dimensions }),
-    ...(typeof config.batchSize === 'number' && { batchSize: config.batchSize }),
-    ...(typeof config.maxRetries === 'number' && { maxRetries: config.maxRetries }),
-    ...((config.encodingFormat === 'float' || config.encodingFormat === 'base64') && {
-      encodingFormat: config.encodingFormat as 'float' | 'base64',
-    }),
+    concurrency: config.concurrency ?? 4,
+    ...(config.dimensions !== undefined && { dimensions: config.dimensions }),
+    ...(config.batchSize !== undefined && { batchSize: config.batchSize }),
+    ...(config.maxRetries !== undefined && { maxRetries: config.maxRetries }),
+    ...(config.encodingFormat !== undefined && { encodingFormat: config.encodingFormat }),
   };
-  const inputType =
-    config.inputType === 'query' || config.inputType === 'document' ? config.inputType : undefined;
-
-  let result: EmbedManyResult;
-  let queryResult: EmbedManyResult | undefined;
   try {
-    result = await embedMany({
+    const result = await embedMany({
       ...common,
       input: texts,
-      ...(inputType !== undefined && { inputType }),
+      ...(config.inputType !== undefined && { inputType: config.inputType }),
     });
-    if (query !== undefined) {
-      queryResult = await embedMany({ ...common, input: [query], inputType: 'query' });
-    }
+    if (query === undefined) return { result };
+    const queryResult = await embedMany({ ...common, input: [query], inputType: 'query' });
+    return { result, queryResult };
   } catch (error) {
     if (error instanceof ProviderError) {
       throw new NodeFailure({
-        node: node.id,
+        node: context.node.id,
         kind: error.kind,
         message: error.message,
         retryable: error.retryable,
@@ -130,7 +129,18 @@ export const executeEmbedding: NodeExecutor = async (context) => {
     }
     throw error;
   }
+}
 
+/** The node's output (vectors, points, ranking, usage, cost, cache) and usage. */
+function embeddingResult(options: {
+  context: NodeExecutionContext<EmbeddingGenerateNodeConfig>;
+  texts: string[];
+  payload: JsonValue | undefined;
+  result: EmbedManyResult;
+  queryResult: EmbedManyResult | undefined;
+}): NodeResult {
+  const { context, texts, payload, result, queryResult } = options;
+  const { provider, model, points, topK: k = 5 } = context.config;
   const results = queryResult ? [result, queryResult] : [result];
   const sum = (pick: (usage: EmbedManyResult['usage']) => number) =>
     results.reduce((total, each) => total + pick(each.usage), 0);
@@ -142,27 +152,30 @@ export const executeEmbedding: NodeExecutor = async (context) => {
     retries: sum((usage) => usage.retries),
   };
   const usage = { ...emptyUsage(), inputTokens, totalTokens: inputTokens };
-  const cost = ModelCatalog.default().cost(providerName, model, usage);
+  const cost = ModelCatalog.default().cost(provider, model, usage);
   const cacheError = results.find((each) => each.cache.error !== undefined)?.cache.error;
 
   const vectors = result.embeddings;
   const output: Record<string, JsonValue> = {
-    provider: providerName,
+    provider,
     model,
     dimensions: vectors[0]?.length ?? null,
     vectors,
   };
-  if (config.points !== false) {
+  if (points !== false) {
     output.points = toQdrantPoints({
       texts,
       vectors,
       ...(payload !== null &&
         typeof payload === 'object' &&
         !Array.isArray(payload) && { payload }),
-    }) as unknown as JsonValue;
+    }).map((point) => ({
+      id: point.id,
+      vector: point.vector,
+      payload: toJsonValue(point.payload),
+    }));
   }
   if (queryResult) {
-    const k = typeof config.topK === 'number' ? config.topK : 5;
     output.ranking = topK({ query: queryResult.embeddings[0] ?? [], candidates: vectors, k }).map(
       (item) => ({ index: item.index, score: item.score, text: texts[item.index] ?? '' }),
     );
@@ -173,10 +186,9 @@ export const executeEmbedding: NodeExecutor = async (context) => {
     backend: result.cache.backend,
     ...(cacheError !== undefined && { error: cacheError }),
   };
-
   return {
     output,
     activeHandles: ['output'],
-    usage: { provider: providerName, model, usage, cost, embedding },
+    usage: { provider, model, usage, cost, embedding },
   };
-};
+}

@@ -1,12 +1,11 @@
 import { estimatePromptTokens, ModelCatalog } from '@catalyst/providers';
 import {
   addCosts,
-  type ChatResult,
+  type ChatRequest,
   type Cost,
   emptyUsage,
   type JsonValue,
   type ProviderErrorInfo,
-  type ProviderName,
   RETRYABLE_KINDS,
   type RouteAttempt,
   type RouteDecision,
@@ -14,27 +13,32 @@ import {
   type SkippedRouteTarget,
   type Usage,
 } from '@catalyst/spec';
-import { DEFAULT_FALLBACK_KINDS, ExpressionError, evaluateExpression } from '@catalyst/workflow';
+import {
+  DEFAULT_FALLBACK_KINDS,
+  ExpressionError,
+  evaluateExpression,
+  type LlmRouterNodeConfig,
+  type RouterRouteConfig,
+  type RouterTargetsConfig,
+} from '@catalyst/workflow';
 import { NodeFailure } from '../node-failure.js';
 import { expressionFailure } from '../render-config-value.js';
 import { orderTargets, type RouterTarget, targetKey } from '../router/order-targets.js';
-import { type CooldownRule, MemoryRouterState } from '../router/router-state.js';
-import { buildRequest, completionOutput } from './completion-executor.js';
-import type { NodeExecutionContext, NodeExecutor } from './node-executor.js';
+import { MemoryRouterState, type RouterState } from '../router/router-state.js';
+import { toJsonValue } from '../to-json-value.js';
+import {
+  buildRequest,
+  completionOutput,
+  completionResult,
+  consumeCompletionStream,
+  type StreamedCompletion,
+} from './completion-executor.js';
+import type { NodeExecutionContext, NodeExecutor, NodeResult } from './node-executor.js';
 
 const catalog = ModelCatalog.default();
 
-interface ConfigRoute {
-  name?: string;
-  condition: string;
-  target: ConfigTarget | ConfigTarget[];
-}
-
-interface ConfigTarget {
-  provider: ProviderName;
-  model: string;
-  weight?: number;
-}
+type RouterContext = NodeExecutionContext<LlmRouterNodeConfig>;
+type RouterRequest = Omit<ChatRequest, 'signal'>;
 
 /**
  * `llmRouter`: builds the request like a completion node, estimates its size
@@ -44,21 +48,29 @@ interface ConfigTarget {
  * target with a `fallback` event (after tokens went out only when `afterTokens` is `restart`, and
  * then with `discard: true`). Usage and cost are reported per attempt.
  */
-export const executeLlmRouter: NodeExecutor = async (context) => {
-  const { node, config } = context;
+export const executeLlmRouter: NodeExecutor<LlmRouterNodeConfig> = async (context) => {
   const state = context.routerState ?? new MemoryRouterState();
-  const now = context.now ?? Date.now;
   const request = buildRequest(context);
-  if (typeof config.firstTokenTimeoutMs === 'number') {
-    request.firstTokenTimeoutMs = config.firstTokenTimeoutMs;
+  if (context.config.firstTokenTimeoutMs !== undefined) {
+    request.firstTokenTimeoutMs = context.config.firstTokenTimeoutMs;
   }
-  const promptTokens = estimatePromptTokens(request.messages, request.system);
+  const { decision, chain } = await decideRoute({ context, request, state });
+  return tryTargets({ context, request, state, decision, chain });
+};
 
-  // Routes: the first whose condition is true wins.
-  const scope = { ...context.scope, prompt_tokens: promptTokens };
-  const routes = (Array.isArray(config.routes) ? config.routes : []) as unknown as ConfigRoute[];
-  let matched: { index: number; route: ConfigRoute } | undefined;
-  for (const [index, route] of routes.entries()) {
+/** The matched route and its index, or undefined when none matched. */
+interface MatchedRoute {
+  index: number;
+  route: RouterRouteConfig;
+}
+
+/** The first route whose condition holds for `scope`. */
+function matchRoute(
+  context: RouterContext,
+  scope: RouterContext['scope'],
+): MatchedRoute | undefined {
+  const { node } = context;
+  for (const [index, route] of (context.config.routes ?? []).entries()) {
     const field = `routes[${index}].condition`;
     let value: JsonValue;
     try {
@@ -73,16 +85,27 @@ export const executeLlmRouter: NodeExecutor = async (context) => {
         message: `node "${node.id}" field "${field}": a condition must be true or false, got ${JSON.stringify(value)} from ${JSON.stringify(route.condition)}`,
       });
     }
-    if (value) {
-      matched = { index, route };
-      break;
-    }
+    if (value) return { index, route };
   }
+  return undefined;
+}
+
+/**
+ * Decides the chain: matches the routes, orders their targets by the strategy and the router
+ * state, announces the decision in a `route` event, and fails when no target fits.
+ */
+async function decideRoute(options: {
+  context: RouterContext;
+  request: RouterRequest;
+  state: RouterState;
+}): Promise<{ decision: RouteDecision; chain: RouterTarget[] }> {
+  const { context, request, state } = options;
+  const { node, config } = context;
+  const promptTokens = estimatePromptTokens(request.messages, request.system);
+  const matched = matchRoute(context, { ...context.scope, prompt_tokens: promptTokens });
   const listed = toTargets(matched ? matched.route.target : config.default);
-  const strategy = (config.strategy ?? 'ordered') as RouteDecision['strategy'];
-  const cooldown = config.cooldown as unknown as CooldownRule | undefined;
-  const keys = [...new Set(listed.map(targetKey))];
-  const snapshot = await state.read(keys);
+  const strategy = config.strategy ?? 'ordered';
+  const snapshot = await state.read([...new Set(listed.map(targetKey))]);
   const turn =
     strategy === 'weighted'
       ? await state.nextTurn(
@@ -102,14 +125,9 @@ export const executeLlmRouter: NodeExecutor = async (context) => {
     },
     catalog,
     stats: snapshot.stats,
-    honourCooldown: cooldown !== undefined,
+    honourCooldown: config.cooldown !== undefined,
     ...(turn !== undefined && { turn }),
   });
-  const routeReason = matched
-    ? `route ${matched.index}${matched.route.name ? ` "${matched.route.name}"` : ''} matched (${matched.route.condition})`
-    : routes.length > 0
-      ? 'no route matched, default targets'
-      : 'default targets';
   const decision: RouteDecision = {
     route: matched ? matched.index : null,
     name: matched?.route.name ?? null,
@@ -117,7 +135,7 @@ export const executeLlmRouter: NodeExecutor = async (context) => {
     strategy,
     targets: ordered.targets.map(plainTarget),
     skipped: ordered.skipped,
-    reason: [routeReason, ...ordered.reasons].join('; '),
+    reason: [routeReason(matched, config.routes?.length ?? 0), ...ordered.reasons].join('; '),
   };
   if (snapshot.warning !== undefined) decision.stateWarning = snapshot.warning;
   context.emit({ type: 'route', node: node.id, ...decision });
@@ -130,123 +148,156 @@ export const executeLlmRouter: NodeExecutor = async (context) => {
       message: `node "${node.id}": no target fits the request (${ordered.skipped.map((target) => `${targetKey(target)}: ${target.reason}`).join(', ')})`,
     });
   }
+  return { decision, chain: ordered.targets };
+}
 
-  const fallbackOn = new Set<string>(
-    Array.isArray(config.fallbackOn) ? (config.fallbackOn as string[]) : DEFAULT_FALLBACK_KINDS,
-  );
-  const restartAfterTokens = config.afterTokens === 'restart';
-  const streamTokens = config.stream !== false;
-  const chain = ordered.targets;
+function routeReason(matched: MatchedRoute | undefined, routeCount: number): string {
+  if (matched) {
+    const name = matched.route.name ? ` "${matched.route.name}"` : '';
+    return `route ${matched.index}${name} matched (${matched.route.condition})`;
+  }
+  return routeCount > 0 ? 'no route matched, default targets' : 'default targets';
+}
+
+/** Tries the chain in order until a target answers or a failure ends the node. */
+async function tryTargets(options: {
+  context: RouterContext;
+  request: RouterRequest;
+  state: RouterState;
+  decision: RouteDecision;
+  chain: RouterTarget[];
+}): Promise<NodeResult> {
+  const { context, request, state, decision, chain } = options;
+  const now = context.now ?? Date.now;
   const attempts: RouteAttempt[] = [];
   // After a context_length failure only targets with a larger window are worth trying.
   let windowFloor: number | undefined;
-
   for (let index = 0; index < chain.length; index = nextIndex(chain, index, windowFloor)) {
     const target = chain[index] as RouterTarget;
     const startedAt = now();
-    let ttftMs: number | undefined;
-    let tokens = 0;
-    let result: ChatResult | undefined;
-    let failure: { error: ProviderErrorInfo; usage: Usage } | undefined;
-    const events = context
-      .providers(target.provider)
-      .stream({ ...request, model: target.model, signal: context.signal });
-    for await (const event of events) {
-      switch (event.type) {
-        case 'token':
-          ttftMs ??= now() - startedAt;
-          if (streamTokens) {
-            tokens += 1;
-            context.emit({ type: 'token', node: node.id, text: event.text });
-          }
-          break;
-        case 'tool-call-delta':
-          ttftMs ??= now() - startedAt;
-          break;
-        case 'done': {
-          const { type: _type, ...done } = event;
-          result = done;
-          break;
-        }
-        case 'error':
-          failure = { error: event.error, usage: event.usage };
-          break;
-        case 'tool-call':
-        case 'retry':
-          break;
-        default: {
-          const unreachable: never = event;
-          throw new Error(`unknown stream event ${JSON.stringify(unreachable)}`);
-        }
-      }
-    }
-
-    if (result) {
-      await state.recordSuccess(targetKey(target), ttftMs);
+    const streamed = await consumeCompletionStream({
+      events: context
+        .providers(target.provider)
+        .stream({ ...request, model: target.model, signal: context.signal }),
+      node: context.node.id,
+      streamTokens: context.config.stream !== false,
+      emit: context.emit,
+      clock: { now, startedAt },
+    });
+    if (streamed.result) {
+      const { result } = streamed;
+      await state.recordSuccess(targetKey(target), streamed.ttftMs);
       attempts.push({
         ...plainTarget(target),
         outcome: 'ok',
-        tokens,
+        tokens: streamed.tokens,
         usage: result.usage,
         cost: result.cost,
       });
-      return finish(context, request.responseFormat?.type, result, decision, attempts);
+      const output = completionOutput(result, request.responseFormat?.type);
+      output.route = toJsonValue(decision);
+      output.attempts = toJsonValue(attempts);
+      return completionResult({
+        context,
+        result,
+        output,
+        usage: {
+          provider: result.provider,
+          model: result.model,
+          usage: sumUsage(attempts.map((attempt) => attempt.usage)),
+          cost: sumCost(attempts.map((attempt) => attempt.cost)),
+          route: decision,
+          attempts,
+        },
+      });
     }
-    if (!failure) throw new Error(`provider stream for node ${node.id} ended without a result`);
-
-    const { error } = failure;
-    attempts.push({
-      ...plainTarget(target),
-      outcome: 'error',
-      tokens,
-      usage: failure.usage,
-      cost: catalog.cost(target.provider, target.model, failure.usage),
-      error: { kind: error.kind, message: error.message },
-    });
-    if (error.kind === 'aborted') throw runFailure(node.id, error, error.message);
-    if (RETRYABLE_KINDS.has(error.kind)) await state.recordFailure(targetKey(target), cooldown);
-    if (error.kind === 'context_length') {
-      const window = catalog.find(target.provider, target.model)?.contextWindow;
-      if (window !== undefined) windowFloor = Math.max(windowFloor ?? 0, window);
-    }
-    const next = nextIndex(chain, index, windowFloor);
-    const nextTarget = chain[next];
-    const canFallBack = fallbackOn.has(error.kind) && nextTarget !== undefined;
-    if (tokens > 0 && !(canFallBack && restartAfterTokens)) {
-      const why = canFallBack
-        ? '; afterTokens is "error", so no other target was tried'
-        : nextTarget === undefined
-          ? ''
-          : `; ${error.kind} is not in fallbackOn`;
-      throw runFailure(
-        node.id,
-        error,
-        `node "${node.id}": the answer was cut: ${targetKey(target)} failed after ${tokens} tokens had been sent (${error.message}); the partial output is not a complete answer${why}`,
-      );
-    }
-    if (!canFallBack) {
-      const message =
-        attempts.length === 1
-          ? error.message
-          : `node "${node.id}": ${attempts.length} targets failed (${attempts.map((attempt) => `${targetKey(attempt)}: ${attempt.error?.kind}`).join(', ')}); last error: ${error.message}`;
-      throw runFailure(node.id, error, message);
-    }
-    const jumped: SkippedRouteTarget[] = chain
-      .slice(index + 1, next)
-      .map((skipped) => ({ ...plainTarget(skipped), reason: 'context_window' }));
-    context.emit({
-      type: 'fallback',
-      node: node.id,
-      from: plainTarget(target),
-      to: plainTarget(nextTarget),
-      error: { kind: error.kind, message: error.message },
-      discard: tokens > 0,
-      ...(jumped.length > 0 && { skipped: jumped }),
+    windowFloor = await onFailure({
+      context,
+      state,
+      chain,
+      index,
+      streamed,
+      attempts,
+      windowFloor,
     });
   }
   // Unreachable: the loop returns or throws on its last target.
-  throw new Error(`node ${node.id}: no target left`);
-};
+  throw new Error(`node ${context.node.id}: no target left`);
+}
+
+/**
+ * After a failed attempt: records it, then either throws (no fallback, or tokens already went
+ * out and `afterTokens` is `error`) or announces the fallback. Returns the new window floor.
+ */
+async function onFailure(options: {
+  context: RouterContext;
+  state: RouterState;
+  chain: readonly RouterTarget[];
+  index: number;
+  streamed: StreamedCompletion;
+  attempts: RouteAttempt[];
+  windowFloor: number | undefined;
+}): Promise<number | undefined> {
+  const { context, chain, index, streamed, attempts } = options;
+  const { node, config } = context;
+  const target = chain[index] as RouterTarget;
+  const { failure, tokens } = streamed;
+  if (!failure) throw new Error(`provider stream for node ${node.id} ended without a result`);
+  const { error } = failure;
+  attempts.push({
+    ...plainTarget(target),
+    outcome: 'error',
+    tokens,
+    usage: failure.usage,
+    cost: catalog.cost(target.provider, target.model, failure.usage),
+    error: { kind: error.kind, message: error.message },
+  });
+  if (error.kind === 'aborted') throw runFailure(node.id, error, error.message);
+  if (RETRYABLE_KINDS.has(error.kind)) {
+    await options.state.recordFailure(targetKey(target), config.cooldown);
+  }
+  let windowFloor = options.windowFloor;
+  if (error.kind === 'context_length') {
+    const window = catalog.find(target.provider, target.model)?.contextWindow;
+    if (window !== undefined) windowFloor = Math.max(windowFloor ?? 0, window);
+  }
+  const next = nextIndex(chain, index, windowFloor);
+  const nextTarget = chain[next];
+  const fallbackOn = new Set<string>(config.fallbackOn ?? DEFAULT_FALLBACK_KINDS);
+  const canFallBack = fallbackOn.has(error.kind) && nextTarget !== undefined;
+  if (tokens > 0 && !(canFallBack && config.afterTokens === 'restart')) {
+    const why = canFallBack
+      ? '; afterTokens is "error", so no other target was tried'
+      : nextTarget === undefined
+        ? ''
+        : `; ${error.kind} is not in fallbackOn`;
+    throw runFailure(
+      node.id,
+      error,
+      `node "${node.id}": the answer was cut: ${targetKey(target)} failed after ${tokens} tokens had been sent (${error.message}); the partial output is not a complete answer${why}`,
+    );
+  }
+  if (!canFallBack) {
+    const message =
+      attempts.length === 1
+        ? error.message
+        : `node "${node.id}": ${attempts.length} targets failed (${attempts.map((attempt) => `${targetKey(attempt)}: ${attempt.error?.kind}`).join(', ')}); last error: ${error.message}`;
+    throw runFailure(node.id, error, message);
+  }
+  const jumped: SkippedRouteTarget[] = chain
+    .slice(index + 1, next)
+    .map((skipped) => ({ ...plainTarget(skipped), reason: 'context_window' }));
+  context.emit({
+    type: 'fallback',
+    node: node.id,
+    from: plainTarget(target),
+    to: plainTarget(nextTarget),
+    error: { kind: error.kind, message: error.message },
+    discard: tokens > 0,
+    ...(jumped.length > 0 && { skipped: jumped }),
+  });
+  return windowFloor;
+}
 
 /** The index of the next target to try after `index`: one with a larger window than `floor`. */
 function nextIndex(
@@ -265,8 +316,8 @@ function nextIndex(
   return next;
 }
 
-function toTargets(value: unknown): RouterTarget[] {
-  const list = (Array.isArray(value) ? value : value ? [value] : []) as unknown as ConfigTarget[];
+function toTargets(value: RouterTargetsConfig | undefined): RouterTarget[] {
+  const list = Array.isArray(value) ? value : value ? [value] : [];
   return list.map((target) => ({
     provider: target.provider,
     model: target.model,
@@ -280,32 +331,6 @@ function plainTarget(target: { provider: string; model: string }): RouteTarget {
 
 function runFailure(node: string, error: ProviderErrorInfo, message: string): NodeFailure {
   return new NodeFailure({ node, kind: error.kind, message, retryable: error.retryable });
-}
-
-function finish(
-  context: NodeExecutionContext,
-  responseType: string | undefined,
-  result: ChatResult,
-  decision: RouteDecision,
-  attempts: RouteAttempt[],
-) {
-  const output = completionOutput(result, responseType);
-  output.route = decision as unknown as JsonValue;
-  output.attempts = attempts as unknown as JsonValue;
-  const calledTool = result.toolCalls.length > 0 && context.hasOutgoing('function_call');
-  return {
-    output,
-    activeHandles: calledTool ? ['function_call'] : ['output', 'stream'],
-    usage: {
-      provider: result.provider,
-      model: result.model,
-      usage: sumUsage(attempts.map((attempt) => attempt.usage)),
-      cost: sumCost(attempts.map((attempt) => attempt.cost)),
-      route: decision,
-      attempts,
-    },
-    text: result.text,
-  };
 }
 
 function sumUsage(usages: Usage[]): Usage {

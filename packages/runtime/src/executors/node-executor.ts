@@ -21,12 +21,15 @@ export interface UpstreamValue {
   output: JsonValue;
 }
 
-/** What an executor gets to run one node. */
-export interface NodeExecutionContext {
+/**
+ * What an executor gets to run one node. `Config` is the node type's checked config (see
+ * `typedExecutor`); executors registered from outside get the raw JSON.
+ */
+export interface NodeExecutionContext<Config = Record<string, JsonValue>> {
   node: WorkflowNode;
   definition: NodeTypeDefinition;
   /** The node's config with the type's defaults applied. */
-  config: Record<string, JsonValue>;
+  config: Config;
   /** `input`, `nodes` (outputs of upstream nodes only) and `env` (allowed names only). */
   scope: ExpressionScope;
   upstream: UpstreamValue[];
@@ -56,4 +59,6 @@ export interface NodeResult {
 }
 
 /** Runs one node type. Throws `NodeFailure` (or `ExpressionError`) on failure. */
-export type NodeExecutor = (context: NodeExecutionContext) => Promise<NodeResult>;
+export type NodeExecutor<Config = Record<string, JsonValue>> = (
+  context: NodeExecutionContext<Config>,
+) => Promise<NodeResult>;

@@ -1,4 +1,5 @@
 import type { JsonValue } from '@catalyst/spec';
+import type { OutputNodeConfig } from '@catalyst/workflow';
 import { renderDeep } from '../render-config-value.js';
 import type { NodeExecutor } from './node-executor.js';
 
@@ -6,7 +7,7 @@ import type { NodeExecutor } from './node-executor.js';
  * `output`: renders `config.value` (every string a template). Without a value, the result is
  * the single upstream output, or an object keyed by upstream node id when several feed it.
  */
-export const executeOutput: NodeExecutor = async (context) => {
+export const executeOutput: NodeExecutor<OutputNodeConfig> = async (context) => {
   const { config, node, scope, upstream } = context;
   if (config.value !== undefined) {
     return {

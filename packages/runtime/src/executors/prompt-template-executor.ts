@@ -1,18 +1,14 @@
 import type { JsonValue } from '@catalyst/spec';
+import type { PromptTemplateNodeConfig } from '@catalyst/workflow';
 import { renderDeep, renderTemplateText } from '../render-config-value.js';
 import type { NodeExecutor } from './node-executor.js';
-
-interface TemplateMessage {
-  role: string;
-  content: string;
-}
 
 /**
  * `promptTemplate`: renders the system text and each message. `variables` are rendered first
  * and visible to the other templates as `variables.NAME`. The output's `text` is the messages'
  * contents joined by blank lines, for nodes that want plain text.
  */
-export const executePromptTemplate: NodeExecutor = async (context) => {
+export const executePromptTemplate: NodeExecutor<PromptTemplateNodeConfig> = async (context) => {
   const { config, node } = context;
   let scope = context.scope;
   if (config.variables !== undefined) {
@@ -24,17 +20,15 @@ export const executePromptTemplate: NodeExecutor = async (context) => {
     });
     scope = { ...scope, variables };
   }
-  const messages = ((config.messages ?? []) as unknown as TemplateMessage[]).map(
-    (message, index) => ({
-      role: message.role,
-      content: renderTemplateText({
-        node: node.id,
-        field: `messages[${index}].content`,
-        text: message.content,
-        scope,
-      }),
+  const messages = config.messages.map((message, index) => ({
+    role: message.role,
+    content: renderTemplateText({
+      node: node.id,
+      field: `messages[${index}].content`,
+      text: message.content,
+      scope,
     }),
-  );
+  }));
   const output: Record<string, JsonValue> = {};
   if (typeof config.system === 'string') {
     output.system = renderTemplateText({

@@ -19,6 +19,24 @@ export {
   ROUTER_STRATEGIES,
 } from './llm-router-node.js';
 export { MESSAGE_SCHEMA } from './message-schema.js';
+export type {
+  ChatRequestConfig,
+  CompletionNodeConfig,
+  ConfigResponseFormat,
+  ConfigTool,
+  EmbeddingGenerateNodeConfig,
+  InputNodeConfig,
+  JsonObject,
+  LlmRouterNodeConfig,
+  NodeConfigs,
+  NodeTypeName,
+  OutputNodeConfig,
+  PromptTemplateNodeConfig,
+  RouterRouteConfig,
+  RouterTargetConfig,
+  RouterTargetsConfig,
+  TemplateMessage,
+} from './node-configs.js';
 export type { HandleDefinition, NodeCategory, NodeTypeDefinition } from './node-type.js';
 export { getNodeType, listNodeTypes, NODE_TYPES } from './node-types.js';
 export { OPENAI_COMPLETION_NODE } from './openai-completion-node.js';

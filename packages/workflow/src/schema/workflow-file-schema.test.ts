@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const committed = JSON.parse(readFileSync(`${root}schema/workflow.schema.json`, 'utf8'));
 
 describe('workflowFileSchema', () => {
-  it('equals the committed schema/workflow.schema.json (run scripts/write-workflow-schema.mjs after changing a node type)', () => {
+  it('equals the committed schema/workflow.schema.json (run `npm run generate` after changing a node type)', () => {
     expect(committed).toEqual(workflowFileSchema());
   });
 

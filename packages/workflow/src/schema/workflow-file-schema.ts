@@ -5,7 +5,7 @@ import { NODE_TYPES } from '../nodes/node-types.js';
 /**
  * The published JSON Schema (draft 2020-12) of the workflow file format, generated from the node
  * registry so it cannot drift: `schema/workflow.schema.json` is this, written by
- * `scripts/write-workflow-schema.mjs` and compared in a test. Each node's `config` is checked
+ * `npm run generate` (scripts/generate.mjs) and compared in a test. Each node's `config` is checked
  * against its type's schema (an `if`/`then` per type), with fields that have defaults optional.
  *
  * @example

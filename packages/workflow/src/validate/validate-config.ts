@@ -6,7 +6,16 @@ import { humanizeSchemaErrors } from './humanize-schema-errors.js';
 
 // Strict: our own schemas must not contain keywords Ajv would silently ignore.
 const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
-const compiled = new WeakMap<NodeTypeDefinition, ValidateFunction>();
+
+/**
+ * The validator of a node type's config schema, a type guard for `Config`. Ajv keeps compiled
+ * schemas by schema object, so each node type's schema is compiled once.
+ */
+export function compileConfigSchema<Config>(
+  nodeType: NodeTypeDefinition,
+): ValidateFunction<Config> {
+  return ajv.compile<Config>(nodeType.configSchema);
+}
 
 /**
  * Checks a node's config (defaults already applied) against its type's schema.
@@ -19,11 +28,7 @@ export function validateConfig(
   nodeType: NodeTypeDefinition,
   config: Record<string, JsonValue>,
 ): ConfigIssue[] {
-  let validate = compiled.get(nodeType);
-  if (validate === undefined) {
-    validate = ajv.compile(nodeType.configSchema);
-    compiled.set(nodeType, validate);
-  }
+  const validate = compileConfigSchema(nodeType);
   if (validate(config)) return [];
   return humanizeSchemaErrors(validate.errors ?? []);
 }

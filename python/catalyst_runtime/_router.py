@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from . import _json
 from ._render import NodeFailure, expression_failure
 from ._router_state import CooldownRule, MemoryRouterState, RouterState, TargetStats
-from .catalog import ModelCatalog, Usage, empty_usage, estimate_prompt_tokens
+from .catalog import ModelCatalog, Usage, add_costs, empty_usage, estimate_prompt_tokens
 from .errors import RETRYABLE_KINDS
 from .expressions import ExpressionError, evaluate_expression
 
@@ -215,7 +215,7 @@ def _sum_cost(costs: Sequence[Mapping[str, Any] | None]) -> dict[str, Any] | Non
     for cost in costs:
         if not cost:
             return None
-        total = {key: total[key] + cost[key] for key in total}
+        total = add_costs(total, cost)
     return total
 
 

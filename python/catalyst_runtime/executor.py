@@ -29,6 +29,7 @@ from ._graph import build_workflow_graph
 from ._node_types import NODE_TYPES
 from ._render import NodeFailure, expression_failure
 from ._router_state import MemoryRouterState, RouterState
+from .catalog import add_costs
 from .expressions import ExpressionError
 
 __all__ = ["NodeFailure", "execute_workflow"]
@@ -296,7 +297,7 @@ def _done_event(
             continue
         usage[node_id] = node_usage
         node_cost = node_usage["cost"]
-        cost = {key: cost[key] + node_cost[key] for key in cost} if cost and node_cost else None
+        cost = add_costs(cost, node_cost) if cost and node_cost else None
     output = (
         output_state.result.output
         if output_state is not None and output_state.status == "finished" and output_state.result

@@ -230,7 +230,9 @@ export async function buildModelCatalog() {
   for (const model of [...models, ...retired]) {
     for (const replacement of (model.deprecated ?? model.retired)?.replacements ?? []) {
       if (!catalogIds.has(`${model.provider}/${replacement}`)) {
-        throw new Error(`${model.provider}/${model.id}: replacement "${replacement}" is not in the catalog`);
+        throw new Error(
+          `${model.provider}/${model.id}: replacement "${replacement}" is not in the catalog`,
+        );
       }
     }
   }

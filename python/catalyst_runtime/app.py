@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy as copy_module
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -32,8 +34,11 @@ from ._text import js_trim
 from .embeddings import create_embedding_cache
 from .executor import execute_workflow
 from .providers import Providers, preload_adapters
+from .spellings import normalize_spellings
 from .sse import SSE_HEADERS, event_stream
 from .validation import validate_input
+
+_LOGGER = logging.getLogger("catalyst_runtime")
 
 __all__ = ["create_app", "error_response", "openapi_document", "status_for_run_error"]
 
@@ -229,6 +234,15 @@ def _decode_body(raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+def _canonical(workflow: Mapping[str, Any]) -> Mapping[str, Any]:
+    # Workflows written in the planning documents' shapes run in their canonical form; each
+    # rewrite is logged with the current spelling (catalyst validate --fix rewrites the file).
+    copy = copy_module.deepcopy(dict(workflow))
+    for change in normalize_spellings(copy):
+        _LOGGER.warning("workflow %s: %s", workflow.get("id"), change.message)
+    return copy
+
+
 def create_app(
     workflows: Sequence[Mapping[str, Any]],
     *,
@@ -252,7 +266,7 @@ def create_app(
     # State every llmRouter of this app shares across runs: Redis when REDIS_URL is set (shared
     # with other servers, TypeScript ones included), else this process's memory.
     router_state = create_router_state(env)
-    by_id = {workflow["id"]: workflow for workflow in workflows}
+    by_id = {workflow["id"]: _canonical(workflow) for workflow in workflows}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -36,7 +36,8 @@ export function computeCost(pricing: ModelPricing, usage: Usage): Cost {
  */
 export function computeCacheSaving(pricing: ModelPricing, usage: Usage): number {
   const rates = ratesFor(pricing, usage.inputTokens);
-  const full = ((usage.cacheReadTokens + usage.cacheWriteTokens) * rates.inputPerMillion) / PER_MILLION;
+  const full =
+    ((usage.cacheReadTokens + usage.cacheWriteTokens) * rates.inputPerMillion) / PER_MILLION;
   const paid =
     (usage.cacheReadTokens * (rates.cacheReadPerMillion ?? rates.inputPerMillion) +
       usage.cacheWriteTokens * (rates.cacheWritePerMillion ?? rates.inputPerMillion)) /

@@ -21,7 +21,8 @@ export type WorkflowProblemCode =
   | 'env_not_allowed'
   | 'unknown_model'
   | 'retired_model'
-  | 'deprecated_model';
+  | 'deprecated_model'
+  | 'old_spelling';
 
 /** Whether a problem stops the workflow from running. */
 export type ProblemSeverity = 'error' | 'warning';

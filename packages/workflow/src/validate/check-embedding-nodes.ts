@@ -43,7 +43,12 @@ export function checkEmbeddingNodes(
       } else if (info !== undefined && (info.retired || info.deprecated)) {
         const status = modelStatusProblem({ model, info, today });
         if (status) {
-          problems.report({ ...status, pointer: configPointer(node, '/model'), node: id, field: 'model' });
+          problems.report({
+            ...status,
+            pointer: configPointer(node, '/model'),
+            node: id,
+            field: 'model',
+          });
         }
       } else if (info !== undefined && !info.capabilities.embeddings) {
         problems.report({

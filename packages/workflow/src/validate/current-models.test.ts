@@ -67,7 +67,10 @@ describe('current models everywhere', () => {
       if (Array.isArray(model?.examples)) chosen.push(...(model.examples as string[]));
     }
     for (const model of [...DEFAULT_MODELS, ...RETIRED_MODELS]) {
-      chosen.push(...(model.deprecated?.replacements ?? []), ...(model.retired?.replacements ?? []));
+      chosen.push(
+        ...(model.deprecated?.replacements ?? []),
+        ...(model.retired?.replacements ?? []),
+      );
     }
     for (const provider of PROVIDERS) {
       chosen.push(...catalog.recommended(provider).map((model) => model.id));

@@ -10,6 +10,7 @@ import type {
 const WARNINGS: ReadonlySet<WorkflowProblemCode> = new Set([
   'unknown_model',
   'deprecated_model',
+  'old_spelling',
   'unreachable_node',
 ]);
 

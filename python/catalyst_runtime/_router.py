@@ -196,6 +196,14 @@ def _to_targets(value: Any) -> list[RouterTarget]:
     ]
 
 
+def _with_streamed_output(usage: Usage, received: int) -> Usage:
+    # A cut stream usually ends before the provider reports usage, yet every token it streamed
+    # was generated and billed: its output counts at least the token events that arrived.
+    if received <= usage["outputTokens"]:
+        return usage
+    return {**usage, "outputTokens": received, "totalTokens": usage["inputTokens"] + received}
+
+
 def _sum_usage(usages: Sequence[Mapping[str, Any]]) -> Usage:
     total = empty_usage()
     for usage in usages:
@@ -344,6 +352,7 @@ async def execute_llm_router(context: NodeContext) -> NodeResult:
         started_at = now()
         ttft_ms: float | None = None
         tokens = 0
+        received = 0
         result: dict[str, Any] | None = None
         failure: dict[str, Any] | None = None
         request.model = target.model
@@ -354,6 +363,7 @@ async def execute_llm_router(context: NodeContext) -> NodeResult:
                 if kind == "token":
                     if ttft_ms is None:
                         ttft_ms = now() - started_at
+                    received += 1
                     if stream_tokens:
                         tokens += 1
                         context.emit({"type": "token", "node": node_id, "text": event["text"]})
@@ -383,13 +393,14 @@ async def execute_llm_router(context: NodeContext) -> NodeResult:
             raise RuntimeError(f"provider stream for node {node_id} ended without a result")
 
         failed = failure["error"]
+        usage = _with_streamed_output(failure["usage"], received)
         attempts.append(
             {
                 **_plain(target),
                 "outcome": "error",
                 "tokens": tokens,
-                "usage": failure["usage"],
-                "cost": _CATALOG.cost(target.provider, target.model, failure["usage"]),
+                "usage": usage,
+                "cost": _CATALOG.cost(target.provider, target.model, usage),
                 "error": {"kind": failed["kind"], "message": failed["message"]},
             }
         )

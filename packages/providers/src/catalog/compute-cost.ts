@@ -30,21 +30,6 @@ export function computeCost(pricing: ModelPricing, usage: Usage): Cost {
   };
 }
 
-/**
- * What a call that read `cacheReadTokens` from the cache saved against paying the full input
- * price for them (negative when cache writes cost more than they saved on this call).
- */
-export function computeCacheSaving(pricing: ModelPricing, usage: Usage): number {
-  const rates = ratesFor(pricing, usage.inputTokens);
-  const full =
-    ((usage.cacheReadTokens + usage.cacheWriteTokens) * rates.inputPerMillion) / PER_MILLION;
-  const paid =
-    (usage.cacheReadTokens * (rates.cacheReadPerMillion ?? rates.inputPerMillion) +
-      usage.cacheWriteTokens * (rates.cacheWritePerMillion ?? rates.inputPerMillion)) /
-    PER_MILLION;
-  return roundUsd(full - paid);
-}
-
 function ratesFor(pricing: ModelPricing, inputTokens: number): Omit<ModelPricing, 'tiers'> {
   let rates: Omit<ModelPricing, 'tiers'> = pricing;
   for (const tier of pricing.tiers ?? []) {

@@ -51,6 +51,32 @@ def _json_tool(response_format: Mapping[str, Any] | None) -> dict[str, Any] | No
     }
 
 
+def anthropic_warnings(request: Any) -> list[dict[str, Any]]:
+    """``temperature``/``top_p`` (the API version the SDK speaks accepts no sampling parameters)
+    and ``seed`` (no Anthropic equivalent) are not sent; each is reported, in the TypeScript
+    order and wording."""
+    warnings: list[dict[str, Any]] = []
+    for setting, value in (("temperature", request.temperature), ("topP", request.top_p)):
+        if value is not None:
+            warnings.append(
+                {
+                    "type": "unsupported-setting",
+                    "setting": setting,
+                    "message": f'anthropic: "{setting}" is not sent: the Messages API version '
+                    "the SDK speaks accepts no sampling parameters",
+                }
+            )
+    if request.seed is not None:
+        warnings.append(
+            {
+                "type": "unsupported-setting",
+                "setting": "seed",
+                "message": 'anthropic: "seed" is not sent: the Messages API has no seed',
+            }
+        )
+    return warnings
+
+
 def create_anthropic_body(request: Any, catalog: Any) -> dict[str, Any]:
     """The streaming Messages body (``create-anthropic-request.ts``); no sampling parameters."""
     system, conversation = normalize_messages(request)
@@ -278,6 +304,10 @@ class AnthropicAdapter:
 
     def to_provider_error(self, error: BaseException, model: str | None) -> ProviderError:
         return map_anthropic_error(error, model=model, secrets=self.secrets)
+
+    def warnings(self, request: Any) -> list[dict[str, Any]]:
+        """Settings :func:`create_anthropic_body` does not send (``anthropicWarnings``)."""
+        return anthropic_warnings(request)
 
     async def open(self, request: Any) -> AsyncGenerator[RawPart, None]:
         if self._client is None:

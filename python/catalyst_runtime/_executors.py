@@ -35,6 +35,8 @@ class NodeResult:
     active_handles: list[str]
     usage: dict[str, Any] | None = None
     text: str | None = None
+    warnings: list[dict[str, Any]] | None = None
+    """Settings the provider could not honour (``CallWarning`` dicts), for ``done.warnings``."""
 
 
 class ProviderResolver(Protocol):
@@ -262,6 +264,7 @@ async def execute_completion(context: NodeContext) -> NodeResult:
             "cost": result["cost"],
         },
         text=result["text"],
+        warnings=result.get("warnings"),
     )
 
 

@@ -490,4 +490,5 @@ def _finish(
             "attempts": attempts,
         },
         text=result["text"],
+        warnings=result.get("warnings"),
     )

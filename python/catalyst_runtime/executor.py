@@ -279,6 +279,7 @@ def _done_event(
     output_state = states.get(output_node["id"]) if output_node else None
     usage: dict[str, Any] = {}
     texts: list[str] = []
+    warnings: list[dict[str, Any]] = []
     cost: dict[str, float] | None = {
         "inputUsd": 0,
         "outputUsd": 0,
@@ -292,6 +293,8 @@ def _done_event(
             continue
         if state.result.text is not None:
             texts.append(state.result.text)
+        for warning in state.result.warnings or ():
+            warnings.append({"node": node_id, **warning})
         node_usage = state.result.usage
         if not node_usage:
             continue
@@ -303,7 +306,7 @@ def _done_event(
         if output_state is not None and output_state.status == "finished" and output_state.result
         else None
     )
-    return {
+    done: dict[str, Any] = {
         "type": "done",
         "output": output,
         "text": "".join(texts),
@@ -311,3 +314,7 @@ def _done_event(
         "usage": usage,
         "cost": cost,
     }
+    # Only when there are some, so runs without warnings keep their bytes (docs/protocol.md).
+    if warnings:
+        done["warnings"] = warnings
+    return done

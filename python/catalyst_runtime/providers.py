@@ -100,13 +100,31 @@ class _Provider:
     catalog: ModelCatalog
 
     def stream(self, request: ChatRequest) -> AsyncIterator[dict[str, Any]]:
-        return provider_stream(
+        events = provider_stream(
             provider=self.name,
             request=request,
             catalog=self.catalog,
             open_attempt=lambda: self.adapter.open(request),
             to_provider_error=lambda error: self.adapter.to_provider_error(error, request.model),
         )
+        # Adapters that drop settings they cannot send say which (``warnings(request)``).
+        warnings_of = getattr(self.adapter, "warnings", None)
+        warnings = warnings_of(request) if warnings_of is not None else []
+        return _with_warnings(events, warnings) if warnings else events
+
+
+async def _with_warnings(
+    events: AsyncIterator[dict[str, Any]], warnings: list[dict[str, Any]]
+) -> AsyncIterator[dict[str, Any]]:
+    # The twin of withWarnings (TypeScript): the terminal ``done`` carries the warnings.
+    try:
+        async for event in events:
+            if event["type"] == "done":
+                yield {**event, "warnings": [*event.get("warnings", []), *warnings]}
+            else:
+                yield event
+    finally:
+        await events.aclose()  # type: ignore[attr-defined]
 
 
 # The adapter module of each provider. Imported on first use: a generated service carries only the

@@ -7,6 +7,7 @@ import {
   type WorkflowDefinition,
   type WorkflowErrorEvent,
   type WorkflowEvent,
+  type WorkflowWarning,
 } from '@catalyst/spec';
 import { ExpressionError, getNodeType } from '@catalyst/workflow';
 import { AsyncQueue } from './async-queue.js';
@@ -259,6 +260,7 @@ function doneEvent(
   const outputState = outputNode ? states.get(outputNode.id) : undefined;
   const usage: Record<string, NodeUsage> = {};
   const texts: string[] = [];
+  const warnings: WorkflowWarning[] = [];
   let cost: Cost | null = {
     inputUsd: 0,
     outputUsd: 0,
@@ -270,6 +272,7 @@ function doneEvent(
     const state = states.get(id);
     if (state?.status !== 'finished') continue;
     if (state.result.text !== undefined) texts.push(state.result.text);
+    for (const warning of state.result.warnings ?? []) warnings.push({ node: id, ...warning });
     const nodeUsage = state.result.usage;
     if (!nodeUsage) continue;
     usage[id] = nodeUsage;
@@ -282,5 +285,7 @@ function doneEvent(
     tokenCount,
     usage,
     cost,
+    // Only when there are some, so runs without warnings keep their bytes (docs/protocol.md).
+    ...(warnings.length > 0 && { warnings }),
   };
 }

@@ -1,3 +1,4 @@
+export type { CallWarning } from './call-warning.js';
 export type * from './chat-message.js';
 export type * from './chat-request.js';
 export type * from './chat-result.js';

@@ -8,7 +8,8 @@ import { createProviderError } from '../shared/create-provider-error.js';
 import { missingKeyError } from '../shared/missing-key-error.js';
 import { providerStream } from '../shared/provider-stream.js';
 import type { RawPart } from '../shared/raw-part.js';
-import { createAnthropicRequest } from './create-anthropic-request.js';
+import { withWarnings } from '../shared/with-warnings.js';
+import { anthropicWarnings, createAnthropicRequest } from './create-anthropic-request.js';
 import { mapAnthropicError } from './map-anthropic-error.js';
 import { mapAnthropicStream } from './map-anthropic-stream.js';
 
@@ -48,13 +49,14 @@ export function createAnthropicProvider(options: ProviderOptions = {}): Language
 
   function stream(request: ChatRequest): AsyncIterable<StreamEvent> {
     const jsonMode = request.responseFormat !== undefined && request.responseFormat.type !== 'text';
-    return providerStream({
+    const events = providerStream({
       provider: 'anthropic',
       request,
       catalog,
       open: (signal) => open({ request, signal, jsonMode }),
       toProviderError: (error) => mapAnthropicError({ error, model: request.model, secrets }),
     });
+    return withWarnings(events, anthropicWarnings(request));
   }
 
   async function* open(call: {

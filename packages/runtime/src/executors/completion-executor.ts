@@ -145,6 +145,8 @@ export function completionResult(options: {
     activeHandles: calledTool ? ['function_call'] : ['output', 'stream'],
     usage: options.usage,
     text: result.text,
+    ...(result.warnings !== undefined &&
+      result.warnings.length > 0 && { warnings: result.warnings }),
   };
 }
 

@@ -1,7 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const packages = ['spec', 'providers', 'simulator', 'workflow', 'runtime', 'codegen-python', 'cli'];
+const packages = [
+  'spec',
+  'providers',
+  'simulator',
+  'workflow',
+  'runtime',
+  'codegen-python',
+  'studio-server',
+  'cli',
+];
 // Subpath exports (package.json "exports"), mapped to their sources too.
 const subpaths: Record<string, string> = {
   '@catalyst/providers/local': './packages/providers/src/local/index.ts',

@@ -6,6 +6,7 @@ import { MODELS_HELP, modelsCommand } from './commands/models.js';
 import { RUN_HELP, runCommand } from './commands/run.js';
 import { SERVE_HELP, serveCommand } from './commands/serve.js';
 import { SIMULATE_HELP, simulateCommand } from './commands/simulate.js';
+import { STUDIO_HELP, studioCommand } from './commands/studio.js';
 import { VALIDATE_HELP, validateCommand } from './commands/validate.js';
 import type { CommandIo } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   models: { help: MODELS_HELP, run: modelsCommand },
   simulate: { help: SIMULATE_HELP, run: simulateCommand },
   local: { help: LOCAL_HELP, run: localCommand },
+  studio: { help: STUDIO_HELP, run: studioCommand },
 };
 
 const HELP = `catalyst — describe an LLM workflow once, run it anywhere

@@ -1,0 +1,309 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { unzipSync } from 'fflate';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// End to end, as a person uses it: `catalyst studio` on an empty directory, Debian's Chromium
+// (scripts/setup-chromium.sh; never a downloaded browser) driving the built app.
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const STUDIO_BUILD = join(root, 'packages/studio/dist/index.html');
+const CLI = join(root, 'packages/cli/bin/catalyst.mjs');
+const RUFF = join(root, '.venv/bin/ruff');
+// Set to a directory (e.g. docs) to write the README's screenshots while the test runs.
+const SCREENSHOTS = process.env.CATALYST_STUDIO_SCREENSHOTS;
+
+let directory: string;
+let studio: ChildProcess;
+let studioUrl: string;
+let simulatorUrl: string;
+let browser: Browser;
+let page: Page;
+
+function startStudio(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    studio = spawn(process.execPath, [CLI, 'studio', directory, '--port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // No provider keys: the simulator is what a person without keys runs against.
+      env: { PATH: process.env.PATH ?? '', HOME: directory },
+    });
+    let output = '';
+    studio.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const studioMatch = /Catalyst Studio on (http:\/\/\S+?)\/\s/.exec(output);
+      const simulatorMatch = /provider simulator on (http:\/\/\S+)/.exec(output);
+      if (studioMatch?.[1] && simulatorMatch?.[1]) {
+        studioUrl = studioMatch[1];
+        simulatorUrl = simulatorMatch[1];
+        resolve();
+      }
+    });
+    studio.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    studio.once('exit', (code) => reject(new Error(`catalyst studio exited (${code}): ${output}`)));
+  });
+}
+
+/** Draws an edge by dragging from one node's output handle to another's input. */
+async function connect(from: string, to: string, fromHandle = 'output'): Promise<void> {
+  await page
+    .locator(`[data-testid=node-${from}] .react-flow__handle.source[data-handleid=${fromHandle}]`)
+    .dragTo(page.locator(`[data-testid=node-${to}] .react-flow__handle.target`));
+}
+
+async function selectNode(id: string): Promise<void> {
+  await page.locator(`[data-testid=node-${id}] .flow-node-header`).click();
+  await page.locator(`[aria-label="Settings of node ${id}"]`).waitFor();
+}
+
+async function simulatorRequests(): Promise<
+  { path: string; clientClosedEarly: boolean; finished: boolean }[]
+> {
+  const response = await fetch(`${simulatorUrl}/_sim/requests`);
+  const body = (await response.json()) as
+    | { requests: { path: string; clientClosedEarly: boolean; finished: boolean }[] }
+    | { path: string; clientClosedEarly: boolean; finished: boolean }[];
+  return Array.isArray(body) ? body : body.requests;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: run "bash scripts/setup-chromium.sh" (npm run setup does)`,
+    );
+  }
+  if (!existsSync(STUDIO_BUILD)) {
+    throw new Error(`the studio is not built: run "npm run build" (npm run setup does)`);
+  }
+  directory = mkdtempSync(join(tmpdir(), 'catalyst-studio-'));
+  await startStudio();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 860 },
+    acceptDownloads: true,
+  });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  studio?.kill('SIGINT');
+  if (directory) rmSync(directory, { recursive: true, force: true });
+});
+
+describe('catalyst studio, end to end in Chromium', () => {
+  it('builds input → prompt template → Claude → output from empty, with live validation', async () => {
+    await page.goto(`${studioUrl}/`);
+    await page.fill('#new-name', 'flow');
+    await page.click('[data-testid=create]');
+    await page.locator('.react-flow').waitFor();
+
+    // Add by click, and by keyboard (focus + Enter), as the palette promises.
+    await page.click('[data-testid=palette-input]');
+    await page.click('[data-testid=palette-promptTemplate]');
+    await page.focus('[data-testid=palette-anthropicCompletion]');
+    await page.keyboard.press('Enter');
+    await page.click('[data-testid=palette-output]');
+    for (const id of ['input', 'prompt_template', 'claude', 'output']) {
+      await page.locator(`[data-testid=node-${id}]`).waitFor();
+    }
+    await page.click('[aria-label="Workflow canvas"] .react-flow__controls-fitview');
+
+    await connect('input', 'prompt_template');
+    await connect('prompt_template', 'claude');
+    await connect('claude', 'output');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(3);
+
+    // The template has no messages: the validator's message appears on that field.
+    await selectNode('prompt_template');
+    const messagesError = page.locator('#root_messages__error');
+    await expect.poll(() => messagesError.textContent()).toContain('is required');
+    await page.click('[aria-label="Settings of node prompt_template"] .btn-add');
+    await page.selectOption('#root_messages_0_role', 'user');
+    await page.fill('#root_messages_0_content', '{{ input.question }}');
+    await expect.poll(() => messagesError.count()).toBe(0);
+    await expect.poll(() => page.textContent('[data-testid=problem-count]')).toContain('0 errors');
+    await expect
+      .poll(() => page.locator('[data-testid=node-prompt_template] .badge-error').count())
+      .toBe(0);
+
+    // A bad reference in Claude's prompt shows on the prompt field, then clears when fixed.
+    await selectNode('claude');
+    await page.fill('#root_prompt', 'Answer: {{ nodes.nope.text }}');
+    await expect
+      .poll(() => page.textContent('#root_prompt__error'))
+      .toContain('unknown node "nope"');
+    await expect.poll(() => page.locator('[data-testid=node-claude] .badge-error').count()).toBe(1);
+    await page.fill('#root_prompt', '');
+    await expect.poll(() => page.locator('#root_prompt__error').count()).toBe(0);
+    await expect.poll(() => page.textContent('[data-testid=problem-count]')).toContain('0 errors');
+    if (SCREENSHOTS) await page.screenshot({ path: join(root, SCREENSHOTS, 'studio-editor.png') });
+
+    // axe-core: no serious or critical accessibility violations on the editor.
+    const axeSource = readFileSync(
+      createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+      'utf8',
+    );
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as {
+          axe: {
+            run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
+          };
+        }
+      ).axe;
+      const result = await axe.run();
+      return result.violations
+        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+        .map((violation) => `${violation.id} (${violation.nodes.length})`);
+    });
+    expect(violations).toEqual([]);
+  });
+
+  it('runs against the simulator with tokens arriving one at a time before the end', async () => {
+    await page.click('[data-testid=tab-run]');
+    await page.fill('#input_question', 'Tell me [[sim {"timing":{"tokenDelayMs":40}}]]');
+    // Record every change of the transcript with its time, from inside the page.
+    await page.evaluate(() => {
+      const transcript = document.querySelector('[data-testid=transcript]') as HTMLElement;
+      const phase = document.querySelector('[data-testid=run-phase]') as HTMLElement;
+      const record = { lengths: [] as [number, number][], doneAt: 0 };
+      (window as unknown as { record: typeof record }).record = record;
+      new MutationObserver(() => {
+        record.lengths.push([performance.now(), transcript.textContent?.length ?? 0]);
+      }).observe(transcript, { characterData: true, subtree: true, childList: true });
+      new MutationObserver(() => {
+        if (phase.textContent === 'done' && record.doneAt === 0) record.doneAt = performance.now();
+      }).observe(phase, { characterData: true, subtree: true, childList: true });
+    });
+    await page.click('[data-testid=run]');
+    if (SCREENSHOTS) {
+      await page.locator('[data-testid=stream-claude]').waitFor();
+      await page.screenshot({ path: join(root, SCREENSHOTS, 'studio-run.png') });
+    }
+    await expect
+      .poll(() => page.textContent('[data-testid=run-phase]'), { timeout: 15_000 })
+      .toBe('done');
+    const transcript = await page.textContent('[data-testid=transcript]');
+    expect(transcript).toBe('Simulated reply from claude-haiku-4-5: you said "Tell me".');
+    const record = await page.evaluate(
+      () =>
+        (window as unknown as { record: { lengths: [number, number][]; doneAt: number } }).record,
+    );
+    const growth = record.lengths.filter(
+      ([, length], index) => index === 0 || length > (record.lengths[index - 1]?.[1] ?? 0),
+    );
+    // ~14 tokens 40 ms apart: many small steps, the first well before the run finished.
+    expect(growth.length).toBeGreaterThanOrEqual(8);
+    const [firstAt] = growth[0] ?? [0];
+    expect(record.doneAt - firstAt).toBeGreaterThan(200);
+    const steps = growth.map(([, length], index) => length - (growth[index - 1]?.[1] ?? 0));
+    // Most frames add one token (about 4 characters); a busy machine may merge a few.
+    const sortedSteps = [...steps].sort((left, right) => left - right);
+    expect(sortedSteps[Math.floor(sortedSteps.length / 2)]).toBeLessThanOrEqual(6);
+    await expect.poll(() => page.textContent('[data-testid=status-claude]')).toBe('finished');
+    expect(await page.textContent('[data-testid=usage]')).toContain('anthropic/claude-haiku-4-5');
+  });
+
+  it('Stop aborts a slow run and the upstream request closes', async () => {
+    const before = (await simulatorRequests()).length;
+    await page.fill(
+      '#input_question',
+      'Slow [[sim {"reply":{"text":"one two three four five six seven eight nine ten eleven twelve"},"timing":{"tokenDelayMs":400}}]]',
+    );
+    await page.click('[data-testid=run]');
+    await expect.poll(() => page.textContent('[data-testid=token-count]')).not.toBe('0 tokens');
+    await page.click('[data-testid=stop]');
+    await expect.poll(() => page.textContent('[data-testid=run-phase]')).toBe('stopped');
+    await expect
+      .poll(async () =>
+        (await simulatorRequests()).slice(before).map((request) => request.clientClosedEarly),
+      )
+      .toEqual([true]);
+  });
+
+  it('saves a stable file: a reload and a one-field change is a one-line diff', async () => {
+    await page.click('[data-testid=save]');
+    await expect.poll(() => page.textContent('[role=status]')).toContain('Saved flow.json');
+    const file = join(directory, 'flow.json');
+    const saved = readFileSync(file, 'utf8');
+    const workflow = JSON.parse(saved);
+    expect(
+      workflow.nodes.map((node: { id: string; type: string }) => `${node.id}:${node.type}`),
+    ).toEqual([
+      'input:input',
+      'prompt_template:promptTemplate',
+      'claude:anthropicCompletion',
+      'output:output',
+    ]);
+    expect(workflow.edges).toEqual([
+      { from: 'input', to: 'prompt_template' },
+      { from: 'prompt_template', to: 'claude' },
+      { from: 'claude', to: 'output' },
+    ]);
+    expect(workflow.nodes[1].config).toEqual({
+      messages: [{ role: 'user', content: '{{ input.question }}' }],
+    });
+    expect(
+      workflow.nodes.every((node: { position?: unknown }) => node.position !== undefined),
+    ).toBe(true);
+    execFileSync(process.execPath, [CLI, 'validate', file]);
+
+    await page.reload();
+    await page.locator('[data-testid=node-claude]').waitFor();
+    await page.click('[data-testid=save]');
+    await expect.poll(() => page.textContent('[role=status]')).toContain('Saved flow.json');
+    expect(readFileSync(file, 'utf8')).toBe(saved);
+
+    await page.click('[data-testid=tab-settings]');
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.fill('#workflow-name', 'Renamed flow');
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => readFileSync(file, 'utf8')).toContain('Renamed flow');
+    const before = saved.split('\n');
+    const after = readFileSync(file, 'utf8').split('\n');
+    expect(after.length).toBe(before.length);
+    const changed = after.filter((line, index) => line !== before[index]);
+    expect(changed).toEqual(['  "name": "Renamed flow",']);
+  });
+
+  it('exports a Python project whose code compiles and passes ruff', async () => {
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid=export]');
+    const zipPath = join(directory, 'export.zip');
+    await (await download).saveAs(zipPath);
+    const files = unzipSync(readFileSync(zipPath));
+    const names = Object.keys(files);
+    expect(names).toContain('flow/app/workflow.py');
+    expect(names).toContain('flow/pyproject.toml');
+    const out = join(directory, 'export');
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(out, name)), { recursive: true });
+      writeFileSync(join(out, name), content);
+    }
+    execFileSync('python3', ['-m', 'compileall', '-q', join(out, 'flow')]);
+    execFileSync(RUFF, ['check', '--no-cache', join(out, 'flow')], { cwd: join(out, 'flow') });
+  });
+});

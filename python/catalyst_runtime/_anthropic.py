@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
@@ -30,6 +31,12 @@ __all__ = ["AnthropicAdapter", "create_anthropic_body", "map_anthropic_error"]
 JSON_TOOL_NAME = "json"
 _DEFAULT_MAX_TOKENS_CAP = 4096
 _DEFAULT_BASE_URL = "https://api.anthropic.com"
+
+# The SDK announces deprecated models with a DeprecationWarning on every call; the runtime reports
+# the same fact (with the replacement) in ``done.warnings``, so the SDK's raw notice is silenced.
+warnings.filterwarnings(
+    "ignore", message=r"The model '.*' is deprecated", category=DeprecationWarning
+)
 
 
 def _json_tool(response_format: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -305,7 +312,7 @@ class AnthropicAdapter:
     def to_provider_error(self, error: BaseException, model: str | None) -> ProviderError:
         return map_anthropic_error(error, model=model, secrets=self.secrets)
 
-    def warnings(self, request: Any) -> list[dict[str, Any]]:
+    def call_warnings(self, request: Any) -> list[dict[str, Any]]:
         """Settings :func:`create_anthropic_body` does not send (``anthropicWarnings``)."""
         return anthropic_warnings(request)
 

@@ -32,7 +32,12 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts'],
+    // The gateway benchmark's harness (statistics, /proc parsing, SSE framing, the mock): milliseconds.
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'bench/gateway/*.test.ts',
+      'bench/gateway/lib/*.test.ts',
+    ],
     // The generated-project suite is slow; it runs on its own (vitest.generated.config.ts).
     exclude: ['**/node_modules/**', 'packages/codegen-python/src/generated-services.test.ts'],
     testTimeout: 30_000,

@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || bash scripts/setup-python.sh
 # catalyst_runtime is copied into every generated service: it must be ruff-clean and mypy-strict.
 (cd python && ../.venv/bin/ruff check . && ../.venv/bin/ruff format --check . && ../.venv/bin/mypy)
-.venv/bin/python -m pytest python/tests -q -p no:cacheprovider
+(cd python && ../.venv/bin/python -m pytest -q -p no:cacheprovider)

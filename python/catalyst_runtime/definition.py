@@ -1,9 +1,9 @@
 """Workflow definitions as Python objects: how a generated service spells out its graph.
 
 ``Node``, ``Edge`` and ``Workflow`` build exactly the dict a workflow file holds
-(:meth:`Workflow.to_dict`), which :func:`catalyst_runtime.app.create_app` serves and
-:func:`catalyst_runtime.executor.execute_workflow` runs. Edges point at ``Node`` objects, so the
-graph reads as Python: ``Edge(prompt, answer)``.
+(:meth:`Workflow.to_dict`), which :func:`catalyst_runtime.server.create_app` serves and
+:func:`catalyst_runtime.engine.execute_workflow.execute_workflow` runs. Edges point at ``Node``
+objects, so the graph reads as Python: ``Edge(prompt, answer)``.
 
 Example::
 

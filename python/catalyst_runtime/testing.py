@@ -18,12 +18,18 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
-from ._provider_stream import provider_stream
-from ._stream_state import FinishPart, MetadataPart, RawPart, TextPart, UsagePart
-from .catalog import ModelCatalog
-from .embeddings import EmbedRequest, EmbedResult
-from .errors import ProviderError, create_provider_error
-from .providers import ChatRequest, LanguageModelProvider, Providers
+from catalyst_runtime.providers.catalog.model_catalog import ModelCatalog
+from catalyst_runtime.providers.create_provider import ChatRequest, LanguageModelProvider, Providers
+from catalyst_runtime.providers.embeddings.embeddings import EmbedRequest, EmbedResult
+from catalyst_runtime.providers.shared.provider_error import ProviderError, create_provider_error
+from catalyst_runtime.providers.shared.provider_stream import provider_stream
+from catalyst_runtime.providers.shared.stream_state import (
+    FinishPart,
+    MetadataPart,
+    RawPart,
+    TextPart,
+    UsagePart,
+)
 
 __all__ = ["ScriptedProviders"]
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from catalyst_runtime.app import create_app
 from catalyst_runtime.definition import Edge, Node, Workflow
+from catalyst_runtime.server.create_app import create_app
 from catalyst_runtime.testing import ScriptedProviders
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from catalyst_runtime.expressions import (
+from catalyst_runtime.workflow.expressions import (
     ExpressionError,
     TemplateExpressionPart,
     TemplatePart,
@@ -105,7 +105,7 @@ def test_format_double_matches_javascript_layout() -> None:
 
 def test_a_path_expression_keeps_the_key_order_of_the_scope() -> None:
     # The CEL engine returns maps in hash order; JavaScript keeps insertion order.
-    from catalyst_runtime.expressions import evaluate_expression
+    from catalyst_runtime.workflow.expressions import evaluate_expression
 
     node = {f"k{index}": {"z": index, "a": [{"y": 1, "b": 2}]} for index in range(40, 0, -1)}
     scope: dict[str, Any] = {"nodes": {"embed": node}, "input": {}}

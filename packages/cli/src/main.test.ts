@@ -195,4 +195,10 @@ describe('catalyst CLI', () => {
       /claude-3-sonnet-20240229 .* retired 2025-07-21; use claude-sonnet-4-6/,
     );
   });
+
+  it('studio refuses a non-loopback host: it writes files and has no login', async () => {
+    const result = await catalyst(['studio', 'examples', '--host', '0.0.0.0', '--no-simulator']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('serve it on a loopback host');
+  });
 });

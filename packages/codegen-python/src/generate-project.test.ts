@@ -112,7 +112,7 @@ describe('generatePythonProject with hostile input', () => {
       VENV_PYTHON,
       [
         '-c',
-        'import sys; from app.workflow import WORKFLOW; from catalyst_runtime import _json; sys.stdout.write(_json.dumps(WORKFLOW.to_dict()).decode())',
+        'import sys; from app.workflow import WORKFLOW; from catalyst_runtime.javascript import json_text; sys.stdout.write(json_text.dumps(WORKFLOW.to_dict()).decode())',
       ],
       { cwd: directory, encoding: 'utf8' },
     );
@@ -158,9 +158,15 @@ describe('generatePythonProject', () => {
     const runtimeFiles = files
       .map((file) => file.path)
       .filter((path) => path.startsWith('catalyst_runtime/'));
-    expect(runtimeFiles).toContain('catalyst_runtime/_anthropic.py');
-    expect(runtimeFiles).not.toContain('catalyst_runtime/_gemini.py');
-    expect(runtimeFiles).not.toContain('catalyst_runtime/_openai_family.py');
+    expect(runtimeFiles).toContain('catalyst_runtime/providers/anthropic/anthropic_provider.py');
+    expect(runtimeFiles).toContain('catalyst_runtime/providers/anthropic/__init__.py');
+    expect(runtimeFiles).not.toContain('catalyst_runtime/providers/gemini/gemini_provider.py');
+    expect(runtimeFiles.some((path) => path.includes('openai_compatible'))).toBe(false);
+    expect(runtimeFiles).toContain('catalyst_runtime/server/create_app.py');
+    // The runtime's own tests and fixtures are not part of a service.
+    expect(
+      runtimeFiles.filter((path) => /\/(test_[^/]*|conftest)\.py$|__fixtures__/.test(path)),
+    ).toEqual([]);
     expect(runtimeFiles).toContain('catalyst_runtime/model-catalog.json');
     expect(runtimeFiles).toContain('catalyst_runtime/node-manifest.json');
     expect(runtimeFiles).toContain('catalyst_runtime/node_configs.py');

@@ -88,8 +88,9 @@ function runtimeFiles(needs: ProjectNeeds, runtime: RuntimeSources): GeneratedFi
   adapterModules.delete(undefined);
   const files: GeneratedFile[] = [];
   for (const [name, content] of runtime.files) {
-    // Test helpers and adapters of providers the workflow never calls stay out.
-    if (adapterModules.has(name) && !wanted.has(name)) continue;
+    // Adapters of providers the workflow never calls stay out.
+    const adapter = [...adapterModules].find((folder) => folder && name.startsWith(folder));
+    if (adapter && !wanted.has(adapter)) continue;
     files.push({ path: `catalyst_runtime/${name}`, content });
   }
   files.push({ path: 'catalyst_runtime/model-catalog.json', content: runtime.modelCatalog });
@@ -256,7 +257,7 @@ function mainModule(workflow: WorkflowDefinition): string {
     '"""',
     '',
     'from app.workflow import WORKFLOW',
-    'from catalyst_runtime.app import create_app',
+    'from catalyst_runtime.server import create_app',
     '',
     '# Endpoints:',
     '#   GET  /health          liveness',
@@ -299,7 +300,7 @@ function testModule(workflow: WorkflowDefinition): string {
     '',
     'from app.main import app',
     'from app.workflow import WORKFLOW',
-    'from catalyst_runtime.app import create_app',
+    'from catalyst_runtime.server import create_app',
     'from catalyst_runtime.testing import ScriptedProviders',
     '',
   ]);
@@ -462,8 +463,8 @@ dev = [
 ${list(devDependencies)}
 ]
 
-[tool.setuptools]
-packages = ["app", "catalyst_runtime"]
+[tool.setuptools.packages.find]
+include = ["app", "catalyst_runtime", "catalyst_runtime.*"]
 
 [tool.setuptools.package-data]
 catalyst_runtime = ["model-catalog.json", "node-manifest.json", "py.typed"]

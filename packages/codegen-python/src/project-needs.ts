@@ -3,25 +3,28 @@ import { NODE_TYPES } from '@catalyst/workflow';
 
 /** What one provider needs in a generated project: its adapter module and official SDK. */
 interface ProviderNeeds {
-  /** `catalyst_runtime/<module>`, left out of projects that never call the provider. */
+  /** `catalyst_runtime/<folder>/`, left out of projects that never call the provider. */
   module?: string;
   /** Distribution names, versions from `catalyst_runtime/requirements.txt`. */
   packages: string[];
 }
 
-const OPENAI_FAMILY: ProviderNeeds = { module: '_openai_family.py', packages: ['openai'] };
+const OPENAI_FAMILY: ProviderNeeds = {
+  module: 'providers/openai_compatible/',
+  packages: ['openai'],
+};
 
 /** Adapter module and SDK per provider. */
 export const PROVIDER_NEEDS: Record<ProviderName, ProviderNeeds> = {
-  anthropic: { module: '_anthropic.py', packages: ['anthropic'] },
+  anthropic: { module: 'providers/anthropic/', packages: ['anthropic'] },
   openai: OPENAI_FAMILY,
   azure: OPENAI_FAMILY,
   xai: OPENAI_FAMILY,
   'openai-compatible': OPENAI_FAMILY,
   // The Python runtime reaches the local model over Chat Completions (CATALYST_LOCAL_BASE_URL).
   local: OPENAI_FAMILY,
-  groq: { module: '_openai_family.py', packages: ['groq'] },
-  gemini: { module: '_gemini.py', packages: ['google-genai'] },
+  groq: { module: 'providers/openai_compatible/', packages: ['groq'] },
+  gemini: { module: 'providers/gemini/', packages: ['google-genai'] },
   // Voyage has no official async SDK worth its weight; catalyst_runtime speaks its HTTP API.
   voyage: { packages: [] },
 };

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 /** The Python runtime a generated project carries: its files and the catalog it reads. */
 export interface RuntimeSources {
-  /** `catalyst_runtime/*` by file name (`app.py`, `py.typed`, …). */
+  /**
+   * `catalyst_runtime/**` by path inside it (`server/create_app.py`, `py.typed`, …); the runtime's
+   * own tests (`test_*.py`, `conftest.py`) and recorded fixtures (`__fixtures__/`) stay out.
+   */
   files: Map<string, string>;
   /** `python/catalyst_runtime/requirements.txt`: the versions a project may depend on. */
   requirements: string;
@@ -33,10 +36,8 @@ export function loadRuntimeSources(root = REPOSITORY_ROOT): RuntimeSources {
     );
   }
   const files = new Map<string, string>();
-  for (const name of readdirSync(directory).sort()) {
-    if (name.endsWith('.py') || name === 'py.typed') {
-      files.set(name, readFileSync(join(directory, name), 'utf8'));
-    }
+  for (const path of runtimeFilePaths(directory, '')) {
+    files.set(path, readFileSync(join(directory, path), 'utf8'));
   }
   return {
     files,
@@ -45,4 +46,25 @@ export function loadRuntimeSources(root = REPOSITORY_ROOT): RuntimeSources {
     modelCatalog: readFileSync(catalog, 'utf8'),
     nodeManifest: readFileSync(manifest, 'utf8'),
   };
+}
+
+/** Files a generated project carries, below `directory`, as `/`-separated paths, sorted. */
+function runtimeFilePaths(directory: string, prefix: string): string[] {
+  const paths: string[] = [];
+  const entries = readdirSync(join(directory, prefix), { withFileTypes: true });
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) {
+      if (entry.name === '__fixtures__' || entry.name === '__pycache__') continue;
+      paths.push(...runtimeFilePaths(directory, path));
+    } else if (isShipped(entry.name)) {
+      paths.push(path);
+    }
+  }
+  return paths;
+}
+
+function isShipped(name: string): boolean {
+  if (name.startsWith('test_') || name === 'conftest.py') return false;
+  return name.endsWith('.py') || name === 'py.typed';
 }

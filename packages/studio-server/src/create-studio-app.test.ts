@@ -13,7 +13,7 @@ let simulator: RunningSimulator;
 let studio: StudioApp;
 
 const call = (path: string, init?: RequestInit) =>
-  studio.fetch(new Request(`http://studio.test${path}`, init)) as Promise<Response>;
+  studio.fetch(new Request(`http://localhost${path}`, init)) as Promise<Response>;
 const json = (body: unknown): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/json' },
@@ -94,11 +94,11 @@ describe('the studio API', () => {
       if (!chunk || chunk.done) break;
       received += new TextDecoder().decode(chunk.value);
     }
-    expect((await call(`/api/runs/${runId}/abort`, { method: 'POST' })).status).toBe(200);
+    expect((await call(`/api/runs/${runId}/abort`, json({}))).status).toBe(200);
     await expect
       .poll(() => simulator.requests().map((request) => request.clientClosedEarly))
       .toEqual([true]);
-    expect((await call(`/api/runs/${runId}/abort`, { method: 'POST' })).status).toBe(404);
+    expect((await call(`/api/runs/${runId}/abort`, json({}))).status).toBe(404);
   });
 
   it('refuses to run or export an invalid workflow, with the problems', async () => {
@@ -130,12 +130,40 @@ describe('the studio API', () => {
       studio: createStudioApp({ directory, environment: {}, basePath: '/studio' }),
       app: { fetch: () => new Response('api'), close: async () => {} },
     });
-    const files = await mounted.fetch(new Request('http://local/studio/api/files'));
+    const files = await mounted.fetch(new Request('http://localhost/studio/api/files'));
     expect(((await files.json()) as { files: string[] }).files).toEqual(['chat.json']);
-    expect(await (await mounted.fetch(new Request('http://local/health'))).text()).toBe('api');
-    const bare = await mounted.fetch(new Request('http://local/studio'));
+    expect(await (await mounted.fetch(new Request('http://localhost/health'))).text()).toBe('api');
+    const bare = await mounted.fetch(new Request('http://localhost/studio'));
     expect(bare.status).toBe(302);
     expect(bare.headers.get('location')).toBe('/studio/');
     await mounted.close();
+  });
+});
+
+describe('the studio refuses what a hostile web page could send it', () => {
+  it('refuses a change without application/json: no "simple" cross-origin request gets through', async () => {
+    const response = await call('/api/runs', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ name: 'chat.json', definition: {}, input: {}, target: 'simulator' }),
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toMatchObject({ error: { kind: 'unsupported_media_type' } });
+    const save = await call('/api/files/chat.json', { method: 'PUT', body: '{"definition":{}}' });
+    expect(save.status).toBe(415);
+  });
+
+  it('answers only to loopback host names, so DNS rebinding cannot reach it', async () => {
+    const rebound = await studio.fetch(
+      new Request('http://attacker.example/api/files', { headers: { host: 'attacker.example' } }),
+    );
+    expect(rebound.status).toBe(403);
+    expect(await rebound.text()).toContain('loopback host name');
+    for (const host of ['localhost:4000', '127.0.0.1:4000', '[::1]:4000']) {
+      const response = await studio.fetch(
+        new Request(`http://${host}/api/files`, { headers: { host } }),
+      );
+      expect(response.status, host).toBe(200);
+    }
   });
 });

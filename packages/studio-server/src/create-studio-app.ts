@@ -21,6 +21,7 @@ import { editWorkflowText } from './edit-workflow-text.js';
 import { exportPythonZip, generatedWorkflowModule } from './export-python-zip.js';
 import { simulatorEnvironment } from './simulator-environment.js';
 import { DEFAULT_ASSETS_DIRECTORY, studioAssetResponse } from './studio-assets.js';
+import { refuseStudioRequest } from './studio-request-guard.js';
 import { FileNameError, WorkflowFiles } from './workflow-files.js';
 
 /** What the studio edits and how its runs reach providers. */
@@ -102,6 +103,11 @@ export function createStudioApp(options: StudioAppOptions): StudioApp {
   };
 
   const api = new Hono();
+  api.use('*', async (context, next) => {
+    const refusal = refuseStudioRequest(context.req.raw);
+    if (refusal) return refusal;
+    await next();
+  });
 
   api.get('/files', async (context) =>
     context.json({ directory: options.directory, files: await files.list() }),

@@ -11,4 +11,5 @@ export { exportPythonZip, generatedWorkflowModule } from './export-python-zip.js
 export { mountStudio } from './mount-studio.js';
 export { simulatorEnvironment } from './simulator-environment.js';
 export { DEFAULT_ASSETS_DIRECTORY } from './studio-assets.js';
+export { isLoopbackName, refuseStudioRequest } from './studio-request-guard.js';
 export { FileNameError, WorkflowFiles } from './workflow-files.js';

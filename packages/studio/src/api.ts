@@ -96,5 +96,9 @@ export const api = {
       signal: options.signal,
     }),
   abort: (runId: string) =>
-    fetch(apiUrl(`runs/${encodeURIComponent(runId)}/abort`), { method: 'POST' }),
+    fetch(apiUrl(`runs/${encodeURIComponent(runId)}/abort`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }),
 };

@@ -5,28 +5,17 @@ this keeps the embeddings ones checked from this package's own tests too."""
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from catalyst_runtime.app import create_app
-from catalyst_runtime.providers import Providers
-from tests.conftest import Simulator
+from catalyst_runtime.providers.create_provider import Providers
+from catalyst_runtime.server.create_app import create_app
 
 REPO = Path(__file__).resolve().parents[3]
 VECTORS = sorted((REPO / "conformance" / "workflows").glob("embeddings-*.json"))
-
-
-def _environment(simulator_url: str) -> dict[str, str]:
-    raw = json.loads((REPO / "conformance" / "environment.json").read_text())
-    return {
-        name: value.replace("{SIMULATOR}", simulator_url)
-        for name, value in raw.items()
-        if not name.startswith("//")
-    }
 
 
 def _events(body: str) -> list[list[Any]]:
@@ -41,28 +30,17 @@ def _events(body: str) -> list[list[Any]]:
     return events
 
 
-def _put_scenario(simulator: Simulator, scenario: dict[str, Any]) -> None:
-    request = urllib.request.Request(
-        f"{simulator.url}/_sim/scenario",
-        method="PUT",
-        data=json.dumps(scenario).encode(),
-        headers={"content-type": "application/json"},
-    )
-    urllib.request.urlopen(request).close()
-
-
 def test_there_are_embedding_vectors() -> None:
     assert len(VECTORS) >= 8
 
 
 @pytest.mark.parametrize("path", VECTORS, ids=[path.stem for path in VECTORS])
-def test_embedding_vector(path: Path, simulator: Simulator) -> None:
+def test_embedding_vector(path: Path, scenario: Any, vector_environment: dict[str, str]) -> None:
     vector = json.loads(path.read_text())
     workflow = vector["workflow"]
     assert isinstance(workflow, dict), "embedding vectors carry their workflow inline"
-    _put_scenario(simulator, vector.get("scenario") or {"rules": []})
-    simulator.reset()
-    environment = _environment(simulator.url)
+    scenario(vector.get("scenario") or {"rules": []})
+    environment = vector_environment
     app = create_app(
         [workflow], providers=Providers(environment=environment), environment=environment
     )

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from catalyst_runtime.embeddings import (
+from catalyst_runtime.providers.create_provider import Providers
+from catalyst_runtime.providers.embeddings.embeddings import (
     EmbedManyOptions,
     MemoryEmbeddingCache,
     RedisEmbeddingCache,
@@ -31,9 +32,8 @@ from catalyst_runtime.embeddings import (
     to_qdrant_points,
     top_k,
 )
-from catalyst_runtime.errors import ProviderError
-from catalyst_runtime.providers import Providers
-from tests.conftest import Simulator
+from catalyst_runtime.providers.shared.provider_error import ProviderError
+from conftest import Simulator
 from tests.redis_server import redis_server
 
 pytestmark = pytest.mark.asyncio

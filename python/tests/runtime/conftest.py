@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import uvicorn
 
-from catalyst_runtime.app import create_app
-from catalyst_runtime.providers import Providers
+from catalyst_runtime.providers.create_provider import Providers
+from catalyst_runtime.server.create_app import create_app
 
 REPO = Path(__file__).resolve().parents[3]
 PACKAGES = REPO / "packages"

@@ -7,15 +7,15 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from catalyst_runtime import _json
-from catalyst_runtime.catalog import ModelCatalog
-from catalyst_runtime.errors import (
+from catalyst_runtime.engine.validate_input import validate_input
+from catalyst_runtime.javascript import json_text
+from catalyst_runtime.providers.catalog.model_catalog import ModelCatalog
+from catalyst_runtime.providers.shared.provider_error import (
     PROVIDER_ERROR_KINDS,
     create_provider_error,
     redact_secrets,
     retry_after_from_headers,
 )
-from catalyst_runtime.validation import validate_input
 
 NodeEval = Callable[[str], Any]
 
@@ -48,17 +48,17 @@ def test_json_matches_json_stringify(node_eval: NodeEval) -> None:
         f"const values = JSON.parse({json.dumps(source)});\n"
         "console.log(JSON.stringify(values.map((value) => JSON.stringify(value))));"
     )
-    assert [_json.dumps_text(value) for value in JSON_VALUES] == expected
+    assert [json_text.dumps_text(value) for value in JSON_VALUES] == expected
 
 
 def test_json_accepts_what_json_parse_accepts() -> None:
     for text in ("NaN", "Infinity", "-Infinity", "{'a':1}", "[1,]"):
         try:
-            _json.loads(text)
+            json_text.loads(text)
         except ValueError:
             continue
         raise AssertionError(f"{text!r} should be refused")
-    assert _json.dumps_text(_json.loads('{"x": 1.0, "y": 1e400}')) == '{"x":1,"y":null}'
+    assert json_text.dumps_text(json_text.loads('{"x": 1.0, "y": 1e400}')) == '{"x":1,"y":null}'
 
 
 ERROR_FACTS: list[dict[str, Any]] = []
@@ -132,7 +132,7 @@ def test_provider_error_messages_match_create_provider_error(node_eval: NodeEval
             model=facts.get("model"),
             secrets=facts.get("secrets", ()),
         )
-        actual.append(json.loads(_json.dumps_text(error.to_json())))
+        actual.append(json.loads(json_text.dumps_text(error.to_json())))
     assert actual == expected
 
 
@@ -254,5 +254,5 @@ def test_costs_match_the_catalog(node_eval: NodeEval) -> None:
         "console.log(JSON.stringify(costs));"
     )
     catalog = ModelCatalog.default()
-    actual = [_json.dumps_text(catalog.cost(p, m, u)) for p, m, u in calls]  # type: ignore[arg-type]
+    actual = [json_text.dumps_text(catalog.cost(p, m, u)) for p, m, u in calls]  # type: ignore[arg-type]
     assert actual == expected

@@ -5,47 +5,17 @@ event sequence — route decisions, fallback events, per-attempt usage and error
 from __future__ import annotations
 
 import json
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from catalyst_runtime.app import create_app
-from catalyst_runtime.providers import Providers
+from catalyst_runtime.providers.create_provider import Providers
+from catalyst_runtime.server.create_app import create_app
 
 REPO = Path(__file__).resolve().parents[3]
 VECTORS = sorted((REPO / "conformance" / "workflows").glob("router-*.json"))
-
-
-def _simulator_call(url: str, method: str, body: bytes | None = None) -> None:
-    request = urllib.request.Request(url, method=method, data=body)
-    request.add_header("content-type", "application/json")
-    urllib.request.urlopen(request).close()
-
-
-@pytest.fixture
-def scenario(simulator: Any) -> Iterator[Any]:
-    """Loads a vector's scenario into the shared simulator, and removes it afterwards."""
-
-    def load(value: Any) -> None:
-        _simulator_call(f"{simulator.url}/_sim/scenario", "PUT", json.dumps(value).encode())
-        simulator.reset()
-
-    yield load
-    _simulator_call(f"{simulator.url}/_sim/scenario", "DELETE")
-    simulator.reset()
-
-
-def _environment(simulator_url: str) -> dict[str, str]:
-    raw = json.loads((REPO / "conformance" / "environment.json").read_text(encoding="utf-8"))
-    return {
-        name: value.replace("{SIMULATOR}", simulator_url)
-        for name, value in raw.items()
-        if not name.startswith("/")
-    }
 
 
 def _events(text: str) -> list[list[Any]]:
@@ -69,27 +39,24 @@ def _by_node(events: list[list[Any]]) -> dict[str, list[list[Any]]]:
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("path", VECTORS, ids=[path.name for path in VECTORS])
-async def test_router_vector(path: Path, simulator: Any, scenario: Any) -> None:
+async def test_router_vector(
+    path: Path, scenario: Any, vector_environment: dict[str, str], simulated_providers: Providers
+) -> None:
     vector = json.loads(path.read_text(encoding="utf-8"))
     workflow = vector["workflow"]
     if isinstance(workflow, str):
         workflow = json.loads((REPO / workflow).read_text(encoding="utf-8"))
     scenario(vector.get("scenario") or {"rules": []})
-    environment = _environment(simulator.url)
-    providers = Providers(environment=environment)
-    app = create_app([workflow], providers=providers, environment=environment)
+    app = create_app([workflow], providers=simulated_providers, environment=vector_environment)
     request = vector["request"]
-    try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://catalyst.test", timeout=30
-        ) as client:
-            response = await client.post(
-                f"/workflows/{request.get('workflowId', workflow['id'])}/{request['endpoint']}",
-                content=request.get("body", json.dumps(request.get("input", {}))),
-                headers={"content-type": "application/json"},
-            )
-    finally:
-        await providers.aclose()
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://catalyst.test", timeout=30
+    ) as client:
+        response = await client.post(
+            f"/workflows/{request.get('workflowId', workflow['id'])}/{request['endpoint']}",
+            content=request.get("body", json.dumps(request.get("input", {}))),
+            headers={"content-type": "application/json"},
+        )
     expected = vector["expected"]
     assert response.status_code == expected["status"]
     if response.headers["content-type"].startswith("text/event-stream"):

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serveNode } from '@catalyst/runtime';
 import { startSimulator } from '@catalyst/simulator';
-import { createStudioApp } from '@catalyst/studio-server';
+import { createStudioApp, isLoopbackName } from '@catalyst/studio-server';
 import type { CommandIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
@@ -32,6 +32,11 @@ export async function studioCommand(argv: string[], io: CommandIo): Promise<numb
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  }
+  if (!isLoopbackName(values.host.replace(/^\[|\]$/g, ''))) {
+    throw new UsageError(
+      `the studio writes files and has no login: serve it on a loopback host (127.0.0.1, localhost, ::1), not "${values.host}"`,
+    );
   }
   const directory = resolve(io.cwd, positionals[0] ?? '.');
   const simulator = values.simulator ? await startSimulator({ port: 0 }) : undefined;

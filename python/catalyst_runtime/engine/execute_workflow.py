@@ -1,0 +1,326 @@
+"""Runs a workflow the way ``packages/runtime/src/execute-workflow.ts`` does.
+
+Independent branches run concurrently as asyncio tasks, each node as soon as its inputs are
+settled, conditional handles choosing branches. Events come out in the TypeScript runtime's order
+(``node`` started / finished / skipped, ``token``, ``partial`` for llm, routing and embeddings
+nodes) and exactly one ``done`` or ``error`` ends the run. A failure cancels every other running
+node; closing the generator (the client went away) cancels everything, which closes every
+provider connection.
+
+Example::
+
+    async for event in execute_workflow(workflow=flow, input={"question": "Hi"},
+                                        providers=providers.get, environment=os.environ):
+        if event["type"] == "token":
+            print(event["text"], end="")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalyst_runtime.engine.executors import EXECUTORS
+from catalyst_runtime.engine.node_context import (
+    NodeContext,
+    NodeExecutor,
+    NodeResult,
+    ProviderResolver,
+    UpstreamValue,
+)
+from catalyst_runtime.engine.node_failure import NodeFailure, expression_failure
+from catalyst_runtime.engine.router.router_state import MemoryRouterState, RouterState
+from catalyst_runtime.engine.workflow_graph import build_workflow_graph
+from catalyst_runtime.providers.catalog.model_catalog import add_costs
+from catalyst_runtime.workflow.expressions import ExpressionError
+from catalyst_runtime.workflow.node_types import NODE_TYPES
+
+__all__ = ["NodeFailure", "execute_workflow"]
+
+_PARTIAL_CATEGORIES = frozenset({"llm", "routing", "embeddings"})
+
+
+class _EventQueue:
+    """Unbounded single-consumer queue; closing ends iteration after the queued items."""
+
+    def __init__(self) -> None:
+        self._items: collections.deque[dict[str, Any]] = collections.deque()
+        self._closed = False
+        self._wakeup = asyncio.Event()
+
+    def push(self, item: dict[str, Any]) -> None:
+        if self._closed:
+            return
+        self._items.append(item)
+        self._wakeup.set()
+
+    def close(self) -> None:
+        self._closed = True
+        self._wakeup.set()
+
+    async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+        while True:
+            if self._items:
+                yield self._items.popleft()
+                continue
+            if self._closed:
+                return
+            self._wakeup.clear()
+            await self._wakeup.wait()
+
+
+@dataclass
+class _State:
+    status: str = "pending"
+    result: NodeResult | None = None
+
+
+@dataclass
+class _Run:
+    failure: dict[str, Any] | None = None
+    running: int = 0
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+
+async def execute_workflow(
+    *,
+    workflow: Mapping[str, Any],
+    input: Any,
+    providers: ProviderResolver,
+    environment: Mapping[str, str | None],
+    executors: Mapping[str, NodeExecutor] | None = None,
+    embedders: Callable[[str], Any] | None = None,
+    embedding_cache: Any = None,
+    router_state: RouterState | None = None,
+    now: Callable[[], float] | None = None,
+) -> AsyncIterator[dict[str, Any]]:
+    """Yield the run's events; never raises (failures end the run with an ``error`` event).
+
+    ``router_state`` is what ``llmRouter`` nodes share (a fresh in-memory one per run when
+    None); ``now`` is the clock (ms) they measure time to first token with."""
+    routers: RouterState = router_state if router_state is not None else MemoryRouterState()
+    executor_table = EXECUTORS if executors is None else executors
+    flow = dict(workflow)
+    graph = build_workflow_graph(flow)
+    nodes = {node["id"]: node for node in flow["nodes"]}
+    states = {node["id"]: _State() for node in flow["nodes"]}
+    queue = _EventQueue()
+    env: dict[str, Any] = {name: environment.get(name) for name in flow.get("env") or []}
+    run = _Run()
+
+    def settled(node_id: str) -> bool:
+        state = states.get(node_id)
+        return state is not None and state.status in ("finished", "skipped")
+
+    def finish_if_idle() -> None:
+        if run.failure is not None or run.running > 0:
+            return
+        if all(state.status in ("finished", "skipped") for state in states.values()):
+            queue.close()
+
+    def fail(node_id: str, error: BaseException) -> None:
+        if run.failure is not None:
+            return
+        run.failure = _to_error_event(node_id, error)
+        for task in run.tasks:
+            if task is not asyncio.current_task():
+                task.cancel()
+        queue.close()
+
+    def schedule() -> None:
+        if run.failure is not None:
+            return
+        for node_id in graph.order:
+            if states[node_id].status != "pending":
+                continue
+            incoming = graph.incoming.get(node_id, [])
+            if not all(settled(edge["from"]) for edge in incoming):
+                continue
+            upstream: list[UpstreamValue] = []
+            for edge in incoming:
+                state = states[edge["from"]]
+                handle = edge.get("fromHandle") or "output"
+                if (
+                    state.status == "finished"
+                    and state.result is not None
+                    and handle in state.result.active_handles
+                ):
+                    upstream.append(
+                        UpstreamValue(
+                            edge["from"], nodes[edge["from"]]["type"], handle, state.result.output
+                        )
+                    )
+            node = nodes[node_id]
+            if incoming and not upstream:
+                states[node_id].status = "skipped"
+                queue.push(
+                    {"type": "node", "node": node_id, "nodeType": node["type"], "status": "skipped"}
+                )
+                continue
+            start(node_id, upstream)
+        finish_if_idle()
+
+    def start(node_id: str, upstream: list[UpstreamValue]) -> None:
+        node = nodes[node_id]
+        definition = NODE_TYPES.get(node["type"])
+        executor = executor_table.get(node["type"])
+        if definition is None or executor is None:
+            fail(
+                node_id,
+                NodeFailure(
+                    node=node_id,
+                    kind="validation",
+                    message=f'node "{node_id}" has an unknown type "{node["type"]}"',
+                ),
+            )
+            return
+        states[node_id].status = "running"
+        run.running += 1
+        queue.push({"type": "node", "node": node_id, "nodeType": node["type"], "status": "started"})
+        visible: dict[str, Any] = {}
+        for ancestor in graph.upstream.get(node_id, {}):
+            state = states[ancestor]
+            if state.status == "finished" and state.result is not None:
+                visible[ancestor] = state.result.output
+        outgoing = frozenset(
+            edge.get("fromHandle") or "output" for edge in graph.outgoing.get(node_id, [])
+        )
+
+        def emit(event: dict[str, Any]) -> None:
+            if run.failure is None:
+                queue.push(event)
+
+        context = NodeContext(
+            node=node,
+            definition=definition,
+            config={**definition.default_config, **(node.get("config") or {})},
+            scope={"input": input, "nodes": visible, "env": env},
+            upstream=upstream,
+            emit=emit,
+            providers=providers,
+            outgoing_handles=outgoing,
+            embedders=embedders,
+            embedding_cache=embedding_cache,
+            router_state=routers,
+            now=now,
+        )
+
+        async def run_node() -> None:
+            try:
+                result = await executor(context)
+            except asyncio.CancelledError:
+                run.running -= 1
+                raise
+            except Exception as error:  # noqa: BLE001 - every failure ends the run as an event
+                run.running -= 1
+                fail(node_id, error)
+                return
+            run.running -= 1
+            if run.failure is not None:
+                return
+            states[node_id].status = "finished"
+            states[node_id].result = result
+            queue.push(
+                {"type": "node", "node": node_id, "nodeType": node["type"], "status": "finished"}
+            )
+            if definition.category in _PARTIAL_CATEGORIES:
+                queue.push({"type": "partial", "node": node_id, "output": result.output})
+            schedule()
+
+        task = asyncio.create_task(run_node(), name=f"catalyst node {node_id}")
+        run.tasks.add(task)
+        task.add_done_callback(run.tasks.discard)
+
+    try:
+        schedule()
+        token_count = 0
+        async for event in queue:
+            if event["type"] == "token":
+                token_count += 1
+            yield event
+        if run.failure is not None:
+            yield run.failure
+            return
+        yield _done_event(flow, graph.order, states, token_count)
+    finally:
+        # The consumer may stop early (client disconnected): stop every node still running, and
+        # wait until their provider connections are closed.
+        pending = [task for task in run.tasks if not task.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _to_error_event(node_id: str, error: BaseException) -> dict[str, Any]:
+    mapped = (
+        expression_failure(node_id, "config", error)
+        if isinstance(error, ExpressionError)
+        else error
+    )
+    if isinstance(mapped, NodeFailure):
+        return {
+            "type": "error",
+            "node": mapped.node,
+            "kind": mapped.kind,
+            "message": mapped.message,
+            "retryable": mapped.retryable,
+        }
+    return {
+        "type": "error",
+        "node": node_id,
+        "kind": "internal",
+        "message": f'node "{node_id}" failed: {mapped}',
+        "retryable": False,
+    }
+
+
+def _done_event(
+    workflow: Mapping[str, Any], order: list[str], states: Mapping[str, _State], token_count: int
+) -> dict[str, Any]:
+    output_node = next((node for node in workflow["nodes"] if node["type"] == "output"), None)
+    output_state = states.get(output_node["id"]) if output_node else None
+    usage: dict[str, Any] = {}
+    texts: list[str] = []
+    warnings: list[dict[str, Any]] = []
+    cost: dict[str, float] | None = {
+        "inputUsd": 0,
+        "outputUsd": 0,
+        "cacheReadUsd": 0,
+        "cacheWriteUsd": 0,
+        "totalUsd": 0,
+    }
+    for node_id in order:
+        state = states[node_id]
+        if state.status != "finished" or state.result is None:
+            continue
+        if state.result.text is not None:
+            texts.append(state.result.text)
+        for warning in state.result.warnings or ():
+            warnings.append({"node": node_id, **warning})
+        node_usage = state.result.usage
+        if not node_usage:
+            continue
+        usage[node_id] = node_usage
+        node_cost = node_usage["cost"]
+        cost = add_costs(cost, node_cost) if cost and node_cost else None
+    output = (
+        output_state.result.output
+        if output_state is not None and output_state.status == "finished" and output_state.result
+        else None
+    )
+    done: dict[str, Any] = {
+        "type": "done",
+        "output": output,
+        "text": "".join(texts),
+        "tokenCount": token_count,
+        "usage": usage,
+        "cost": cost,
+    }
+    # Only when there are some, so runs without warnings keep their bytes (docs/protocol.md).
+    if warnings:
+        done["warnings"] = warnings
+    return done

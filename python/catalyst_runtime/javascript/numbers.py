@@ -1,0 +1,42 @@
+"""Numbers as JavaScript prints them, so both runtimes write the same bytes."""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["format_double"]
+
+
+def format_double(value: float) -> str:
+    """Format a double like ECMAScript's ``Number.prototype.toString``.
+
+    The shortest digits that read back as the same number (``repr`` gives them), laid out as
+    JavaScript does: ``3``, ``0.5``, ``1e+21``, ``1e-7``, ``NaN``, ``Infinity``; ``-0`` is ``0``.
+    """
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    mantissa, _, exponent_text = repr(abs(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    # Position of the decimal point relative to the first significant digit (ECMAScript's n).
+    point = (
+        len(whole.lstrip("0")) if whole.strip("0") else -(len(fraction) - len(fraction.lstrip("0")))
+    )
+    point += int(exponent_text or "0")
+    digits = digits.rstrip("0") or "0"
+    count = len(digits)
+    if count <= point <= 21:
+        return sign + digits + "0" * (point - count)
+    if 0 < point <= 21:
+        return sign + digits[:point] + "." + digits[point:]
+    if -6 < point <= 0:
+        return sign + "0." + "0" * (-point) + digits
+    exponent = point - 1
+    exponent_sign = "+" if exponent >= 0 else "-"
+    head = digits[0] + ("." + digits[1:] if count > 1 else "")
+    return f"{sign}{head}e{exponent_sign}{abs(exponent)}"

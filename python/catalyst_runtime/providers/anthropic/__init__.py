@@ -1,0 +1,1 @@
+"""Anthropic Messages through the ``anthropic`` SDK (``packages/providers/src/anthropic``)."""

@@ -1,0 +1,1 @@
+"""The model catalog: prices, context windows, capabilities (``packages/providers/src/catalog``)."""

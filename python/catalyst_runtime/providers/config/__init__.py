@@ -1,0 +1,1 @@
+"""Environment names and settings of each provider (``packages/providers/src/config``)."""

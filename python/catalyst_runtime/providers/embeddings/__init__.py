@@ -1,0 +1,2 @@
+"""Embeddings (``packages/providers/src/embeddings``): batching, caches, Qdrant points, and
+each provider's embeddings endpoint."""

@@ -1,0 +1,1 @@
+"""Google Gemini through the ``google-genai`` SDK (``packages/providers/src/gemini``)."""

@@ -1,0 +1,124 @@
+"""The shared streaming loop: retries, timeouts, one terminal event, closing on cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import pytest
+
+from catalyst_runtime.providers.catalog.model_catalog import ModelCatalog
+from catalyst_runtime.providers.create_provider import ChatRequest
+from catalyst_runtime.providers.shared.provider_error import ProviderError, create_provider_error
+from catalyst_runtime.providers.shared.provider_stream import provider_stream
+from catalyst_runtime.providers.shared.stream_state import (
+    FinishPart,
+    MetadataPart,
+    RawPart,
+    TextPart,
+    UsagePart,
+)
+
+pytestmark = pytest.mark.asyncio
+
+
+def _error(_: BaseException) -> ProviderError:
+    if isinstance(_, ProviderError):
+        return _
+    return create_provider_error(provider="openai", kind="network", detail=str(_))
+
+
+async def _collect(request: ChatRequest, attempts: list[Any], sleeps: list[float]) -> list[Any]:
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    def open_attempt() -> AsyncGenerator[RawPart, None]:
+        parts: AsyncGenerator[RawPart, None] = attempts.pop(0)()
+        return parts
+
+    return [
+        event
+        async for event in provider_stream(
+            provider="openai",
+            request=request,
+            catalog=ModelCatalog.default(),
+            open_attempt=open_attempt,
+            to_provider_error=_error,
+            sleep=sleep,
+            random=lambda: 0.0,
+        )
+    ]
+
+
+async def _ok() -> AsyncGenerator[RawPart, None]:
+    yield MetadataPart(model="gpt-4.1-mini-2025-04-14")
+    yield TextPart("Hi")
+    yield TextPart("!")
+    yield UsagePart({"inputTokens": 3, "outputTokens": 2})
+    yield FinishPart("stop")
+
+
+async def _rate_limited() -> AsyncGenerator[RawPart, None]:
+    raise create_provider_error(
+        provider="openai", kind="rate_limit", status=429, retry_after_ms=250
+    )
+    yield TextPart("")  # pragma: no cover
+
+
+async def test_retries_before_the_first_token_honouring_retry_after() -> None:
+    sleeps: list[float] = []
+    events = await _collect(ChatRequest(model="gpt-4.1-mini"), [_rate_limited, _ok], sleeps)
+    assert [event["type"] for event in events] == ["retry", "token", "token", "done"]
+    assert events[0]["delayMs"] == 250 and sleeps == [0.25]
+    done = events[-1]
+    assert done["text"] == "Hi!" and done["model"] == "gpt-4.1-mini-2025-04-14"
+    assert done["usage"]["totalTokens"] == 5 and done["cost"] is not None
+
+
+async def test_gives_up_after_max_retries_with_one_error_event() -> None:
+    sleeps: list[float] = []
+    request = ChatRequest(model="gpt-4.1-mini", max_retries=1)
+    events = await _collect(request, [_rate_limited, _rate_limited], sleeps)
+    assert [event["type"] for event in events] == ["retry", "error"]
+    assert events[-1]["error"]["kind"] == "rate_limit"
+
+
+async def test_first_token_timeout() -> None:
+    async def silent() -> AsyncGenerator[RawPart, None]:
+        await asyncio.sleep(10)
+        yield TextPart("late")
+
+    request = ChatRequest(model="gpt-4.1-mini", first_token_timeout_ms=20, max_retries=0)
+    events = await _collect(request, [silent], [])
+    assert events[-1]["error"]["message"] == (
+        "OpenAI did not answer in time: no first token within 20 ms."
+    )
+
+
+async def test_retired_model_names_the_replacements() -> None:
+    events = await _collect(ChatRequest(model="gpt-4-32k"), [], [])
+    assert events[0]["type"] == "error"
+    assert "was retired on" in events[0]["error"]["message"]
+
+
+async def test_cancelling_the_consumer_closes_the_attempt() -> None:
+    closed = asyncio.Event()
+
+    async def slow() -> AsyncGenerator[RawPart, None]:
+        try:
+            yield TextPart("a")
+            await asyncio.sleep(10)
+            yield TextPart("b")
+        finally:
+            closed.set()
+
+    async def consume() -> None:
+        await _collect(ChatRequest(model="gpt-4.1-mini"), [slow], [])
+
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert closed.is_set()

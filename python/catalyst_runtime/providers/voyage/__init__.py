@@ -1,0 +1,1 @@
+"""Voyage AI embeddings over its HTTP API (``packages/providers/src/voyage``)."""

@@ -1,0 +1,427 @@
+"""The HTTP API of a Catalyst service, byte for byte the one ``catalyst serve`` answers
+(``packages/runtime/src/server/``): ``GET /health``, ``GET /workflows``, ``GET /openapi.json``,
+``POST /workflows/{id}/run`` (JSON) and ``POST /workflows/{id}/stream`` (Server-Sent Events).
+
+Bodies are written by :mod:`catalyst_runtime.javascript.json_text` (JavaScript's
+``JSON.stringify`` bytes); the OpenAPI document is ours, not FastAPI's generated one. A client
+that disconnects cancels its run, which closes the provider connections at once.
+
+Example::
+
+    app = create_app([workflow], providers=Providers(), environment=os.environ)
+    # uvicorn.run(app, host="0.0.0.0", port=8000)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy as copy_module
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
+
+from catalyst_runtime.engine.execute_workflow import execute_workflow
+from catalyst_runtime.engine.node_context import NodeExecutor
+from catalyst_runtime.engine.router.router_state import create_router_state
+from catalyst_runtime.engine.validate_input import validate_input
+from catalyst_runtime.javascript import json_text
+from catalyst_runtime.javascript.strings import js_trim
+from catalyst_runtime.providers.config.provider_environment import read_environment
+from catalyst_runtime.providers.create_provider import Providers, preload_adapters
+from catalyst_runtime.providers.embeddings.embeddings import create_embedding_cache
+from catalyst_runtime.server.sse import SSE_HEADERS, event_stream
+from catalyst_runtime.workflow.normalize_spellings import normalize_spellings
+
+_LOGGER = logging.getLogger("catalyst_runtime")
+
+__all__ = ["create_app", "error_response", "openapi_document", "status_for_run_error"]
+
+_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["kind", "message"],
+            "properties": {"kind": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+
+
+def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of a server serving ``workflows`` (``openapi-document.ts``)."""
+    paths: dict[str, Any] = {
+        "/health": {
+            "get": {
+                "summary": "Liveness",
+                "responses": {"200": {"description": "The server is up"}},
+            }
+        },
+        "/workflows": {
+            "get": {
+                "summary": "The workflows this server runs, with their input schemas",
+                "responses": {"200": {"description": "Workflow list"}},
+            }
+        },
+    }
+    for workflow in workflows:
+        request_body = {
+            "required": True,
+            "content": {"application/json": {"schema": workflow["input"]}},
+        }
+
+        def error(description: str) -> dict[str, Any]:
+            return {
+                "description": description,
+                "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+            }
+
+        errors = {
+            "400": error("The body is not JSON"),
+            "422": error("The input does not match the input schema"),
+        }
+        run: dict[str, Any] = {
+            "operationId": f"run_{workflow['id']}",
+            "summary": f'Run "{workflow["name"]}" and return its result',
+        }
+        if "description" in workflow:
+            run["description"] = workflow["description"]
+        output_schema = workflow.get("output", {}) if "output" in workflow else {}
+        run["requestBody"] = request_body
+        run["responses"] = {
+            "200": {
+                "description": "The result: output, text, token count, usage and cost per node",
+                "content": {
+                    "application/json": {
+                        "schema": {"type": "object", "properties": {"output": output_schema}}
+                    }
+                },
+            },
+            **errors,
+            "502": error("A provider failed"),
+        }
+        paths[f"/workflows/{workflow['id']}/run"] = {"post": run}
+        paths[f"/workflows/{workflow['id']}/stream"] = {
+            "post": {
+                "operationId": f"stream_{workflow['id']}",
+                "summary": f'Run "{workflow["name"]}" as a Server-Sent Events stream',
+                "description": "Events: node, token, partial, then exactly one done or error. "
+                "See docs/protocol.md.",
+                "requestBody": request_body,
+                "responses": {
+                    "200": {
+                        "description": "An event stream",
+                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                    },
+                    **errors,
+                },
+            }
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Catalyst workflows", "version": "1.0.0"},
+        "paths": paths,
+    }
+
+
+def _json_response(status: int, body: Any) -> Response:
+    return Response(
+        content=json_text.dumps(body),
+        status_code=status,
+        headers={"content-type": "application/json"},
+    )
+
+
+def error_response(status: int, error: Mapping[str, Any]) -> Response:
+    """``{"error": {"kind", "message", …}}`` with ``status``, the same in both runtimes."""
+    return _json_response(status, {"error": dict(error)})
+
+
+def status_for_run_error(kind: str) -> int:
+    """The HTTP status of a failed ``POST /workflows/{id}/run``."""
+    if kind == "rate_limit":
+        return 429
+    if kind == "overloaded":
+        return 503
+    if kind == "timeout":
+        return 504
+    if kind == "aborted":
+        return 499
+    if kind in ("expression", "validation", "internal"):
+        return 500
+    return 502
+
+
+async def _watch_disconnect(receive: Receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+async def _until_disconnect(receive: Receive, work: Awaitable[None]) -> None:
+    """Run ``work``; cancel it the moment the client disconnects (whatever the ASGI server)."""
+    work_task = asyncio.ensure_future(work)
+    watch_task = asyncio.ensure_future(_watch_disconnect(receive))
+    try:
+        await asyncio.wait({work_task, watch_task}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (work_task, watch_task):
+            if not task.done():
+                task.cancel()
+        await asyncio.gather(work_task, watch_task, return_exceptions=True)
+    if not work_task.cancelled() and work_task.exception() is not None:
+        raise work_task.exception()  # type: ignore[misc]
+
+
+class _EventStreamResponse(Response):
+    """Streams SSE bytes; the client going away cancels the stream (and so the run)."""
+
+    def __init__(self, body: AsyncIterator[bytes]) -> None:
+        super().__init__(status_code=200)
+        # No content-length: the body streams (chunked) until the run ends.
+        self.raw_headers = [
+            (name.encode("latin-1"), value.encode("latin-1")) for name, value in SSE_HEADERS.items()
+        ]
+        self._body = body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def stream() -> None:
+            try:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": self.status_code,
+                        "headers": self.raw_headers,
+                    }
+                )
+                async for chunk in self._body:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            finally:
+                close = getattr(self._body, "aclose", None)
+                if close is not None:
+                    with contextlib.suppress(Exception):
+                        await close()
+
+        with contextlib.suppress(OSError):
+            await _until_disconnect(receive, stream())
+
+
+class _RunResponse(Response):
+    """Runs the workflow when sent, answers its result as JSON; a disconnect cancels it."""
+
+    def __init__(self, run: Callable[[], Awaitable[Response]]) -> None:
+        super().__init__()
+        self._run = run
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def work() -> None:
+            response = await self._run()
+            await response(scope, receive, send)
+
+        await _until_disconnect(receive, work())
+
+
+def _decode_body(raw: bytes) -> str:
+    # Request.text(): UTF-8 with U+FFFD for bad bytes, and a leading BOM removed.
+    text = raw.decode("utf-8", errors="replace")
+    return text.removeprefix("\ufeff")
+
+
+def _canonical(workflow: Mapping[str, Any]) -> Mapping[str, Any]:
+    # Workflows written in the planning documents' shapes run in their canonical form; each
+    # rewrite is logged with the current spelling (catalyst validate --fix rewrites the file).
+    copy = copy_module.deepcopy(dict(workflow))
+    for change in normalize_spellings(copy):
+        _LOGGER.warning("workflow %s: %s", workflow.get("id"), change.message)
+    return copy
+
+
+def create_app(
+    workflows: Sequence[Mapping[str, Any]],
+    *,
+    providers: Providers | None = None,
+    environment: Mapping[str, str | None] | None = None,
+    keep_alive_ms: float = 15_000,
+    executors: Mapping[str, NodeExecutor] | None = None,
+) -> FastAPI:
+    """A FastAPI app serving ``workflows`` (validated workflow dicts, as in their JSON files).
+
+    ``providers`` defaults to :class:`Providers` over ``environment`` (default: the process
+    environment plus ``.env``); its connection pools are closed on shutdown.
+    """
+
+    env: Mapping[str, str | None] = read_environment() if environment is None else environment
+    owned = providers is None
+    pool = providers if providers is not None else Providers(environment=env)
+    # One per-text embeddings cache per app: Redis when REDIS_URL is set, else an in-memory LRU.
+    embedding_cache = create_embedding_cache(env)
+    # State every llmRouter of this app shares across runs: Redis when REDIS_URL is set (shared
+    # with other servers, TypeScript ones included), else this process's memory.
+    router_state = create_router_state(env)
+    by_id = {workflow["id"]: _canonical(workflow) for workflow in workflows}
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        preload_adapters()
+        yield
+        await embedding_cache.aclose()
+        await router_state.aclose()
+        if owned:
+            await pool.aclose()
+
+    app = FastAPI(
+        title="Catalyst workflows",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+        lifespan=lifespan,
+    )
+
+    @app.get("/health")
+    async def health() -> Response:
+        return _json_response(200, {"status": "ok", "workflows": len(by_id)})
+
+    @app.get("/workflows")
+    async def list_workflows() -> Response:
+        return _json_response(
+            200,
+            {
+                "workflows": [
+                    {
+                        "id": workflow["id"],
+                        "name": workflow["name"],
+                        "description": workflow.get("description"),
+                        "input": workflow["input"],
+                    }
+                    for workflow in workflows
+                ]
+            },
+        )
+
+    document = openapi_document(workflows)
+
+    @app.get("/openapi.json")
+    async def openapi() -> Response:
+        return _json_response(200, document)
+
+    async def prepare(
+        request: Request, workflow_id: str
+    ) -> tuple[Mapping[str, Any], Any] | Response:
+        workflow = by_id.get(workflow_id)
+        if workflow is None:
+            known = ", ".join(f'"{name}"' for name in by_id) or "none"
+            return error_response(
+                404,
+                {
+                    "kind": "not_found",
+                    "message": f'no workflow "{workflow_id}"; this server runs: {known}',
+                },
+            )
+        text = _decode_body(await request.body())
+        if js_trim(text) == "":
+            return error_response(
+                400,
+                {
+                    "kind": "invalid_json",
+                    "message": "the request body is empty; send the workflow input as a "
+                    "JSON object",
+                },
+            )
+        try:
+            value = json_text.loads(text)
+        except ValueError:
+            return error_response(
+                400, {"kind": "invalid_json", "message": "the request body is not valid JSON"}
+            )
+        problems = validate_input(workflow["input"], value)
+        if problems:
+            summary = "; ".join(f"{p.path or '(input)'} {p.message}" for p in problems)
+            return error_response(
+                422,
+                {
+                    "kind": "invalid_input",
+                    "message": f"the input does not match the input schema of workflow "
+                    f'"{workflow["id"]}": {summary}',
+                    "problems": [problem.to_json() for problem in problems],
+                },
+            )
+        return workflow, value
+
+    def run(workflow: Mapping[str, Any], value: Any) -> AsyncIterator[dict[str, Any]]:
+        return execute_workflow(
+            workflow=workflow,
+            input=value,
+            providers=pool.get,
+            environment=env,
+            executors=executors,
+            embedders=pool.embedder,
+            embedding_cache=embedding_cache,
+            router_state=router_state,
+        )
+
+    @app.post("/workflows/{workflow_id}/run")
+    async def run_workflow(workflow_id: str, request: Request) -> Response:
+        prepared = await prepare(request, workflow_id)
+        if isinstance(prepared, Response):
+            return prepared
+        workflow, value = prepared
+
+        async def result() -> Response:
+            events = run(workflow, value)
+            try:
+                async for event in events:
+                    if event["type"] == "done":
+                        return _json_response(200, {k: v for k, v in event.items() if k != "type"})
+                    if event["type"] == "error":
+                        body = {k: v for k, v in event.items() if k != "type"}
+                        return error_response(status_for_run_error(event["kind"]), body)
+            finally:
+                await events.aclose()  # type: ignore[attr-defined]
+            return error_response(
+                500, {"kind": "internal", "message": "the run ended without a result"}
+            )
+
+        return _RunResponse(result)
+
+    @app.post("/workflows/{workflow_id}/stream")
+    async def stream_workflow(workflow_id: str, request: Request) -> Response:
+        prepared = await prepare(request, workflow_id)
+        if isinstance(prepared, Response):
+            return prepared
+        workflow, value = prepared
+        return _EventStreamResponse(event_stream(run(workflow, value), keep_alive_ms=keep_alive_ms))
+
+    async def not_found(request: Request, _error: Exception) -> Response:
+        raw_path = request.scope.get("raw_path")
+        path = raw_path.decode("latin-1").split("?", 1)[0] if raw_path else request.url.path
+        return error_response(
+            404,
+            {
+                "kind": "not_found",
+                "message": f"no route {request.method} {path}; see GET /openapi.json",
+            },
+        )
+
+    async def http_error(request: Request, error: Exception) -> Response:
+        if isinstance(error, StarletteHTTPException) and error.status_code in (404, 405):
+            return await not_found(request, error)
+        status = error.status_code if isinstance(error, StarletteHTTPException) else 500
+        return error_response(status, {"kind": "internal", "message": str(error)})
+
+    async def internal_error(_request: Request, error: Exception) -> Response:
+        return error_response(500, {"kind": "internal", "message": str(error)})
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, internal_error)
+    return app

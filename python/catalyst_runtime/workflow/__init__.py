@@ -1,0 +1,1 @@
+"""The workflow model (``packages/workflow/src``): expressions and the node registry."""

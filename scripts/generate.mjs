@@ -4,13 +4,13 @@
 // environment names or the model catalog changes:
 //   - schema/workflow.schema.json           the published workflow file schema
 //   - conformance/node-manifest.json        node types and provider environment names (Python reads it)
-//   - conformance/model-catalog.json        model ids, prices, context windows (Python reads it)
+// (conformance/model-catalog.json and its TypeScript twin are built before the TypeScript build by
+// scripts/generate-model-catalog.mjs, from the data packages and the reviewed overlay.)
 //   - python/catalyst_runtime/node_configs.py  a TypedDict per node type's config
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { nodeConfigsModule } from '@catalyst/codegen-python';
-import { modelCatalogText } from '@catalyst/providers';
 import { buildNodeManifest, nodeManifestText, workflowFileSchema } from '@catalyst/workflow';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -31,5 +31,4 @@ execFileSync(
   },
 );
 await write('conformance/node-manifest.json', nodeManifestText());
-await write('conformance/model-catalog.json', modelCatalogText());
 await write('python/catalyst_runtime/node_configs.py', nodeConfigsModule(buildNodeManifest()));

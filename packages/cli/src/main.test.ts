@@ -210,10 +210,19 @@ describe('catalyst CLI', () => {
     );
   });
 
-  it('models lists the catalog', async () => {
+  it('models lists the catalog with status, end-of-life dates and the data versions', async () => {
     const result = await catalyst(['models', '--provider', 'anthropic']);
-    expect(result.stdout).toContain('claude-sonnet-4-5');
+    expect(result.stdout).toContain('claude-sonnet-4-6');
     expect(result.stdout).not.toContain('claude-3-sonnet-20240229');
+    expect(result.stdout).toMatch(
+      /claude-sonnet-4-5 .* deprecated, end of life 2026-11-30; use claude-sonnet-4-6/,
+    );
+    expect(result.stdout).toMatch(/claude-haiku-4-5 .* \$1 .* \$0\.1 .* \$1\.25 .* \$5 .* current/);
+    expect(result.stdout).toMatch(/@pydantic\/genai-prices \d+\.\d+\.\d+/);
+    const retired = await catalyst(['models', '--provider', 'anthropic', '--retired']);
+    expect(retired.stdout).toMatch(
+      /claude-3-sonnet-20240229 .* retired 2025-07-21; use claude-sonnet-4-6/,
+    );
   });
 
   it('studio refuses a non-loopback host: it writes files and has no login', async () => {

@@ -1,8 +1,8 @@
 export { createAnthropicProvider } from './anthropic/index.js';
 export { computeCost } from './catalog/compute-cost.js';
+export { CATALOG_SOURCES, DEFAULT_MODELS, RETIRED_MODELS } from './catalog/default-models.js';
 export { estimatePromptTokens } from './catalog/estimate-prompt-tokens.js';
 export { ModelCatalog } from './catalog/model-catalog.js';
-export { modelCatalogText } from './catalog/model-catalog-file.js';
 export {
   DEFAULT_PROVIDER_ENVIRONMENT_NOTE,
   PROVIDER_ENVIRONMENT,

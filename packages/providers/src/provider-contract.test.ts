@@ -70,7 +70,7 @@ const TARGETS: Record<string, ProviderContractTarget> = {
     model: 'claude-haiku-4-5',
     statuses: { auth: 401, overloaded: 529 },
     inStreamOverloadedKind: 'overloaded',
-    modelNotFoundHint: /Available models: .*claude-sonnet-4-5/,
+    modelNotFoundHint: /Available models: .*claude-sonnet-4-6/,
     toolArguments: 'split',
     cacheTokens: { read: true, write: true },
     priced: true,
@@ -204,8 +204,8 @@ const TARGETS: Record<string, ProviderContractTarget> = {
     model: 'llama-3.3-70b-versatile',
     modelNotFoundHint: /Available models: .*llama-3\.1-8b-instant/,
     toolArguments: 'whole',
-    // Groq's usage has no cached-token details.
-    cacheTokens: { read: false, write: false },
+    // Groq's prompt caching reports cached tokens the OpenAI way (prompt_tokens_details).
+    cacheTokens: { read: true, write: false },
     priced: true,
     missingKey: { create: () => createGroqProvider({ environment }), variable: /GROQ_API_KEY/ },
   },

@@ -1,11 +1,13 @@
 import type { EmbeddingCache } from '@catalyst/providers';
-import type {
-  Cost,
-  JsonValue,
-  NodeUsage,
-  WorkflowDefinition,
-  WorkflowErrorEvent,
-  WorkflowEvent,
+import {
+  addCosts,
+  type Cost,
+  type JsonValue,
+  type NodeUsage,
+  type WorkflowDefinition,
+  type WorkflowErrorEvent,
+  type WorkflowEvent,
+  type WorkflowWarning,
 } from '@catalyst/spec';
 import { ExpressionError, getNodeType } from '@catalyst/workflow';
 import { AsyncQueue } from './async-queue.js';
@@ -258,6 +260,7 @@ function doneEvent(
   const outputState = outputNode ? states.get(outputNode.id) : undefined;
   const usage: Record<string, NodeUsage> = {};
   const texts: string[] = [];
+  const warnings: WorkflowWarning[] = [];
   let cost: Cost | null = {
     inputUsd: 0,
     outputUsd: 0,
@@ -269,10 +272,11 @@ function doneEvent(
     const state = states.get(id);
     if (state?.status !== 'finished') continue;
     if (state.result.text !== undefined) texts.push(state.result.text);
+    for (const warning of state.result.warnings ?? []) warnings.push({ node: id, ...warning });
     const nodeUsage = state.result.usage;
     if (!nodeUsage) continue;
     usage[id] = nodeUsage;
-    cost = cost && nodeUsage.cost ? addCost(cost, nodeUsage.cost) : null;
+    cost = cost && nodeUsage.cost ? addCosts(cost, nodeUsage.cost) : null;
   }
   return {
     type: 'done',
@@ -281,15 +285,7 @@ function doneEvent(
     tokenCount,
     usage,
     cost,
-  };
-}
-
-function addCost(a: Cost, b: Cost): Cost {
-  return {
-    inputUsd: a.inputUsd + b.inputUsd,
-    outputUsd: a.outputUsd + b.outputUsd,
-    cacheReadUsd: a.cacheReadUsd + b.cacheReadUsd,
-    cacheWriteUsd: a.cacheWriteUsd + b.cacheWriteUsd,
-    totalUsd: a.totalUsd + b.totalUsd,
+    // Only when there are some, so runs without warnings keep their bytes (docs/protocol.md).
+    ...(warnings.length > 0 && { warnings }),
   };
 }

@@ -1,3 +1,4 @@
+import type { CallWarning } from './call-warning.js';
 import type { FinishReason } from './finish-reason.js';
 import type { ProviderName } from './provider-name.js';
 import type { ToolCall } from './tool.js';
@@ -17,4 +18,6 @@ export interface ChatResult {
   /** For JSON mode: `text` parsed, or `undefined` when it is not valid JSON. */
   json?: unknown;
   requestId?: string;
+  /** Settings the provider could not honour; absent when there were none. */
+  warnings?: CallWarning[];
 }

@@ -1,3 +1,4 @@
+export type { CallWarning } from './call-warning.js';
 export type * from './chat-message.js';
 export type * from './chat-request.js';
 export type * from './chat-result.js';
@@ -17,6 +18,6 @@ export { PROVIDER_NAMES, type ProviderName } from './provider-name.js';
 export type * from './response-format.js';
 export type * from './stream-event.js';
 export type * from './tool.js';
-export { type Cost, emptyUsage, type Usage } from './usage.js';
+export { addCosts, type Cost, emptyUsage, roundUsd, USD_PRECISION, type Usage } from './usage.js';
 export type * from './workflow.js';
 export type * from './workflow-events.js';

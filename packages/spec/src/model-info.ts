@@ -6,6 +6,21 @@ export interface ModelPricing {
   outputPerMillion: number;
   cacheReadPerMillion?: number;
   cacheWritePerMillion?: number;
+  /**
+   * Higher rates for long prompts: once a request's input tokens (cached ones included) exceed
+   * `inputTokensAbove`, the whole request is priced at the tier's rates (Anthropic's and
+   * Gemini's >200k prices). Sorted by threshold; the last one that applies wins.
+   */
+  tiers?: ModelPricingTier[];
+}
+
+/** One long-prompt price tier of a {@link ModelPricing}. */
+export interface ModelPricingTier {
+  inputTokensAbove: number;
+  inputPerMillion: number;
+  outputPerMillion: number;
+  cacheReadPerMillion?: number;
+  cacheWritePerMillion?: number;
 }
 
 /** What a model can do. */
@@ -31,6 +46,12 @@ export interface ModelInfo {
   capabilities: ModelCapabilities;
   /** Output dimensions, for embedding models. */
   dimensions?: number;
+  /**
+   * Set when the provider has announced the model's end: it still works, validation warns with
+   * the end-of-life date (when the source gives one) and the replacements. `source` names the
+   * table that said so (`@anthropic-ai/sdk`, `@pydantic/genai-prices`).
+   */
+  deprecated?: { endOfLife?: string; replacements: string[]; source: string };
   /** Set when the model is retired: calls fail with a message naming the replacements. */
   retired?: { since: string; replacements: string[] };
 }

@@ -32,3 +32,32 @@ export function emptyUsage(): Usage {
     reasoningTokens: 0,
   };
 }
+
+/**
+ * Money values are kept to 1e-10 US dollars (a ten-thousandth of a millionth of a dollar), so
+ * sums print without binary float noise (`0.00006`, not `0.000059999999999999995`) and both
+ * runtimes print the same digits.
+ */
+export const USD_PRECISION = 1e10;
+
+/**
+ * A dollar amount rounded to {@link USD_PRECISION}, half away from zero as `Math.round` does
+ * for the non-negative amounts costs are.
+ *
+ * @example
+ * roundUsd(0.000059999999999999995); // 0.00006
+ */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * USD_PRECISION) / USD_PRECISION;
+}
+
+/** The sum of two costs, each field rounded with {@link roundUsd}. */
+export function addCosts(a: Cost, b: Cost): Cost {
+  return {
+    inputUsd: roundUsd(a.inputUsd + b.inputUsd),
+    outputUsd: roundUsd(a.outputUsd + b.outputUsd),
+    cacheReadUsd: roundUsd(a.cacheReadUsd + b.cacheReadUsd),
+    cacheWriteUsd: roundUsd(a.cacheWriteUsd + b.cacheWriteUsd),
+    totalUsd: roundUsd(a.totalUsd + b.totalUsd),
+  };
+}

@@ -1,3 +1,4 @@
+import type { CallWarning } from './call-warning.js';
 import type { JsonValue } from './json.js';
 import type { ProviderErrorKind } from './provider-error.js';
 import type { Cost, Usage } from './usage.js';
@@ -128,6 +129,16 @@ export interface WorkflowDoneEvent {
   usage: Record<string, NodeUsage>;
   /** Sum over nodes; null when some model had no price. */
   cost: Cost | null;
+  /**
+   * Settings a provider could not honour, per node, in run order. Only present when there is at
+   * least one, so runs without warnings keep their exact bytes.
+   */
+  warnings?: WorkflowWarning[];
+}
+
+/** A {@link CallWarning} of one node. */
+export interface WorkflowWarning extends CallWarning {
+  node: string;
 }
 
 /** Terminal: the run failed. */

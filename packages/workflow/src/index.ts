@@ -22,7 +22,12 @@ export { upstreamNodes } from './graph/upstream-nodes.js';
 export { appendPointer, parentPointer } from './load/json-pointer.js';
 export { loadWorkflowFile } from './load/load-workflow-file.js';
 export type { FileLocation, LoadedWorkflow } from './load/loaded-workflow.js';
-export { type ParseWorkflowOptions, parseWorkflow } from './load/parse-workflow.js';
+export { normalizeSpellings, type SpellingChange } from './load/normalize-spellings.js';
+export {
+  type ParseWorkflowOptions,
+  parseWorkflow,
+  rewriteSpellings,
+} from './load/parse-workflow.js';
 export { WorkflowSyntaxError } from './load/workflow-syntax-error.js';
 export {
   buildNodeManifest,

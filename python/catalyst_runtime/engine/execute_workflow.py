@@ -34,6 +34,7 @@ from catalyst_runtime.engine.node_context import (
 from catalyst_runtime.engine.node_failure import NodeFailure, expression_failure
 from catalyst_runtime.engine.router.router_state import MemoryRouterState, RouterState
 from catalyst_runtime.engine.workflow_graph import build_workflow_graph
+from catalyst_runtime.providers.catalog.model_catalog import add_costs
 from catalyst_runtime.workflow.expressions import ExpressionError
 from catalyst_runtime.workflow.node_types import NODE_TYPES
 
@@ -284,6 +285,7 @@ def _done_event(
     output_state = states.get(output_node["id"]) if output_node else None
     usage: dict[str, Any] = {}
     texts: list[str] = []
+    warnings: list[dict[str, Any]] = []
     cost: dict[str, float] | None = {
         "inputUsd": 0,
         "outputUsd": 0,
@@ -297,18 +299,20 @@ def _done_event(
             continue
         if state.result.text is not None:
             texts.append(state.result.text)
+        for warning in state.result.warnings or ():
+            warnings.append({"node": node_id, **warning})
         node_usage = state.result.usage
         if not node_usage:
             continue
         usage[node_id] = node_usage
         node_cost = node_usage["cost"]
-        cost = {key: cost[key] + node_cost[key] for key in cost} if cost and node_cost else None
+        cost = add_costs(cost, node_cost) if cost and node_cost else None
     output = (
         output_state.result.output
         if output_state is not None and output_state.status == "finished" and output_state.result
         else None
     )
-    return {
+    done: dict[str, Any] = {
         "type": "done",
         "output": output,
         "text": "".join(texts),
@@ -316,3 +320,7 @@ def _done_event(
         "usage": usage,
         "cost": cost,
     }
+    # Only when there are some, so runs without warnings keep their bytes (docs/protocol.md).
+    if warnings:
+        done["warnings"] = warnings
+    return done

@@ -36,6 +36,8 @@ class NodeResult:
     active_handles: list[str]
     usage: dict[str, Any] | None = None
     text: str | None = None
+    warnings: list[dict[str, Any]] | None = None
+    """Settings the provider could not honour (``CallWarning`` dicts), for ``done.warnings``."""
 
 
 class ProviderResolver(Protocol):

@@ -144,6 +144,8 @@ class StreamOutcome:
     """The ``error`` event, when the call failed."""
     tokens: int
     """Tokens forwarded to the run as ``token`` events."""
+    received: int
+    """Token events the provider sent, forwarded or not: what a cut attempt was billed for."""
     first_output_at: float | None
     """The ``clock`` reading at the first token or tool-call delta (None without a clock)."""
 
@@ -158,13 +160,15 @@ async def consume_provider_stream(
     """Reads one provider stream to its terminal event, forwarding tokens as the node's ``token``
     events; always closes the stream, which closes the provider connection."""
     node_id = context.node["id"]
-    outcome = StreamOutcome(result=None, failure=None, tokens=0, first_output_at=None)
+    outcome = StreamOutcome(result=None, failure=None, tokens=0, received=0, first_output_at=None)
     try:
         async for event in events:
             kind = event["type"]
             if kind in ("token", "tool-call-delta"):
                 if clock is not None and outcome.first_output_at is None:
                     outcome.first_output_at = clock()
+                if kind == "token":
+                    outcome.received += 1
                 if kind == "token" and forward_tokens:
                     outcome.tokens += 1
                     context.emit({"type": "token", "node": node_id, "text": event["text"]})
@@ -190,6 +194,7 @@ def completion_result(
         ["function_call"] if called_tool else ["output", "stream"],
         usage=usage,
         text=result["text"],
+        warnings=result.get("warnings"),
     )
 
 

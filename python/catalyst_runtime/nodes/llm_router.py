@@ -39,6 +39,7 @@ from catalyst_runtime.nodes.completion import (
 from catalyst_runtime.providers.catalog.model_catalog import (
     ModelCatalog,
     Usage,
+    add_costs,
     empty_usage,
     estimate_prompt_tokens,
 )
@@ -230,13 +231,14 @@ async def on_failure(
     assert outcome.failure is not None
     failure = outcome.failure
     failed, tokens = failure["error"], outcome.tokens
+    usage = _with_streamed_output(failure["usage"], outcome.received)
     attempts.made.append(
         {
             **plain_target(target),
             "outcome": "error",
             "tokens": tokens,
-            "usage": failure["usage"],
-            "cost": _CATALOG.cost(target.provider, target.model, failure["usage"]),
+            "usage": usage,
+            "cost": _CATALOG.cost(target.provider, target.model, usage),
             "error": {"kind": failed["kind"], "message": failed["message"]},
         }
     )
@@ -373,8 +375,16 @@ def _sum_cost(costs: Sequence[Mapping[str, Any] | None]) -> dict[str, Any] | Non
     for cost in costs:
         if not cost:
             return None
-        total = {key: total[key] + cost[key] for key in total}
+        total = add_costs(total, cost)
     return total
+
+
+def _with_streamed_output(usage: Usage, received: int) -> Usage:
+    # A cut stream usually ends before the provider reports usage, yet every token it streamed
+    # was generated and billed: its output counts at least the token events that arrived.
+    if received <= usage["outputTokens"]:
+        return usage
+    return {**usage, "outputTokens": received, "totalTokens": usage["inputTokens"] + received}
 
 
 def _next_index(chain: Sequence[RouterTarget], index: int, floor: int | None) -> int:

@@ -107,13 +107,58 @@ class _Provider:
     catalog: ModelCatalog
 
     def stream(self, request: ChatRequest) -> AsyncIterator[dict[str, Any]]:
-        return provider_stream(
+        events = provider_stream(
             provider=self.name,
             request=request,
             catalog=self.catalog,
             open_attempt=lambda: self.adapter.open(request),
             to_provider_error=lambda error: self.adapter.to_provider_error(error, request.model),
         )
+        # A deprecated model (the SDKs' tables, through the catalog) is reported as a warning, in
+        # place of the SDK's own notice; adapters that drop settings they cannot send say which.
+        warnings_of = getattr(self.adapter, "call_warnings", None)
+        warnings = [
+            *deprecation_warnings(self.catalog, self.name, request.model),
+            *(warnings_of(request) if warnings_of is not None else []),
+        ]
+        return _with_warnings(events, warnings) if warnings else events
+
+
+def deprecation_warnings(catalog: ModelCatalog, provider: str, model: str) -> list[dict[str, Any]]:
+    """The twin of ``deprecationWarnings``: a ``deprecated-model`` warning with the end-of-life
+    date and the replacement when the catalog marks ``model`` deprecated."""
+    info = catalog.find(provider, model)
+    deprecated = info.get("deprecated") if info else None
+    if not deprecated:
+        return []
+    end_of_life = deprecated.get("endOfLife")
+    when = (
+        "is deprecated"
+        if end_of_life is None
+        else f"is deprecated and reaches its end of life on {end_of_life}"
+    )
+    use = " or ".join(f'"{replacement}"' for replacement in deprecated["replacements"])
+    return [
+        {
+            "type": "deprecated-model",
+            "setting": "model",
+            "message": f'{provider}: model "{model}" {when}; use {use}',
+        }
+    ]
+
+
+async def _with_warnings(
+    events: AsyncIterator[dict[str, Any]], warnings: list[dict[str, Any]]
+) -> AsyncIterator[dict[str, Any]]:
+    # The twin of withWarnings (TypeScript): the terminal ``done`` carries the warnings.
+    try:
+        async for event in events:
+            if event["type"] == "done":
+                yield {**event, "warnings": [*event.get("warnings", []), *warnings]}
+            else:
+                yield event
+    finally:
+        await events.aclose()  # type: ignore[attr-defined]
 
 
 # The adapter module of each provider. Imported on first use: a generated service carries only the

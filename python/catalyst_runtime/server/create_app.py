@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy as copy_module
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -35,6 +37,9 @@ from catalyst_runtime.providers.config.provider_environment import read_environm
 from catalyst_runtime.providers.create_provider import Providers, preload_adapters
 from catalyst_runtime.providers.embeddings.embeddings import create_embedding_cache
 from catalyst_runtime.server.sse import SSE_HEADERS, event_stream
+from catalyst_runtime.workflow.normalize_spellings import normalize_spellings
+
+_LOGGER = logging.getLogger("catalyst_runtime")
 
 __all__ = ["create_app", "error_response", "openapi_document", "status_for_run_error"]
 
@@ -232,6 +237,15 @@ def _decode_body(raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+def _canonical(workflow: Mapping[str, Any]) -> Mapping[str, Any]:
+    # Workflows written in the planning documents' shapes run in their canonical form; each
+    # rewrite is logged with the current spelling (catalyst validate --fix rewrites the file).
+    copy = copy_module.deepcopy(dict(workflow))
+    for change in normalize_spellings(copy):
+        _LOGGER.warning("workflow %s: %s", workflow.get("id"), change.message)
+    return copy
+
+
 def create_app(
     workflows: Sequence[Mapping[str, Any]],
     *,
@@ -254,7 +268,7 @@ def create_app(
     # State every llmRouter of this app shares across runs: Redis when REDIS_URL is set (shared
     # with other servers, TypeScript ones included), else this process's memory.
     router_state = create_router_state(env)
-    by_id = {workflow["id"]: workflow for workflow in workflows}
+    by_id = {workflow["id"]: _canonical(workflow) for workflow in workflows}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -139,6 +139,9 @@ class RunPrinter {
           );
         }
         io.stderr.write(`total cost: ${formatCost(event.cost)}\n`);
+        for (const warning of event.warnings ?? []) {
+          io.stderr.write(`warning: node "${warning.node}": ${warning.message}\n`);
+        }
         if (typeof event.output !== 'string' || event.output !== event.text) {
           io.stdout.write(`${JSON.stringify(event.output, null, 2)}\n`);
         }

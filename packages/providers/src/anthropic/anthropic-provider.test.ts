@@ -1,6 +1,6 @@
 import { type RunningSimulator, type ScenarioAction, startSimulator } from '@catalyst/simulator';
 import type { ChatRequest } from '@catalyst/spec';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { collectEvents, terminalEvent } from '../testing/index.js';
 import { createAnthropicProvider } from './anthropic-provider.js';
 
@@ -42,6 +42,34 @@ function request(fields: Partial<ChatRequest> = {}): ChatRequest {
 const fast = { timing: { firstTokenMs: 0, tokenDelayMs: 0 } };
 
 describe('Anthropic provider specifics', () => {
+  it('reports a deprecated model and unsent sampling settings as warnings, never on the console', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      const result = await provider(fast).generate(
+        request({ model: 'claude-sonnet-4-5', temperature: 0.2, topP: 0.9 }),
+      );
+      expect(warn).not.toHaveBeenCalled();
+      expect(result.warnings?.map((warning) => [warning.type, warning.setting])).toEqual([
+        ['deprecated-model', 'model'],
+        ['unsupported-setting', 'temperature'],
+        ['unsupported-setting', 'topP'],
+      ]);
+      expect(result.warnings?.[0]?.message).toBe(
+        'anthropic: model "claude-sonnet-4-5" is deprecated and reaches its end of life on 2026-11-30; use "claude-sonnet-4-6"',
+      );
+      const sent = simulator.requests()[0]?.body as Record<string, unknown>;
+      expect(sent).not.toHaveProperty('temperature');
+      expect(sent).not.toHaveProperty('top_p');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('adds no warnings when there is nothing to report', async () => {
+    const result = await provider(fast).generate(request());
+    expect(result).not.toHaveProperty('warnings');
+  });
+
   it('asks for at most 4096 output tokens when the caller sets none (the API requires a cap)', async () => {
     await provider({ ...fast, reply: { text: 'Hi' } }).generate(request());
     const body = simulator.requests()[0]?.body as Record<string, unknown>;

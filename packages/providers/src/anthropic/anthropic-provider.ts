@@ -5,10 +5,13 @@ import type { ProviderOptions } from '../config/provider-options.js';
 import { resolveProviderSettings } from '../config/provider-settings.js';
 import { collectResult } from '../shared/collect-result.js';
 import { createProviderError } from '../shared/create-provider-error.js';
+import { deprecationWarnings } from '../shared/deprecation-warnings.js';
 import { missingKeyError } from '../shared/missing-key-error.js';
 import { providerStream } from '../shared/provider-stream.js';
 import type { RawPart } from '../shared/raw-part.js';
-import { createAnthropicRequest } from './create-anthropic-request.js';
+import { withWarnings } from '../shared/with-warnings.js';
+import { withoutConsoleWarnings } from '../shared/without-console-warnings.js';
+import { anthropicWarnings, createAnthropicRequest } from './create-anthropic-request.js';
 import { mapAnthropicError } from './map-anthropic-error.js';
 import { mapAnthropicStream } from './map-anthropic-stream.js';
 
@@ -48,13 +51,17 @@ export function createAnthropicProvider(options: ProviderOptions = {}): Language
 
   function stream(request: ChatRequest): AsyncIterable<StreamEvent> {
     const jsonMode = request.responseFormat !== undefined && request.responseFormat.type !== 'text';
-    return providerStream({
+    const events = providerStream({
       provider: 'anthropic',
       request,
       catalog,
       open: (signal) => open({ request, signal, jsonMode }),
       toProviderError: (error) => mapAnthropicError({ error, model: request.model, secrets }),
     });
+    return withWarnings(events, [
+      ...deprecationWarnings({ catalog, provider: 'anthropic', model: request.model }),
+      ...anthropicWarnings(request),
+    ]);
   }
 
   async function* open(call: {
@@ -64,9 +71,10 @@ export function createAnthropicProvider(options: ProviderOptions = {}): Language
   }): AsyncGenerator<RawPart> {
     if (!client) throw missingKeyError('anthropic', call.request.model);
     const body = createAnthropicRequest({ request: call.request, catalog });
-    const { data, request_id: requestId } = await client.messages
-      .create(body, { signal: call.signal })
-      .withResponse();
+    // The SDK's console notice for deprecated models is replaced by a call warning.
+    const { data, request_id: requestId } = await withoutConsoleWarnings(() =>
+      client.messages.create(body, { signal: call.signal }),
+    ).withResponse();
     if (requestId) yield { type: 'metadata', requestId };
     yield* mapAnthropicStream(data, { jsonMode: call.jsonMode });
   }

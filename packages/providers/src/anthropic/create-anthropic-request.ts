@@ -3,7 +3,7 @@ import type {
   MessageCreateParamsStreaming,
   Tool,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { ChatRequest, ToolChoice } from '@catalyst/spec';
+import type { CallWarning, ChatRequest, ToolChoice } from '@catalyst/spec';
 import type { ModelCatalog } from '../catalog/model-catalog.js';
 import { normalizeMessages } from '../shared/normalize-messages.js';
 import { anthropicJsonTool } from './anthropic-json-tool.js';
@@ -19,10 +19,11 @@ const DEFAULT_MAX_TOKENS_CAP = 4096;
  * Builds the streaming Messages API body for `request`: system text, messages, sampling,
  * tools and tool choice, and JSON mode emulated through a forced `json` tool.
  *
- * Not sent: `seed` (no Anthropic equivalent), and `temperature` / `topP` — API version
- * 2026-10-21, which SDK 1.x sends, rejects any sampling parameter with a 400 ("Extra inputs are
- * not permitted"), even at default values, and the SDK types no longer have them. A caller pinned
- * to `anthropic-version: 2023-06-01` (through `headers`) can still pass them in `providerOptions`.
+ * Not sent (each reported by {@link anthropicWarnings}): `seed` (no Anthropic equivalent), and
+ * `temperature` / `topP` — API version 2026-10-21, which SDK 1.x sends, rejects any sampling
+ * parameter with a 400 ("Extra inputs are not permitted"), even at default values, and the SDK
+ * types (1.12) no longer have them. A caller pinned to `anthropic-version: 2023-06-01` (through
+ * `headers`) can still pass them in `providerOptions`.
  */
 export function createAnthropicRequest(options: {
   request: ChatRequest;
@@ -87,4 +88,25 @@ function anthropicToolChoice(
       throw new Error(`unknown tool choice ${String(unreachable)}`);
     }
   }
+}
+
+/** The settings of `request` that {@link createAnthropicRequest} cannot send, as warnings. */
+export function anthropicWarnings(request: ChatRequest): CallWarning[] {
+  const warnings: CallWarning[] = [];
+  const sampling = (setting: 'temperature' | 'topP') =>
+    warnings.push({
+      type: 'unsupported-setting',
+      setting,
+      message: `anthropic: "${setting}" is not sent: the Messages API version the SDK speaks accepts no sampling parameters`,
+    });
+  if (request.temperature !== undefined) sampling('temperature');
+  if (request.topP !== undefined) sampling('topP');
+  if (request.seed !== undefined) {
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'seed',
+      message: 'anthropic: "seed" is not sent: the Messages API has no seed',
+    });
+  }
+  return warnings;
 }

@@ -1,26 +1,39 @@
-import type { Cost, ModelPricing, Usage } from '@catalyst/spec';
+import { type Cost, type ModelPricing, roundUsd, type Usage } from '@catalyst/spec';
 
 const PER_MILLION = 1_000_000;
 
 /**
  * Cost of one call from its usage. Cached reads and writes are priced separately when the
- * model has cache prices; otherwise they cost what ordinary input costs.
+ * model has cache prices; otherwise they cost what ordinary input costs. A long prompt (input
+ * tokens above a tier's threshold) prices the whole call at that tier's rates. Every amount is
+ * rounded to 1e-10 USD so both runtimes print the same digits.
  */
 export function computeCost(pricing: ModelPricing, usage: Usage): Cost {
+  const rates = ratesFor(pricing, usage.inputTokens);
   const cacheRead = usage.cacheReadTokens;
   const cacheWrite = usage.cacheWriteTokens;
   const uncached = Math.max(0, usage.inputTokens - cacheRead - cacheWrite);
-  const inputUsd = (uncached * pricing.inputPerMillion) / PER_MILLION;
-  const outputUsd = (usage.outputTokens * pricing.outputPerMillion) / PER_MILLION;
-  const cacheReadUsd =
-    (cacheRead * (pricing.cacheReadPerMillion ?? pricing.inputPerMillion)) / PER_MILLION;
-  const cacheWriteUsd =
-    (cacheWrite * (pricing.cacheWritePerMillion ?? pricing.inputPerMillion)) / PER_MILLION;
+  const inputUsd = roundUsd((uncached * rates.inputPerMillion) / PER_MILLION);
+  const outputUsd = roundUsd((usage.outputTokens * rates.outputPerMillion) / PER_MILLION);
+  const cacheReadUsd = roundUsd(
+    (cacheRead * (rates.cacheReadPerMillion ?? rates.inputPerMillion)) / PER_MILLION,
+  );
+  const cacheWriteUsd = roundUsd(
+    (cacheWrite * (rates.cacheWritePerMillion ?? rates.inputPerMillion)) / PER_MILLION,
+  );
   return {
     inputUsd,
     outputUsd,
     cacheReadUsd,
     cacheWriteUsd,
-    totalUsd: inputUsd + outputUsd + cacheReadUsd + cacheWriteUsd,
+    totalUsd: roundUsd(inputUsd + outputUsd + cacheReadUsd + cacheWriteUsd),
   };
+}
+
+function ratesFor(pricing: ModelPricing, inputTokens: number): Omit<ModelPricing, 'tiers'> {
+  let rates: Omit<ModelPricing, 'tiers'> = pricing;
+  for (const tier of pricing.tiers ?? []) {
+    if (inputTokens > tier.inputTokensAbove) rates = tier;
+  }
+  return rates;
 }

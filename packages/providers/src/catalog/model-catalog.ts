@@ -47,7 +47,7 @@ export class ModelCatalog {
 
   /**
    * The entry for `id`, also matching dated snapshots of a catalog id
-   * (`claude-sonnet-4-5-20250929` → `claude-sonnet-4-5`, `gpt-4o-2024-08-06` → `gpt-4o`).
+   * (`claude-haiku-4-5-20251001` → `claude-haiku-4-5`, `gpt-4o-2024-08-06` → `gpt-4o`).
    */
   find(provider: ProviderName, id: string): ModelInfo | undefined {
     const candidates = this.models.filter((model) => model.provider === provider);
@@ -62,6 +62,11 @@ export class ModelCatalog {
     return this.models.filter(
       (model) => !model.retired && (provider === undefined || model.provider === provider),
     );
+  }
+
+  /** Models worth suggesting (neither retired nor deprecated), optionally of one provider. */
+  recommended(provider?: ProviderName): ModelInfo[] {
+    return this.list(provider).filter((model) => !model.deprecated);
   }
 
   /** Cost of a call, or null when the model has no price here. */

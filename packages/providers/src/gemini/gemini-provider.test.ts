@@ -51,15 +51,19 @@ describe('Gemini provider specifics', () => {
     expect(simulator.requests()[0]?.path).toBe(`/v1beta/models/${MODEL}:streamGenerateContent`);
   });
 
-  it('prices cache reads at the input price when the catalog has no cache price', async () => {
+  it('prices cache reads at the cached-input price the data package gives', async () => {
     const result = await provider({
       ...fast,
       reply: { text: 'ok', usage: { inputTokens: 1000, outputTokens: 10, cacheReadTokens: 800 } },
     }).generate(request());
-    // gemini-2.5-flash: $0.30 in, $2.50 out; the catalog has no cache price, so reads cost input.
-    expect(result.cost?.inputUsd).toBeCloseTo((200 * 0.3) / 1e6, 12);
-    expect(result.cost?.cacheReadUsd).toBeCloseTo((800 * 0.3) / 1e6, 12);
-    expect(result.cost?.outputUsd).toBeCloseTo((10 * 2.5) / 1e6, 12);
+    // gemini-2.5-flash: $0.30 in, $0.03 cached in, $2.50 out; amounts rounded to 1e-10 USD.
+    expect(result.cost).toEqual({
+      inputUsd: 0.00006,
+      outputUsd: 0.000025,
+      cacheReadUsd: 0.000024,
+      cacheWriteUsd: 0,
+      totalUsd: 0.000109,
+    });
   });
 
   it('numbers tool calls itself, since the API sends no call ids', async () => {

@@ -11,9 +11,11 @@ import type { ProviderOptions } from '../config/provider-options.js';
 import { resolveProviderSettings } from '../config/provider-settings.js';
 import { collectResult } from '../shared/collect-result.js';
 import { createProviderError } from '../shared/create-provider-error.js';
+import { deprecationWarnings } from '../shared/deprecation-warnings.js';
 import { missingKeyError } from '../shared/missing-key-error.js';
 import { providerStream } from '../shared/provider-stream.js';
 import type { RawPart } from '../shared/raw-part.js';
+import { withWarnings } from '../shared/with-warnings.js';
 import { createGeminiRequest } from './create-gemini-request.js';
 import { embedWithGemini } from './embed-with-gemini.js';
 import { mapGeminiError } from './map-gemini-error.js';
@@ -52,7 +54,7 @@ export function createGeminiProvider(options: ProviderOptions = {}): LanguageMod
   function stream(request: ChatRequest): AsyncIterable<StreamEvent> {
     // The SDK's ApiError keeps only status and body; the headers (retry-after) are captured here.
     const captured: { headers?: Headers } = {};
-    return providerStream({
+    const events = providerStream({
       provider: 'gemini',
       request,
       catalog,
@@ -65,6 +67,10 @@ export function createGeminiProvider(options: ProviderOptions = {}): LanguageMod
           ...(captured.headers !== undefined && { responseHeaders: captured.headers }),
         }),
     });
+    return withWarnings(
+      events,
+      deprecationWarnings({ catalog, provider: 'gemini', model: request.model }),
+    );
   }
 
   async function* open(call: {

@@ -14,10 +14,12 @@ import { resolveProviderSettings } from '../config/provider-settings.js';
 import { readEnvironment } from '../config/read-environment.js';
 import { collectResult } from '../shared/collect-result.js';
 import { createProviderError } from '../shared/create-provider-error.js';
+import { deprecationWarnings } from '../shared/deprecation-warnings.js';
 import { missingKeyError } from '../shared/missing-key-error.js';
 import { providerStream } from '../shared/provider-stream.js';
 import type { RawPart } from '../shared/raw-part.js';
 import { withAdvice } from '../shared/with-advice.js';
+import { withWarnings } from '../shared/with-warnings.js';
 import { buildOpenAIChatBody } from './build-openai-chat-body.js';
 import { mapOpenAIChunk } from './map-openai-chunk.js';
 import { IncompleteStreamError, mapOpenAIError } from './map-openai-error.js';
@@ -193,13 +195,16 @@ export function createOpenAICompatibleFamilyProvider(
   };
 
   const stream = (request: ChatRequest): AsyncIterable<StreamEvent> =>
-    providerStream({
-      provider,
-      request,
-      catalog,
-      open: (signal) => open(request, signal),
-      toProviderError: (error) => toProviderError(error, request.model),
-    });
+    withWarnings(
+      providerStream({
+        provider,
+        request,
+        catalog,
+        open: (signal) => open(request, signal),
+        toProviderError: (error) => toProviderError(error, request.model),
+      }),
+      deprecationWarnings({ catalog, provider, model: request.model }),
+    );
 
   const embed = async (request: EmbedRequest): Promise<EmbedResult> => {
     const chatClient = requireClient(request.model);

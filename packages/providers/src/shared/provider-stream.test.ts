@@ -195,7 +195,7 @@ describe('providerStream', () => {
     expect(run.opened()).toBe(0);
     expect(events[0]).toMatchObject({ type: 'error', error: { kind: 'model_not_found' } });
     expect((events[0] as { error: { message: string } }).error.message).toContain(
-      'claude-sonnet-4-5',
+      'claude-sonnet-4-6',
     );
   });
 

@@ -68,6 +68,8 @@ export interface StreamedCompletion {
   failure?: { error: ProviderErrorInfo; usage: Usage };
   /** Token events forwarded to the client. */
   tokens: number;
+  /** Token events the provider sent, forwarded or not: what a cut attempt was billed for. */
+  received: number;
   /** Time to the first token or tool-call delta, when a clock was given and one arrived. */
   ttftMs?: number;
 }
@@ -92,11 +94,12 @@ export async function consumeCompletionStream(options: {
 }): Promise<StreamedCompletion> {
   const { clock } = options;
   const firstToken = () => (clock ? clock.now() - clock.startedAt : undefined);
-  const streamed: StreamedCompletion = { tokens: 0 };
+  const streamed: StreamedCompletion = { tokens: 0, received: 0 };
   for await (const event of options.events) {
     switch (event.type) {
       case 'token':
         streamed.ttftMs ??= firstToken();
+        streamed.received += 1;
         if (options.streamTokens) {
           streamed.tokens += 1;
           options.emit({ type: 'token', node: options.node, text: event.text });
@@ -142,6 +145,8 @@ export function completionResult(options: {
     activeHandles: calledTool ? ['function_call'] : ['output', 'stream'],
     usage: options.usage,
     text: result.text,
+    ...(result.warnings !== undefined &&
+      result.warnings.length > 0 && { warnings: result.warnings }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { estimatePromptTokens, ModelCatalog } from '@catalyst/providers';
 import {
+  addCosts,
   type ChatRequest,
   type Cost,
   emptyUsage,
@@ -243,12 +244,13 @@ async function onFailure(options: {
   const { failure, tokens } = streamed;
   if (!failure) throw new Error(`provider stream for node ${node.id} ended without a result`);
   const { error } = failure;
+  const usage = withStreamedOutput(failure.usage, streamed.received);
   attempts.push({
     ...plainTarget(target),
     outcome: 'error',
     tokens,
-    usage: failure.usage,
-    cost: catalog.cost(target.provider, target.model, failure.usage),
+    usage,
+    cost: catalog.cost(target.provider, target.model, usage),
     error: { kind: error.kind, message: error.message },
   });
   if (error.kind === 'aborted') throw runFailure(node.id, error, error.message);
@@ -332,6 +334,15 @@ function runFailure(node: string, error: ProviderErrorInfo, message: string): No
   return new NodeFailure({ node, kind: error.kind, message, retryable: error.retryable });
 }
 
+/**
+ * A cut stream usually ends before the provider reports usage, yet every token it streamed was
+ * generated and billed: its output counts at least the token events that arrived.
+ */
+function withStreamedOutput(usage: Usage, received: number): Usage {
+  if (received <= usage.outputTokens) return usage;
+  return { ...usage, outputTokens: received, totalTokens: usage.inputTokens + received };
+}
+
 function sumUsage(usages: Usage[]): Usage {
   const total = emptyUsage();
   for (const usage of usages) {
@@ -350,13 +361,7 @@ function sumCost(costs: Array<Cost | null>): Cost | null {
   };
   for (const cost of costs) {
     if (!total || !cost) return null;
-    total = {
-      inputUsd: total.inputUsd + cost.inputUsd,
-      outputUsd: total.outputUsd + cost.outputUsd,
-      cacheReadUsd: total.cacheReadUsd + cost.cacheReadUsd,
-      cacheWriteUsd: total.cacheWriteUsd + cost.cacheWriteUsd,
-      totalUsd: total.totalUsd + cost.totalUsd,
-    };
+    total = addCosts(total, cost);
   }
   return total;
 }

@@ -1,5 +1,6 @@
 import type { EmbeddingCache } from '@catalyst/providers';
 import type {
+  CallWarning,
   JsonValue,
   LanguageModelProvider,
   NodeUsage,
@@ -56,6 +57,8 @@ export interface NodeResult {
   usage?: NodeUsage;
   /** Text this node streamed, for the run's `done.text`. */
   text?: string;
+  /** Settings its provider could not honour; they go to the run's `done.warnings`. */
+  warnings?: CallWarning[];
 }
 
 /** Runs one node type. Throws `NodeFailure` (or `ExpressionError`) on failure. */

@@ -79,7 +79,7 @@ function handleModels(context: ProtocolContext): void {
  * @example
  * ```ts
  * const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: simulator.url });
- * const stream = client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 64, messages });
+ * const stream = client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 64, messages });
  * ```
  */
 export const ANTHROPIC_PROTOCOL: ProtocolModule = {

@@ -53,7 +53,8 @@ export function openAiUsage(vendor: OpenAiVendor, plan: ReplyPlan): Record<strin
     total_tokens: inputTokens + outputTokens,
   };
   if (vendor.provider === 'groq') {
-    // Groq reports timings beside the counts; rough but plausible seconds.
+    // Groq reports timings beside the counts; rough but plausible seconds. Its prompt caching
+    // (gpt-oss, Kimi) reports cached tokens the OpenAI way, only when some were cached.
     return {
       queue_time: 0.01,
       prompt_tokens: inputTokens,
@@ -62,6 +63,7 @@ export function openAiUsage(vendor: OpenAiVendor, plan: ReplyPlan): Record<strin
       completion_time: outputTokens / 500,
       total_tokens: inputTokens + outputTokens,
       total_time: 0.01 + inputTokens / 50_000 + outputTokens / 500,
+      ...(cacheReadTokens > 0 && { prompt_tokens_details: { cached_tokens: cacheReadTokens } }),
     };
   }
   return {

@@ -1,4 +1,5 @@
 import type { WorkflowDefinition } from '@catalyst/spec';
+import type { SpellingChange } from './normalize-spellings.js';
 
 /** A one-based line and column in a workflow file. */
 export interface FileLocation {
@@ -21,4 +22,9 @@ export interface LoadedWorkflow {
    * without a source map.
    */
   locate(pointer: string): FileLocation | undefined;
+  /**
+   * Old spellings (the planning documents' shapes) already rewritten in `definition`; the
+   * validator warns about each, `catalyst validate --fix` rewrites the file.
+   */
+  spellings?: SpellingChange[];
 }

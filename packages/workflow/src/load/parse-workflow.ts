@@ -4,6 +4,7 @@ import { findJsonSyntaxError } from './find-json-syntax-error.js';
 import { jsonSourceMap } from './json-source-map.js';
 import { createLineIndex } from './line-index.js';
 import type { FileLocation, LoadedWorkflow } from './loaded-workflow.js';
+import { normalizeSpellings, type SpellingChange } from './normalize-spellings.js';
 import { WorkflowSyntaxError } from './workflow-syntax-error.js';
 import { yamlSourceMap } from './yaml-source-map.js';
 
@@ -27,11 +28,40 @@ export function parseWorkflow(text: string, options: ParseWorkflowOptions): Load
   const locations = /\.ya?ml$/i.test(fileName)
     ? parseYaml(text, fileName)
     : parseJson(text, fileName);
+  const spellings = normalizeSpellings(locations.value);
   return {
     definition: locations.value as WorkflowDefinition,
     fileName,
     locate: (pointer) => locations.map.get(pointer),
+    spellings,
   };
+}
+
+/**
+ * The text of a workflow file with every old spelling rewritten to the canonical one
+ * (`catalyst validate --fix`): JSON is printed again with two-space indentation, YAML is edited
+ * through the yaml Document API so comments and layout elsewhere stay as they were.
+ *
+ * @example
+ * writeFileSync(path, rewriteSpellings(readFileSync(path, 'utf8'), { fileName: path }).text);
+ */
+export function rewriteSpellings(
+  text: string,
+  options: ParseWorkflowOptions,
+): { text: string; changes: SpellingChange[] } {
+  const { fileName } = options;
+  if (/\.ya?ml$/i.test(fileName)) {
+    const document = parseDocument(text, { uniqueKeys: true });
+    const changes = normalizeSpellings(document.toJS());
+    for (const change of changes) {
+      document.deleteIn([...change.path, change.from]);
+      if (change.to !== null) document.setIn([...change.path, change.to], change.value);
+    }
+    return { text: changes.length > 0 ? document.toString() : text, changes };
+  }
+  const value: unknown = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  const changes = normalizeSpellings(value);
+  return { text: changes.length > 0 ? `${JSON.stringify(value, null, 2)}\n` : text, changes };
 }
 
 interface Parsed {

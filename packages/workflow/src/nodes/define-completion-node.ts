@@ -61,7 +61,7 @@ export function completionConfigSchema(options: CompletionNodeOptions): JsonSche
   // Suggest current chat models in editors; any id is accepted (new models, fine-tunes), and the
   // validator warns about ids the catalog does not know.
   const models = ModelCatalog.default()
-    .list(options.provider)
+    .recommended(options.provider)
     .filter((model) => !model.capabilities.embeddings)
     .map((model) => model.id);
   const model: JsonSchema = {

@@ -7,7 +7,7 @@ export const EMBEDDING_PROVIDERS = ['openai', 'azure', 'voyage', 'gemini', 'loca
 
 function embeddingModelIds(): string[] {
   return ModelCatalog.default()
-    .list()
+    .recommended()
     .filter(
       (model) =>
         model.capabilities.embeddings &&

@@ -1,6 +1,6 @@
 /**
  * Every kind of problem the validator reports. Errors stop a workflow from running; warnings
- * (`unknown_model`, `retired_model`, `unreachable_node`) are worth a look but do not.
+ * (`unknown_model`, `deprecated_model`, `unreachable_node`) are worth a look but do not.
  */
 export type WorkflowProblemCode =
   | 'invalid_syntax'
@@ -20,7 +20,9 @@ export type WorkflowProblemCode =
   | 'not_upstream'
   | 'env_not_allowed'
   | 'unknown_model'
-  | 'retired_model';
+  | 'retired_model'
+  | 'deprecated_model'
+  | 'old_spelling';
 
 /** Whether a problem stops the workflow from running. */
 export type ProblemSeverity = 'error' | 'warning';

@@ -2,6 +2,7 @@ import type { ModelCatalog } from '@catalyst/providers';
 import type { ProviderName } from '@catalyst/spec';
 import { didYouMean, suggestNames } from '../problems/suggest-names.js';
 import { type CheckedNode, configPointer } from './check-nodes.js';
+import { modelStatusProblem } from './model-status-problem.js';
 import type { ProblemCollector } from './problem-collector.js';
 
 /** Voyage's `output_dimension` values. */
@@ -16,6 +17,7 @@ export function checkEmbeddingNodes(
   nodes: readonly CheckedNode[],
   catalog: ModelCatalog,
   problems: ProblemCollector,
+  today: string,
 ): void {
   for (const node of nodes) {
     if (node.nodeType?.type !== 'embeddingGenerate' || !node.configValid) continue;
@@ -25,7 +27,7 @@ export function checkEmbeddingNodes(
     const model = String(config.model);
     if (provider !== 'azure' && provider !== 'local') {
       const known = catalog
-        .list(provider)
+        .recommended(provider)
         .filter((info) => info.capabilities.embeddings)
         .map((info) => info.id);
       const info = catalog.find(provider, model);
@@ -38,6 +40,16 @@ export function checkEmbeddingNodes(
           field: 'model',
           message: `model "${model}" is not a ${provider} embedding model in the catalog${hint || `; known: ${known.join(', ')}`}`,
         });
+      } else if (info !== undefined && (info.retired || info.deprecated)) {
+        const status = modelStatusProblem({ model, info, today });
+        if (status) {
+          problems.report({
+            ...status,
+            pointer: configPointer(node, '/model'),
+            node: id,
+            field: 'model',
+          });
+        }
       } else if (info !== undefined && !info.capabilities.embeddings) {
         problems.report({
           code: 'unknown_model',

@@ -97,7 +97,7 @@ describe('llmRouter validation', () => {
       ]),
     ).toEqual([
       ['unknown_model', 'warning', 'route', 'routes[0].target[1].model'],
-      ['retired_model', 'warning', 'route', 'default.model'],
+      ['retired_model', 'error', 'route', 'default.model'],
     ]);
   });
 

@@ -2,6 +2,7 @@ import type { ModelCatalog } from '@catalyst/providers';
 import type { JsonValue, ProviderName } from '@catalyst/spec';
 import { didYouMean, suggestNames } from '../problems/suggest-names.js';
 import { type CheckedNode, configPointer } from './check-nodes.js';
+import { modelStatusProblem } from './model-status-problem.js';
 import type { ProblemCollector } from './problem-collector.js';
 
 interface TargetAt {
@@ -22,17 +23,21 @@ export function checkRouterTargets(
   nodes: readonly CheckedNode[],
   catalog: ModelCatalog,
   problems: ProblemCollector,
+  today: string,
 ): void {
   for (const node of nodes) {
     if (node.nodeType?.type !== 'llmRouter' || !node.configValid) continue;
     for (const target of routerTargets(node.config)) {
       const known = catalog
-        .list(target.provider)
+        .recommended(target.provider)
         .filter((info) => !info.capabilities.embeddings)
         .map((info) => info.id);
       if (known.length === 0) continue;
       const info = catalog.find(target.provider, target.model);
-      const report = (code: 'unknown_model' | 'retired_model', message: string) =>
+      const report = (
+        code: 'unknown_model' | 'retired_model' | 'deprecated_model',
+        message: string,
+      ) =>
         problems.report({
           code,
           message,
@@ -46,12 +51,9 @@ export function checkRouterTargets(
           'unknown_model',
           `model "${target.model}" is not in the ${target.provider} catalog${hint || `; known: ${known.join(', ')}`}`,
         );
-      } else if (info.retired) {
-        const replacements = info.retired.replacements.map((id) => `"${id}"`).join(' or ');
-        report(
-          'retired_model',
-          `model "${target.model}" was retired on ${info.retired.since} and calls to it fail; use ${replacements}`,
-        );
+      } else if (info.retired || info.deprecated) {
+        const status = modelStatusProblem({ model: target.model, info, today });
+        if (status) report(status.code, status.message);
       } else if (info.capabilities.embeddings) {
         report('unknown_model', `model "${target.model}" is an embedding model, not a chat model`);
       }

@@ -9,7 +9,8 @@ import type {
 
 const WARNINGS: ReadonlySet<WorkflowProblemCode> = new Set([
   'unknown_model',
-  'retired_model',
+  'deprecated_model',
+  'old_spelling',
   'unreachable_node',
 ]);
 

@@ -374,7 +374,7 @@ describe('validateWorkflow', () => {
     expect(check(definition).problems).toEqual([]);
   });
 
-  it('unknown_model and retired_model: warnings with suggestions and replacements', () => {
+  it('unknown_model is a warning with suggestions, retired_model an error with replacements', () => {
     const definition = workflow({
       nodes: nodes(
         {
@@ -406,10 +406,10 @@ describe('validateWorkflow', () => {
     ).toEqual([
       [
         'retired_model',
-        'warning',
+        'error',
         'old',
         at('"model": "claude-3-5').line,
-        'model "claude-3-5-sonnet-20241022" was retired on 2025-10-22 and calls to it fail; use "claude-sonnet-4-5"',
+        'model "claude-3-5-sonnet-20241022" was retired on 2025-10-22 and calls to it fail; use "claude-sonnet-4-6"',
       ],
       [
         'unknown_model',
@@ -424,6 +424,52 @@ describe('validateWorkflow', () => {
         catalog: new ModelCatalog([]),
       }),
     ).toEqual([]);
+  });
+
+  it('deprecated_model: a warning with the end-of-life date and the replacement, an error after it', () => {
+    const definition = workflow({
+      nodes: nodes({
+        id: 'llm',
+        type: 'anthropicCompletion',
+        config: { model: 'claude-sonnet-4-5', prompt: 'x' },
+      }),
+      edges: [...(workflow().edges as Json[]), { from: 'input', to: 'llm' }],
+    });
+    const loaded = parseWorkflow(JSON.stringify(definition, null, 2), { fileName: 'x.json' });
+    const before = validateWorkflow(loaded, { now: new Date('2026-11-27T12:00:00Z') });
+    expect(before.map((problem) => [problem.code, problem.severity, problem.message])).toEqual([
+      [
+        'deprecated_model',
+        'warning',
+        'model "claude-sonnet-4-5" is deprecated and reaches its end of life on 2026-11-30; use "claude-sonnet-4-6"',
+      ],
+    ]);
+    const after = validateWorkflow(loaded, { now: new Date('2026-12-01T00:00:00Z') });
+    expect(after.map((problem) => [problem.code, problem.severity, problem.message])).toEqual([
+      [
+        'retired_model',
+        'error',
+        'model "claude-sonnet-4-5" reached its end of life on 2026-11-30 and calls to it fail; use "claude-sonnet-4-6"',
+      ],
+    ]);
+  });
+
+  it('a retired embedding model is reported as retired, not as a chat model', () => {
+    const definition = workflow({
+      nodes: nodes({
+        id: 'llm',
+        type: 'embeddingGenerate',
+        config: { provider: 'voyage', model: 'voyage-2', input: 'x' },
+      }),
+      edges: [...(workflow().edges as Json[]), { from: 'input', to: 'llm' }],
+    });
+    const problems = check(definition).problems;
+    expect(problems.map((problem) => [problem.code, problem.message])).toEqual([
+      [
+        'retired_model',
+        'model "voyage-2" was retired on 2025-01-01 and calls to it fail; use "voyage-4"',
+      ],
+    ]);
   });
 
   it('locates problems in YAML files', () => {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
@@ -42,6 +43,12 @@ JSON_TOOL_NAME = "json"
 _DEFAULT_MAX_TOKENS_CAP = 4096
 _DEFAULT_BASE_URL = "https://api.anthropic.com"
 
+# The SDK announces deprecated models with a DeprecationWarning on every call; the runtime reports
+# the same fact (with the replacement) in ``done.warnings``, so the SDK's raw notice is silenced.
+warnings.filterwarnings(
+    "ignore", message=r"The model '.*' is deprecated", category=DeprecationWarning
+)
+
 
 def _json_tool(response_format: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if response_format is None or response_format["type"] == "text":
@@ -60,6 +67,32 @@ def _json_tool(response_format: Mapping[str, Any] | None) -> dict[str, Any] | No
         "description": description,
         "input_schema": response_format["schema"],
     }
+
+
+def anthropic_warnings(request: Any) -> list[dict[str, Any]]:
+    """``temperature``/``top_p`` (the API version the SDK speaks accepts no sampling parameters)
+    and ``seed`` (no Anthropic equivalent) are not sent; each is reported, in the TypeScript
+    order and wording."""
+    warnings: list[dict[str, Any]] = []
+    for setting, value in (("temperature", request.temperature), ("topP", request.top_p)):
+        if value is not None:
+            warnings.append(
+                {
+                    "type": "unsupported-setting",
+                    "setting": setting,
+                    "message": f'anthropic: "{setting}" is not sent: the Messages API version '
+                    "the SDK speaks accepts no sampling parameters",
+                }
+            )
+    if request.seed is not None:
+        warnings.append(
+            {
+                "type": "unsupported-setting",
+                "setting": "seed",
+                "message": 'anthropic: "seed" is not sent: the Messages API has no seed',
+            }
+        )
+    return warnings
 
 
 def create_anthropic_body(request: Any, catalog: Any) -> dict[str, Any]:
@@ -289,6 +322,10 @@ class AnthropicAdapter:
 
     def to_provider_error(self, error: BaseException, model: str | None) -> ProviderError:
         return map_anthropic_error(error, model=model, secrets=self.secrets)
+
+    def call_warnings(self, request: Any) -> list[dict[str, Any]]:
+        """Settings :func:`create_anthropic_body` does not send (``anthropicWarnings``)."""
+        return anthropic_warnings(request)
 
     async def open(self, request: Any) -> AsyncGenerator[RawPart, None]:
         if self._client is None:

@@ -1,0 +1,19 @@
+import type { CallWarning, StreamEvent } from '@catalyst/spec';
+
+/**
+ * Passes `events` through, adding `warnings` to the terminal `done` event (the settings the
+ * provider could not honour), so callers see them beside usage instead of losing them silently.
+ *
+ * @example
+ * return withWarnings(providerStream({ … }), anthropicWarnings(request));
+ */
+export async function* withWarnings(
+  events: AsyncIterable<StreamEvent>,
+  warnings: readonly CallWarning[],
+): AsyncGenerator<StreamEvent> {
+  for await (const event of events) {
+    yield event.type === 'done' && warnings.length > 0
+      ? { ...event, warnings: [...(event.warnings ?? []), ...warnings] }
+      : event;
+  }
+}

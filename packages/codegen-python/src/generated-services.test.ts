@@ -311,7 +311,7 @@ async function installOwnVenv(group: Group): Promise<string> {
     join(venv, 'bin', 'python'),
     [
       '-c',
-      'import app.main, catalyst_runtime.catalog as c; c.ModelCatalog.default(); print(app.main.__file__)',
+      'import app.main, catalyst_runtime.providers.catalog.model_catalog as c; c.ModelCatalog.default(); print(app.main.__file__)',
     ],
     WORK,
   );

@@ -1,6 +1,6 @@
 """The planning documents' workflow shapes, rewritten into the canonical form on load.
 
-The twin of ``normalizeSpellings`` in ``packages/workflow/src/load/normalize-spellings.ts``:
+The twin of ``normalizeSpellings`` (TypeScript: ``workflow/load/normalize-spellings``):
 the same rewrites in the same order, read from the same node manifest, so a workflow written the
 old way runs identically in both runtimes. ``catalyst validate`` shows each rewrite as a warning
 with the current spelling and ``catalyst validate --fix`` rewrites the file; a generated service

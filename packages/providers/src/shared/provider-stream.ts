@@ -46,7 +46,7 @@ class AttemptTimeout extends Error {
 function describeAttemptTimeout(clock: AttemptTimeout['clock'], milliseconds: number): string {
   switch (clock) {
     case 'first token':
-      return `no first token within ${milliseconds} ms (firstTokenTimeoutMs)`;
+      return `no first token within ${milliseconds} ms`;
     case 'idle':
       return `the stream stalled: nothing for ${milliseconds} ms after the last chunk (idleTimeoutMs)`;
     case 'attempt':

@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const bin = join(import.meta.dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
-const sizes = process.argv.slice(2).map(Number).filter((size) => size > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((size) => size > 0);
 const directory = mkdtempSync(join(tmpdir(), 'validate-scale-'));
 
 function chain(size) {

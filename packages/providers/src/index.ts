@@ -4,7 +4,14 @@ export { estimatePromptTokens } from './catalog/estimate-prompt-tokens.js';
 export { ModelCatalog } from './catalog/model-catalog.js';
 export { PROVIDER_ENVIRONMENT } from './config/provider-environment.js';
 export type { ProviderOptions } from './config/provider-options.js';
-export { type ProviderSettings, resolveProviderSettings } from './config/provider-settings.js';
+export {
+  DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  type ProviderSettings,
+  readMillisecondsVariable,
+  resolveProviderSettings,
+  TIMEOUT_ENVIRONMENT,
+} from './config/provider-settings.js';
 export { readEnvironment } from './config/read-environment.js';
 export { createLazyLocalProvider } from './create-lazy-local-provider.js';
 export {

@@ -130,7 +130,12 @@ export function buildRequest(context: NodeExecutionContext): Omit<ChatRequest, '
   if (config.toolChoice !== undefined) request.toolChoice = config.toolChoice as ToolChoice;
   const responseFormat = toResponseFormat(config.responseFormat);
   if (responseFormat) request.responseFormat = responseFormat;
-  if (typeof config.timeoutMs === 'number') request.totalTimeoutMs = config.timeoutMs;
+  // `timeoutMs` is per attempt, as documented: a timed-out attempt with no token yet is retried.
+  if (typeof config.timeoutMs === 'number') request.attemptTimeoutMs = config.timeoutMs;
+  if (typeof config.firstTokenTimeoutMs === 'number') {
+    request.firstTokenTimeoutMs = config.firstTokenTimeoutMs;
+  }
+  if (typeof config.idleTimeoutMs === 'number') request.idleTimeoutMs = config.idleTimeoutMs;
   if (typeof config.maxRetries === 'number') request.maxRetries = config.maxRetries;
   return request;
 }

@@ -12,11 +12,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 __all__ = [
+    "DEFAULT_FIRST_TOKEN_TIMEOUT_MS",
+    "DEFAULT_IDLE_TIMEOUT_MS",
+    "TIMEOUT_ENVIRONMENT",
     "PROVIDER_ENVIRONMENT",
     "PROVIDER_NAMES",
     "ProviderEnvironmentNames",
     "ProviderSettings",
     "read_environment",
+    "read_milliseconds_variable",
     "resolve_provider_settings",
 ]
 
@@ -81,6 +85,46 @@ class ProviderSettings:
     headers: Mapping[str, str] = field(default_factory=dict)
     timeout_ms: float | None = None
     """Timeout of one HTTP attempt, passed to the SDK."""
+    first_token_timeout_ms: int | None = None
+    """Default first-token timeout of every streamed attempt (a request's own value wins); from
+    ``CATALYST_FIRST_TOKEN_TIMEOUT_MS``, else :data:`DEFAULT_FIRST_TOKEN_TIMEOUT_MS`."""
+    idle_timeout_ms: int | None = None
+    """Default silence allowed between chunks of a streamed attempt (a request's own value wins);
+    from ``CATALYST_IDLE_TIMEOUT_MS``, else :data:`DEFAULT_IDLE_TIMEOUT_MS`."""
+
+
+DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 120_000
+"""Reasoning models can think for a minute before their first visible token; 120 s lets them
+through while still ending a dead stream well before the 300 s at which proxies and clients
+commonly give up."""
+
+DEFAULT_IDLE_TIMEOUT_MS = 30_000
+"""Providers stream several chunks a second and send pings during long outputs; 30 s of nothing
+after the first token is a stalled stream."""
+
+TIMEOUT_ENVIRONMENT: Mapping[str, str] = {
+    "first_token_timeout_ms": "CATALYST_FIRST_TOKEN_TIMEOUT_MS",
+    "idle_timeout_ms": "CATALYST_IDLE_TIMEOUT_MS",
+}
+"""The variables that set the server-wide stream timeouts (milliseconds; 0 = off)."""
+
+
+def read_milliseconds_variable(name: str, environment: Mapping[str, str | None]) -> int | None:
+    """A millisecond count from ``environment``, or None when unset. A value that is not a
+    non-negative whole number raises ``ValueError`` naming the variable: a typo must not silently
+    mean "no timeout"."""
+    raw = environment.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    text = raw.strip()
+    try:
+        # JavaScript's Number(): "1e3" is 1000; Python's float() also takes "1_000", Number not.
+        value = float(text) if "_" not in text else -1.0
+    except ValueError:
+        value = -1.0
+    if not value.is_integer() or value < 0:
+        raise ValueError(f'{name} must be a whole number of milliseconds (0 = off), got "{raw}"')
+    return int(value)
 
 
 def read_environment(directory: str | os.PathLike[str] | None = None) -> dict[str, str]:
@@ -122,6 +166,12 @@ def resolve_provider_settings(
         base_url = env.get(names.base_url)
         if base_url:
             settings = replace(settings, base_url=base_url)
+    for field_name, variable in TIMEOUT_ENVIRONMENT.items():
+        if getattr(settings, field_name) is not None:
+            continue
+        value = read_milliseconds_variable(variable, env)
+        if value is not None:
+            settings = replace(settings, **{field_name: value})
     if provider == "azure" and settings.api_version is None:
         api_version = env.get("AZURE_OPENAI_API_VERSION")
         if api_version:

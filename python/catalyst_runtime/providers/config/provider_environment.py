@@ -14,9 +14,9 @@ from pathlib import Path
 __all__ = [
     "DEFAULT_FIRST_TOKEN_TIMEOUT_MS",
     "DEFAULT_IDLE_TIMEOUT_MS",
-    "TIMEOUT_ENVIRONMENT",
     "PROVIDER_ENVIRONMENT",
     "PROVIDER_NAMES",
+    "TIMEOUT_ENVIRONMENT",
     "ProviderEnvironmentNames",
     "ProviderSettings",
     "read_environment",
@@ -166,12 +166,14 @@ def resolve_provider_settings(
         base_url = env.get(names.base_url)
         if base_url:
             settings = replace(settings, base_url=base_url)
-    for field_name, variable in TIMEOUT_ENVIRONMENT.items():
-        if getattr(settings, field_name) is not None:
-            continue
-        value = read_milliseconds_variable(variable, env)
-        if value is not None:
-            settings = replace(settings, **{field_name: value})
+    if settings.first_token_timeout_ms is None:
+        first_token = read_milliseconds_variable(TIMEOUT_ENVIRONMENT["first_token_timeout_ms"], env)
+        if first_token is not None:
+            settings = replace(settings, first_token_timeout_ms=first_token)
+    if settings.idle_timeout_ms is None:
+        idle = read_milliseconds_variable(TIMEOUT_ENVIRONMENT["idle_timeout_ms"], env)
+        if idle is not None:
+            settings = replace(settings, idle_timeout_ms=idle)
     if provider == "azure" and settings.api_version is None:
         api_version = env.get("AZURE_OPENAI_API_VERSION")
         if api_version:

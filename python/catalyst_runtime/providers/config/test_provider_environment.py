@@ -22,7 +22,7 @@ def test_timeouts_come_from_the_catalyst_variables() -> None:
 
 @pytest.mark.parametrize("raw", ["-1", "1.5", "abc", "1_000", "inf"])
 def test_a_malformed_timeout_names_the_variable(raw: str) -> None:
-    with pytest.raises(ValueError, match=r'^CATALYST_IDLE_TIMEOUT_MS must be a whole number'):
+    with pytest.raises(ValueError, match=r"^CATALYST_IDLE_TIMEOUT_MS must be a whole number"):
         read_milliseconds_variable("CATALYST_IDLE_TIMEOUT_MS", {"CATALYST_IDLE_TIMEOUT_MS": raw})
 
 

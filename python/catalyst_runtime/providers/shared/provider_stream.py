@@ -2,10 +2,10 @@
 
 Opens attempts, forwards tokens the moment they arrive, retries retryable errors before the first
 token (honouring retry-after, with exponential back-off and jitter), enforces the first-token,
-idle, attempt and total timeouts, assembles tool calls and usage, prices the call, and ends with exactly one
-``done`` or ``error`` event. Cancelling the consuming task cancels the attempt, whose adapter
-closes the HTTP response at once; the cancellation then propagates (asyncio's convention), so no
-terminal event follows a cancellation.
+idle, attempt and total timeouts, assembles tool calls and usage, prices the call, and ends with
+exactly one ``done`` or ``error`` event. Cancelling the consuming task cancels the attempt, whose
+adapter closes the HTTP response at once; the cancellation then propagates (asyncio's convention),
+so no terminal event follows a cancellation.
 """
 
 from __future__ import annotations
@@ -265,7 +265,7 @@ def _classify(
             kind="timeout",
             model=model,
             detail=_describe_timeout(thrown.clock, thrown.milliseconds),
-            **({"retryable": False} if thrown.clock == "total" else {}),
+            retryable=False if thrown.clock == "total" else None,
         )
     error = to_provider_error(thrown)
     if error.kind != "model_not_found":

@@ -72,10 +72,11 @@ async def test_http_vector(path: Path, scenario: Any, vector_environment: dict[s
     )
     request = vector["request"]
     method = request.get("method", "POST")
+    workflow_id = request.get("workflowId", workflow["id"])
     target = (
         vector_text(request["path"])
         if "path" in request
-        else f"/workflows/{request.get('workflowId', workflow['id'])}/{request.get('endpoint', 'run')}"
+        else f"/workflows/{workflow_id}/{request.get('endpoint', 'run')}"
     )
     headers = {
         name: value

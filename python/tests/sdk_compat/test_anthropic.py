@@ -6,6 +6,7 @@ import json
 
 import anthropic
 import pytest
+
 from conftest import Simulator
 
 MODEL = "claude-sonnet-4-6"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import Simulator
 from google import genai
 from google.genai import errors, types
+
+from conftest import Simulator
 
 MODEL = "gemini-2.5-flash"
 

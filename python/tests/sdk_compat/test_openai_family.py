@@ -10,6 +10,7 @@ import groq
 import httpx
 import openai
 import pytest
+
 from conftest import Simulator
 
 

@@ -141,6 +141,30 @@ describe('catalyst CLI', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it('build says at build time what a localCompletion service needs', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'catalyst-build-')), 'hello-service');
+    const local = await catalyst([
+      'build',
+      join(root, 'examples/hello.json'),
+      '--target',
+      'python',
+      '--out',
+      out,
+    ]);
+    expect(local.exitCode).toBe(0);
+    expect(local.stdout).toContain('CATALYST_LOCAL_BASE_URL=http://127.0.0.1:8080/v1');
+    const other = join(mkdtempSync(join(tmpdir(), 'catalyst-build-')), 'chat-service');
+    const chat = await catalyst([
+      'build',
+      join(root, 'examples/chat.json'),
+      '--target',
+      'python',
+      '--out',
+      other,
+    ]);
+    expect(chat.stdout).not.toContain('CATALYST_LOCAL_BASE_URL');
+  });
+
   it('build writes a Python project and needs --target and --out', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'catalyst-build-')), 'chat-service');
     const result = await catalyst([

@@ -182,6 +182,48 @@ describe('generatePythonProject with hostile input', () => {
   });
 });
 
+describe('a localCompletion service', () => {
+  const local: WorkflowDefinition = {
+    id: 'local',
+    name: 'Local',
+    input: { type: 'object', properties: { question: { type: 'string' } } },
+    nodes: [
+      { id: 'input', type: 'input' },
+      { id: 'answer', type: 'localCompletion', config: { prompt: '{{ input.question }}' } },
+      { id: 'output', type: 'output' },
+    ],
+    edges: [
+      { from: 'input', to: 'answer' },
+      { from: 'answer', to: 'output' },
+    ],
+  };
+  const files = generatePythonProject(local, { runtime, sourceName: 'local.json' });
+  const text = (path: string) => files.find((file) => file.path === path)?.content ?? '';
+
+  it('lists the required base URL in .env.example, not commented out, and the key as optional', () => {
+    const lines = text('.env.example').split('\n');
+    expect(lines).toContain('CATALYST_LOCAL_BASE_URL=http://127.0.0.1:8080/v1');
+    expect(lines).toContain('# CATALYST_LOCAL_API_KEY=');
+  });
+
+  it('documents what the service needs and how it behaves in production', () => {
+    const readme = text('README.md');
+    expect(readme).not.toMatch(/no network/i);
+    expect(readme).toContain('`CATALYST_LOCAL_BASE_URL`');
+    for (const name of [
+      'CATALYST_FIRST_TOKEN_TIMEOUT_MS',
+      'CATALYST_IDLE_TIMEOUT_MS',
+      'CATALYST_MAX_BODY_BYTES',
+      'CATALYST_API_KEYS',
+      'CATALYST_CORS_ORIGINS',
+      'CATALYST_LOG_LEVEL',
+      'CATALYST_SHUTDOWN_GRACE_MS',
+    ]) {
+      expect(readme).toContain(`\`${name}\``);
+    }
+  });
+});
+
 describe('generatePythonProject', () => {
   const chat = JSON.parse(
     readFileSync(join(REPOSITORY, 'examples', 'chat.json'), 'utf8'),

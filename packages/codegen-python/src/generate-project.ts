@@ -285,6 +285,32 @@ curl -N http://127.0.0.1:8000${path}/stream -H 'content-type: application/json' 
 \`node\`, \`token\` and \`partial\` events and ends with exactly one \`done\` or \`error\`; a client that
 disconnects cancels the run and its provider calls.
 
+## In production
+
+The same rules and names as \`catalyst serve\` (Catalyst's docs/protocol.md, "Serving in
+production", has the whole table):
+
+- **Timeouts.** Every provider attempt has a first-token timeout (120 s,
+  \`CATALYST_FIRST_TOKEN_TIMEOUT_MS\`, or \`firstTokenTimeoutMs\` on a node; retried) and an idle
+  timeout between chunks (30 s, \`CATALYST_IDLE_TIMEOUT_MS\`, or \`idleTimeoutMs\`); \`timeoutMs\`
+  on a node bounds one attempt. A stalled provider ends the stream with an \`error\` event of kind
+  \`timeout\`. 0 turns a clock off; a malformed value stops the service at start.
+- **Limits.** Bodies above 1 MiB get 413 (\`CATALYST_MAX_BODY_BYTES\`); anything but
+  \`Content-Type: application/json\` gets 415; invalid UTF-8, lone surrogates and nesting deeper
+  than 64 get 400; URLs above 8 KiB get 414; a wrong method gets 405 with \`Allow\`.
+- **Access.** Set \`CATALYST_API_KEYS\` (comma-separated) or \`CATALYST_API_KEYS_FILE\` (one key a
+  line) to require \`Authorization: Bearer KEY\` (401 otherwise; \`/health\` stays open). CORS is
+  off unless \`CATALYST_CORS_ORIGINS\` lists origins (\`*\` for any).
+- **Logs.** One JSON line per request on stderr (\`requestId\`, \`method\`, \`path\`,
+  \`workflow\`, \`status\`, \`durationMs\`, \`timeToFirstTokenMs\`, \`tokens\`, \`costUsd\`,
+  \`errorKind\`); \`X-Request-Id\` is accepted and echoed; \`CATALYST_LOG_LEVEL\` (\`debug\`,
+  \`info\`, \`warn\`, \`error\`, \`silent\`). No prompt, reply or key is logged, nor the SDKs' own
+  output.
+- **Shutdown.** On SIGTERM new requests get 503 with \`Retry-After\`; runs in flight have 25 s
+  (\`CATALYST_SHUTDOWN_GRACE_MS\`) to finish, then end with a retryable \`unavailable\` error
+  event; the process exits 0. Run one uvicorn worker per process (the container does).
+
+
 ## Test and check
 
 ${fence(
@@ -308,6 +334,12 @@ function envExample(workflow: WorkflowDefinition, needs: ProjectNeeds): string {
   const lines = ['# Copy to .env and fill in. Never commit .env.'];
   for (const provider of needs.providers) {
     const names = PROVIDER_ENVIRONMENT[provider];
+    if (names.baseUrlExample !== undefined && names.baseUrl) {
+      // The base URL is the one required variable here; the key is optional.
+      lines.push(`${names.baseUrl}=${names.baseUrlExample}`);
+      lines.push(`# ${names.apiKey[0]}=`);
+      continue;
+    }
     lines.push(`${names.apiKey[0]}=`);
     if (names.baseUrl) lines.push(`# ${names.baseUrl}=`);
   }

@@ -127,8 +127,13 @@ def build_chat_request(context: NodeContext) -> ChatRequest:
     if "toolChoice" in config:
         request.tool_choice = config["toolChoice"]
     request.response_format = _response_format(config.get("responseFormat"))
+    # `timeoutMs` is per attempt, as documented: a timed-out attempt with no token yet is retried.
     if _is_number(config.get("timeoutMs")):
-        request.total_timeout_ms = config["timeoutMs"]
+        request.attempt_timeout_ms = config["timeoutMs"]
+    if _is_number(config.get("firstTokenTimeoutMs")):
+        request.first_token_timeout_ms = config["firstTokenTimeoutMs"]
+    if _is_number(config.get("idleTimeoutMs")):
+        request.idle_timeout_ms = config["idleTimeoutMs"]
     if _is_number(config.get("maxRetries")):
         request.max_retries = int(config["maxRetries"])
     return request

@@ -95,9 +95,6 @@ async def execute_llm_router(context: NodeContext) -> NodeResult:
     state: RouterState = context.router_state or MemoryRouterState()
     now: Callable[[], float] = context.now or (lambda: time.monotonic() * 1000)
     request = build_chat_request(context)
-    first_token_timeout = config.get("firstTokenTimeoutMs")
-    if isinstance(first_token_timeout, (int, float)) and not isinstance(first_token_timeout, bool):
-        request.first_token_timeout_ms = first_token_timeout
     cooldown_config = config.get("cooldown")
     cooldown = (
         CooldownRule(cooldown_config["failures"], cooldown_config["seconds"])

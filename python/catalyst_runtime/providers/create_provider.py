@@ -77,7 +77,16 @@ class ChatRequest:
     parallel_tool_calls: bool | None = None
     response_format: dict[str, Any] | None = None
     first_token_timeout_ms: float | None = None
+    """Time one attempt may take until its first token (retried); default: the provider's setting
+    (``CATALYST_FIRST_TOKEN_TIMEOUT_MS``), else 120 s; 0 turns it off."""
+    idle_timeout_ms: float | None = None
+    """Silence allowed between chunks once the first token arrived; default: the provider's
+    setting (``CATALYST_IDLE_TIMEOUT_MS``), else 30 s; 0 turns it off."""
+    attempt_timeout_ms: float | None = None
+    """Time one attempt may take from request to last chunk (``timeoutMs``); an attempt that timed
+    out before its first token is retried."""
     total_timeout_ms: float | None = None
+    """Time allowed for the whole call, retries included; never retried."""
     max_retries: int | None = None
     provider_options: dict[str, Any] | None = None
 
@@ -105,12 +114,15 @@ class _Provider:
     name: str
     adapter: _Adapter
     catalog: ModelCatalog
+    settings: ProviderSettings = field(default_factory=ProviderSettings)
 
     def stream(self, request: ChatRequest) -> AsyncIterator[dict[str, Any]]:
         events = provider_stream(
             provider=self.name,
             request=request,
             catalog=self.catalog,
+            default_first_token_timeout_ms=self.settings.first_token_timeout_ms,
+            default_idle_timeout_ms=self.settings.idle_timeout_ms,
             open_attempt=lambda: self.adapter.open(request),
             to_provider_error=lambda error: self.adapter.to_provider_error(error, request.model),
         )
@@ -243,7 +255,8 @@ class Providers:
         ``xai``, ``openai-compatible``)."""
         provider = self._providers.get(name)
         if provider is None:
-            provider = _Provider(name, self._create_adapter(name), self._catalog)
+            settings = resolve_provider_settings(name, self._settings.get(name), self._environment)
+            provider = _Provider(name, self._create_adapter(name), self._catalog, settings)
             self._providers[name] = provider
         return provider
 

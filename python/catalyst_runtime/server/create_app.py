@@ -18,6 +18,9 @@ import asyncio
 import contextlib
 import copy as copy_module
 import logging
+import sys
+import time
+import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -32,10 +35,18 @@ from catalyst_runtime.engine.node_context import NodeExecutor
 from catalyst_runtime.engine.router.router_state import create_router_state
 from catalyst_runtime.engine.validate_input import validate_input
 from catalyst_runtime.javascript import json_text
-from catalyst_runtime.javascript.strings import js_trim
 from catalyst_runtime.providers.config.provider_environment import read_environment
 from catalyst_runtime.providers.create_provider import Providers, preload_adapters
 from catalyst_runtime.providers.embeddings.embeddings import create_embedding_cache
+from catalyst_runtime.server.http_gate import HttpGate
+from catalyst_runtime.server.request_log import ServerLogger, capture_dependency_logs
+from catalyst_runtime.server.request_state import SCOPE_KEY, RequestState
+from catalyst_runtime.server.server_config import ServerConfig, read_server_config
+from catalyst_runtime.server.shutdown import (
+    SHUTDOWN_RETRY_AFTER_SECONDS,
+    ShutdownControl,
+    install_signal_handlers,
+)
 from catalyst_runtime.server.sse import SSE_HEADERS, event_stream
 from catalyst_runtime.workflow.normalize_spellings import normalize_spellings
 
@@ -149,7 +160,7 @@ def status_for_run_error(kind: str) -> int:
     """The HTTP status of a failed ``POST /workflows/{id}/run``."""
     if kind == "rate_limit":
         return 429
-    if kind == "overloaded":
+    if kind in ("overloaded", "unavailable"):
         return 503
     if kind == "timeout":
         return 504
@@ -185,11 +196,15 @@ async def _until_disconnect(receive: Receive, work: Awaitable[None]) -> None:
 class _EventStreamResponse(Response):
     """Streams SSE bytes; the client going away cancels the stream (and so the run)."""
 
-    def __init__(self, body: AsyncIterator[bytes]) -> None:
+    def __init__(self, body: AsyncIterator[bytes], *, close_connection: bool = False) -> None:
         super().__init__(status_code=200)
-        # No content-length: the body streams (chunked) until the run ends.
+        # No content-length: the body streams (chunked) until the run ends. A client that sent
+        # `Connection: close` is told so, and the socket closes right after the terminal event.
+        headers = dict(SSE_HEADERS)
+        if close_connection:
+            headers["connection"] = "close"
         self.raw_headers = [
-            (name.encode("latin-1"), value.encode("latin-1")) for name, value in SSE_HEADERS.items()
+            (name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
         ]
         self._body = body
 
@@ -231,12 +246,6 @@ class _RunResponse(Response):
         await _until_disconnect(receive, work())
 
 
-def _decode_body(raw: bytes) -> str:
-    # Request.text(): UTF-8 with U+FFFD for bad bytes, and a leading BOM removed.
-    text = raw.decode("utf-8", errors="replace")
-    return text.removeprefix("\ufeff")
-
-
 def _canonical(workflow: Mapping[str, Any]) -> Mapping[str, Any]:
     # Workflows written in the planning documents' shapes run in their canonical form; each
     # rewrite is logged with the current spelling (catalyst validate --fix rewrites the file).
@@ -253,14 +262,29 @@ def create_app(
     environment: Mapping[str, str | None] | None = None,
     keep_alive_ms: float = 15_000,
     executors: Mapping[str, NodeExecutor] | None = None,
+    config: ServerConfig | None = None,
+    logger: ServerLogger | None = None,
+    handle_signals: bool = True,
 ) -> FastAPI:
     """A FastAPI app serving ``workflows`` (validated workflow dicts, as in their JSON files).
 
     ``providers`` defaults to :class:`Providers` over ``environment`` (default: the process
-    environment plus ``.env``); its connection pools are closed on shutdown.
+    environment plus ``.env``); its connection pools are closed on shutdown. ``config`` (limits,
+    API keys, CORS origins, shutdown grace, log level) defaults to the ``CATALYST_*`` variables of
+    ``environment`` (docs/protocol.md, "Server environment"); a malformed one raises
+    ``ValueError`` naming it. ``logger`` defaults to one access-log line per request on stderr.
+    With ``handle_signals`` the lifespan installs the SIGTERM/SIGINT drain (main thread only);
+    ``app.state.shutdown`` is the :class:`ShutdownControl` either way.
     """
 
     env: Mapping[str, str | None] = read_environment() if environment is None else environment
+    server_config = read_server_config(env) if config is None else config
+    log = (
+        logger
+        if logger is not None
+        else ServerLogger(stream=sys.stderr, level=server_config.log_level)
+    )
+    control = ShutdownControl()
     owned = providers is None
     pool = providers if providers is not None else Providers(environment=env)
     # One per-text embeddings cache per app: Redis when REDIS_URL is set, else an in-memory LRU.
@@ -273,7 +297,17 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         preload_adapters()
-        yield
+        # Provider SDKs and httpx log raw upstream traffic at debug: never let it out.
+        capture_dependency_logs(log)
+        undo_signals = (
+            install_signal_handlers(control, grace_ms=server_config.shutdown_grace_ms, logger=log)
+            if handle_signals
+            else (lambda: None)
+        )
+        try:
+            yield
+        finally:
+            undo_signals()
         await embedding_cache.aclose()
         await router_state.aclose()
         if owned:
@@ -287,6 +321,7 @@ def create_app(
         redirect_slashes=False,
         lifespan=lifespan,
     )
+    app.state.shutdown = control
 
     @app.get("/health")
     async def health() -> Response:
@@ -328,22 +363,8 @@ def create_app(
                     "message": f'no workflow "{workflow_id}"; this server runs: {known}',
                 },
             )
-        text = _decode_body(await request.body())
-        if js_trim(text) == "":
-            return error_response(
-                400,
-                {
-                    "kind": "invalid_json",
-                    "message": "the request body is empty; send the workflow input as a "
-                    "JSON object",
-                },
-            )
-        try:
-            value = json_text.loads(text)
-        except ValueError:
-            return error_response(
-                400, {"kind": "invalid_json", "message": "the request body is not valid JSON"}
-            )
+        # The HTTP gate read and checked the body (size, type, Unicode, depth, syntax).
+        value = _request_state(request).input
         problems = validate_input(workflow["input"], value)
         if problems:
             summary = "; ".join(f"{p.path or '(input)'} {p.message}" for p in problems)
@@ -358,17 +379,37 @@ def create_app(
             )
         return workflow, value
 
-    def run(workflow: Mapping[str, Any], value: Any) -> AsyncIterator[dict[str, Any]]:
-        return execute_workflow(
-            workflow=workflow,
-            input=value,
-            providers=pool.get,
-            environment=env,
-            executors=executors,
-            embedders=pool.embedder,
-            embedding_cache=embedding_cache,
-            router_state=router_state,
+    async def run(
+        workflow: Mapping[str, Any], value: Any, state: RequestState
+    ) -> AsyncIterator[dict[str, Any]]:
+        """One run, counted in flight until its terminal event, observed for the access log, and
+        cut short by the server's shutdown with a retryable ``unavailable`` error."""
+        state.workflow = workflow["id"]
+        events = control.track(
+            execute_workflow(
+                workflow=workflow,
+                input=value,
+                providers=pool.get,
+                environment=env,
+                executors=executors,
+                embedders=pool.embedder,
+                embedding_cache=embedding_cache,
+                router_state=router_state,
+            )
         )
+        try:
+            async for event in events:
+                if event["type"] == "token" and state.first_token_at is None:
+                    state.first_token_at = time.time() * 1000
+                elif event["type"] == "done":
+                    state.tokens = event.get("tokenCount")
+                    cost = event.get("cost")
+                    state.cost_usd = cost.get("totalUsd") if isinstance(cost, dict) else None
+                elif event["type"] == "error":
+                    state.error_kind = event.get("kind")
+                yield event
+        finally:
+            await events.aclose()  # type: ignore[attr-defined]
 
     @app.post("/workflows/{workflow_id}/run")
     async def run_workflow(workflow_id: str, request: Request) -> Response:
@@ -377,15 +418,20 @@ def create_app(
             return prepared
         workflow, value = prepared
 
+        state = _request_state(request)
+
         async def result() -> Response:
-            events = run(workflow, value)
+            events = run(workflow, value, state)
             try:
                 async for event in events:
                     if event["type"] == "done":
                         return _json_response(200, {k: v for k, v in event.items() if k != "type"})
                     if event["type"] == "error":
                         body = {k: v for k, v in event.items() if k != "type"}
-                        return error_response(status_for_run_error(event["kind"]), body)
+                        response = error_response(status_for_run_error(event["kind"]), body)
+                        if event["kind"] == "unavailable":
+                            response.headers["retry-after"] = SHUTDOWN_RETRY_AFTER_SECONDS
+                        return response
             finally:
                 await events.aclose()  # type: ignore[attr-defined]
             return error_response(
@@ -400,7 +446,12 @@ def create_app(
         if isinstance(prepared, Response):
             return prepared
         workflow, value = prepared
-        return _EventStreamResponse(event_stream(run(workflow, value), keep_alive_ms=keep_alive_ms))
+        state = _request_state(request)
+        state.streaming = True
+        return _EventStreamResponse(
+            event_stream(run(workflow, value, state), keep_alive_ms=keep_alive_ms),
+            close_connection=request.headers.get("connection", "").lower() == "close",
+        )
 
     async def not_found(request: Request, _error: Exception) -> Response:
         raw_path = request.scope.get("raw_path")
@@ -420,8 +471,28 @@ def create_app(
         return error_response(status, {"kind": "internal", "message": str(error)})
 
     async def internal_error(_request: Request, error: Exception) -> Response:
+        log.message(
+            "error",
+            "unexpected error while answering a request",
+            error=str(error),
+            stack="".join(traceback.format_exception(error)),
+        )
         return error_response(500, {"kind": "internal", "message": str(error)})
 
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, internal_error)
+    app.add_middleware(
+        HttpGate,
+        config=server_config,
+        workflow_ids=frozenset(by_id),
+        control=control,
+        logger=log,
+    )
     return app
+
+
+def _request_state(request: Request) -> RequestState:
+    state = request.scope.get(SCOPE_KEY)
+    if not isinstance(state, RequestState):
+        raise RuntimeError("the request did not pass the HTTP gate (HttpGate)")
+    return state

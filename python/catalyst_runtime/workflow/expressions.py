@@ -24,6 +24,10 @@ from typing import Literal
 import cel
 
 from catalyst_runtime.javascript.numbers import format_double
+from catalyst_runtime.workflow.expression_diagnosis import (
+    diagnose_comparison_error,
+    diagnose_index_error,
+)
 
 __all__ = [
     "MAX_EXPRESSION_LENGTH",
@@ -578,7 +582,12 @@ def _evaluate_to_value(source: str, scope: Mapping[str, JsonValue]) -> object:
     except RecursionError:
         raise ExpressionError("evaluation", "expression is too deeply nested", source) from None
     except Exception as error:  # noqa: BLE001 — every engine failure becomes an ExpressionError.
-        raise ExpressionError("evaluation", _evaluation_message(error), source) from None
+
+        def evaluate_piece(text: str) -> object:
+            return cel.compile(_rename_calls(text)).execute(context)
+
+        message = _evaluation_message(error, source, evaluate_piece)
+        raise ExpressionError("evaluation", message, source) from None
     return _check_result(result, source)
 
 
@@ -595,8 +604,18 @@ def _check_result(value: object, source: str) -> object:
 _FAILED_CALL = re.compile(r"Python function call failed: \w+: (.*?)\. Check function arguments")
 
 
-def _evaluation_message(error: Exception) -> str:
-    """Map the engine's errors onto the messages the TypeScript runtime reports."""
+_CONVERSION_FAILED = re.compile(
+    r"function '(int|uint|double)' error: string parse error", re.IGNORECASE
+)
+_INDEX_OUT_OF_BOUNDS = re.compile(r"^index out of bounds: (-?\d+)$")
+_UNSUPPORTED_OPERATION = re.compile(r"^Unsupported operation: (\S+ \S+ \S+)\.")
+
+
+def _evaluation_message(
+    error: Exception, source: str, evaluate_piece: Callable[[str], object]
+) -> str:
+    """Map the engine's errors onto the messages TypeScript reports (its compile-expression);
+    where the engine leaves out the operands, :mod:`expression_diagnosis` finds them."""
     text = str(error).split("\n")[0]
     if isinstance(error, KeyError):
         return f"no such key: {error.args[0] if error.args else ''}"
@@ -605,10 +624,27 @@ def _evaluation_message(error: Exception) -> str:
     if isinstance(error, OverflowError):
         return "integer overflow"
     if isinstance(error, IndexError):
+        out_of_bounds = _INDEX_OUT_OF_BOUNDS.match(text)
+        if out_of_bounds is not None:
+            index = int(out_of_bounds.group(1))
+            return diagnose_index_error(source, evaluate_piece, index) or text
         return text
+    conversion = _CONVERSION_FAILED.search(text)
+    if conversion is not None:
+        # Normalisation: the engine words a string that is not a number of the type in Rust's
+        # terms (`invalid digit found in string`); TypeScript's message names the conversion.
+        name = conversion.group(1)
+        return f"{name}() type error: cannot convert to {name}"
     failed = _FAILED_CALL.search(text)
     if failed is not None:
         return failed.group(1)
+    unsupported = _UNSUPPORTED_OPERATION.match(text)
+    if unsupported is not None:
+        return f"no such overload: {unsupported.group(1)}"
+    if isinstance(error, TypeError) and text.startswith("No such overload"):
+        diagnosed = diagnose_comparison_error(source, evaluate_piece)
+        if diagnosed is not None:
+            return diagnosed
     undefined = re.match(r"Undefined variable or function: '([^']*)'", text)
     if undefined is not None:
         return f"unknown variable: {undefined.group(1)}"
@@ -676,6 +712,14 @@ def _order_like(value: JsonValue, reference: object) -> JsonValue:
 
 
 def _to_json(value: object, source: str) -> JsonValue:
+    if isinstance(value, float) and not math.isfinite(value):
+        # JSON has no infinity or NaN (JSON.stringify would silently print null).
+        sign = "NaN" if math.isnan(value) else "+Inf" if value > 0 else "-Inf"
+        raise ExpressionError(
+            "evaluation",
+            f"double out of JSON range: {sign} (results must be finite numbers)",
+            source,
+        )
     if value is None or isinstance(value, (bool, float, str)):
         return value
     if isinstance(value, int):

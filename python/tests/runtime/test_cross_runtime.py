@@ -205,7 +205,8 @@ def frames(body: bytes) -> list[bytes]:
 
 def call(url: str, method: str, path: str, content: bytes | None = None) -> httpx.Response:
     with httpx.Client(timeout=60) as client:
-        return client.request(method, f"{url}{path}", content=content)
+        headers = {"content-type": "application/json"} if content is not None else {}
+        return client.request(method, f"{url}{path}", content=content, headers=headers)
 
 
 def assert_same(typescript: httpx.Response, python: httpx.Response, stream: bool) -> None:
@@ -327,7 +328,11 @@ def test_client_disconnect_closes_the_provider_connection(
     body = json.dumps({"question": question}).encode()
     if endpoint == "stream":
         url = f"{python_url}/workflows/flow/stream"
-        with httpx.Client(timeout=30) as client, client.stream("POST", url, content=body) as r:
+        headers = {"content-type": "application/json"}
+        with (
+            httpx.Client(timeout=30) as client,
+            client.stream("POST", url, content=body, headers=headers) as r,
+        ):
             for chunk in r.iter_raw():
                 if b"event: token" in chunk:
                     break

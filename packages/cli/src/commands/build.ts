@@ -4,6 +4,7 @@ import {
   generatePythonProject,
   loadRuntimeSources,
   ProjectDirectoryError,
+  projectNeeds,
   writeProject,
 } from '@catalyst/codegen-python';
 import type { CommandIo } from '../io.js';
@@ -71,5 +72,13 @@ export async function buildCommand(argv: string[], io: CommandIo): Promise<numbe
     `✓ built workflow "${workflow.id}" into ${values.out} (${files.length} files)\n` +
       `  cd ${values.out} && python3 -m venv .venv && . .venv/bin/activate && pip install '.[dev]' && pytest && uvicorn app.main:app\n`,
   );
+  if (projectNeeds(workflow).providers.includes('local')) {
+    // A generated service embeds no model: say so now, not at the first request.
+    io.stdout.write(
+      '  the local model: a Python service embeds none. Serve one over Chat Completions\n' +
+        '  (`catalyst local serve`, llama.cpp or Ollama) and set CATALYST_LOCAL_BASE_URL,\n' +
+        '  e.g. CATALYST_LOCAL_BASE_URL=http://127.0.0.1:8080/v1 (CATALYST_LOCAL_API_KEY only if it asks for one)\n',
+    );
+  }
   return 0;
 }

@@ -16,6 +16,11 @@ export interface ProviderEnvironmentNames {
   apiVersion?: string;
   /** What a generated project's README says about these variables, in Markdown. */
   note?: string;
+  /**
+   * When the base URL is required (a server only the user knows), an example value that
+   * `.env.example` writes uncommented; the key is then optional.
+   */
+  baseUrlExample?: string;
 }
 
 /** The README note of providers without one of their own. */
@@ -55,6 +60,7 @@ export const PROVIDER_ENVIRONMENT: Record<ProviderName, ProviderEnvironmentNames
     apiKey: ['CATALYST_LOCAL_API_KEY'],
     baseUrl: 'CATALYST_LOCAL_BASE_URL',
     note: 'required: a Chat Completions server with the local model (`catalyst local serve`, llama.cpp, Ollama); the key only if it asks for one',
+    baseUrlExample: 'http://127.0.0.1:8080/v1',
   },
   voyage: { label: 'Voyage AI', apiKey: ['VOYAGE_API_KEY'], baseUrl: 'VOYAGE_BASE_URL' },
 };

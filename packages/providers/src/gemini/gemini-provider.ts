@@ -58,6 +58,7 @@ export function createGeminiProvider(options: ProviderOptions = {}): LanguageMod
       provider: 'gemini',
       request,
       catalog,
+      defaultTimeouts: settings,
       open: (signal) => open({ request, signal, captured }),
       toProviderError: (error) =>
         mapGeminiError({

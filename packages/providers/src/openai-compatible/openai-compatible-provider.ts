@@ -200,6 +200,7 @@ export function createOpenAICompatibleFamilyProvider(
         provider,
         request,
         catalog,
+        defaultTimeouts: settings,
         open: (signal) => open(request, signal),
         toProviderError: (error) => toProviderError(error, request.model),
       }),

@@ -15,11 +15,15 @@ from pathlib import Path
 from .node_manifest import load_manifest
 
 __all__ = [
+    "DEFAULT_FIRST_TOKEN_TIMEOUT_MS",
+    "DEFAULT_IDLE_TIMEOUT_MS",
     "PROVIDER_ENVIRONMENT",
     "PROVIDER_NAMES",
+    "TIMEOUT_ENVIRONMENT",
     "ProviderEnvironmentNames",
     "ProviderSettings",
     "read_environment",
+    "read_milliseconds_variable",
     "resolve_provider_settings",
 ]
 
@@ -66,6 +70,46 @@ class ProviderSettings:
     headers: Mapping[str, str] = field(default_factory=dict)
     timeout_ms: float | None = None
     """Timeout of one HTTP attempt, passed to the SDK."""
+    first_token_timeout_ms: int | None = None
+    """Default first-token timeout of every streamed attempt (a request's own value wins); from
+    ``CATALYST_FIRST_TOKEN_TIMEOUT_MS``, else :data:`DEFAULT_FIRST_TOKEN_TIMEOUT_MS`."""
+    idle_timeout_ms: int | None = None
+    """Default silence allowed between chunks of a streamed attempt (a request's own value wins);
+    from ``CATALYST_IDLE_TIMEOUT_MS``, else :data:`DEFAULT_IDLE_TIMEOUT_MS`."""
+
+
+DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 120_000
+"""Reasoning models can think for a minute before their first visible token; 120 s lets them
+through while still ending a dead stream well before the 300 s at which proxies and clients
+commonly give up."""
+
+DEFAULT_IDLE_TIMEOUT_MS = 30_000
+"""Providers stream several chunks a second and send pings during long outputs; 30 s of nothing
+after the first token is a stalled stream."""
+
+TIMEOUT_ENVIRONMENT: Mapping[str, str] = {
+    "first_token_timeout_ms": "CATALYST_FIRST_TOKEN_TIMEOUT_MS",
+    "idle_timeout_ms": "CATALYST_IDLE_TIMEOUT_MS",
+}
+"""The variables that set the server-wide stream timeouts (milliseconds; 0 = off)."""
+
+
+def read_milliseconds_variable(name: str, environment: Mapping[str, str | None]) -> int | None:
+    """A millisecond count from ``environment``, or None when unset. A value that is not a
+    non-negative whole number raises ``ValueError`` naming the variable: a typo must not silently
+    mean "no timeout"."""
+    raw = environment.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    text = raw.strip()
+    try:
+        # JavaScript's Number(): "1e3" is 1000; Python's float() also takes "1_000", Number not.
+        value = float(text) if "_" not in text else -1.0
+    except ValueError:
+        value = -1.0
+    if not value.is_integer() or value < 0:
+        raise ValueError(f'{name} must be a whole number of milliseconds (0 = off), got "{raw}"')
+    return int(value)
 
 
 def read_environment(directory: str | os.PathLike[str] | None = None) -> dict[str, str]:
@@ -107,6 +151,14 @@ def resolve_provider_settings(
         base_url = env.get(names.base_url)
         if base_url:
             settings = replace(settings, base_url=base_url)
+    if settings.first_token_timeout_ms is None:
+        first_token = read_milliseconds_variable(TIMEOUT_ENVIRONMENT["first_token_timeout_ms"], env)
+        if first_token is not None:
+            settings = replace(settings, first_token_timeout_ms=first_token)
+    if settings.idle_timeout_ms is None:
+        idle = read_milliseconds_variable(TIMEOUT_ENVIRONMENT["idle_timeout_ms"], env)
+        if idle is not None:
+            settings = replace(settings, idle_timeout_ms=idle)
     if settings.api_version is None and names.api_version:
         api_version = env.get(names.api_version)
         if api_version:

@@ -43,7 +43,9 @@ class OpenAICompatibleEmbedder:
         if request.encoding_format is not None:
             body["encoding_format"] = request.encoding_format
         try:
-            response = await client.embeddings.create(**body)
+            response = await client.embeddings.create(
+                **body, extra_headers=self._adapter.request_headers or None
+            )
         except ProviderError:
             raise
         except Exception as error:

@@ -384,6 +384,8 @@ class OpenAIFamilyAdapter:
         self._catalog = catalog
         # An openai.AsyncOpenAI / AsyncAzureOpenAI or a groq.AsyncGroq.
         self._client: Any = None
+        # Headers of every call: `Authorization` omitted when the server needs no key.
+        self.request_headers: dict[str, Any] = {}
 
     def _require_client(self, model: str | None) -> Any:
         if self._client is not None:
@@ -440,8 +442,12 @@ class OpenAIFamilyAdapter:
         api_key = settings.api_key
         if not api_key:
             # The SDK insists on a key; the omitted header keeps the placeholder off the wire.
+            # openai-python only accepts the omission per request (extra_headers), not in
+            # default_headers: without it every call raised "Could not resolve authentication
+            # method", reported as a network error.
             api_key = "no-key"
             headers["Authorization"] = sdk.Omit()
+            self.request_headers = {"Authorization": sdk.Omit()}
         self._client = sdk.AsyncOpenAI(
             api_key=api_key, base_url=base_url, default_headers=headers or None, **common
         )
@@ -465,7 +471,11 @@ class OpenAIFamilyAdapter:
         extra = {key: value for key, value in body.items() if key not in known}
         try:
             stream = await client.chat.completions.create(
-                model=body["model"], messages=body["messages"], stream=True, extra_body=extra
+                model=body["model"],
+                messages=body["messages"],
+                stream=True,
+                extra_body=extra,
+                extra_headers=self.request_headers or None,
             )
         except Exception as error:
             replacement = await self._with_server_models(error, request.model)
@@ -516,7 +526,9 @@ class OpenAIFamilyAdapter:
         if self._catalog.list(self.vendor.provider):
             return error
         try:
-            page = await self._require_client(model).models.list()
+            page = await self._require_client(model).models.list(
+                extra_headers=self.request_headers or None
+            )
             ids = [item.id for item in page.data]
         except Exception:  # noqa: BLE001 - the list is a courtesy; the original error matters
             return error

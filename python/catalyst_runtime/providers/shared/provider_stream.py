@@ -1,11 +1,11 @@
 """The one streaming loop every provider shares; mirrors Catalyst's TypeScript provider stream.
 
 Opens attempts, forwards tokens the moment they arrive, retries retryable errors before the first
-token (honouring retry-after, with exponential back-off and jitter), enforces the first-token and
-total timeouts, assembles tool calls and usage, prices the call, and ends with exactly one
-``done`` or ``error`` event. Cancelling the consuming task cancels the attempt, whose adapter
-closes the HTTP response at once; the cancellation then propagates (asyncio's convention), so no
-terminal event follows a cancellation.
+token (honouring retry-after, with exponential back-off and jitter), enforces the first-token,
+idle, attempt and total timeouts, assembles tool calls and usage, prices the call, and ends with
+exactly one ``done`` or ``error`` event. Cancelling the consuming task cancels the attempt, whose
+adapter closes the HTTP response at once; the cancellation then propagates (asyncio's convention),
+so no terminal event follows a cancellation.
 """
 
 from __future__ import annotations
@@ -17,6 +17,10 @@ from typing import Any, Literal
 
 from catalyst_runtime.javascript.numbers import format_double
 from catalyst_runtime.providers.catalog.model_catalog import ModelCatalog
+from catalyst_runtime.providers.config.provider_environment import (
+    DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
+    DEFAULT_IDLE_TIMEOUT_MS,
+)
 from catalyst_runtime.providers.shared.provider_error import (
     ProviderError,
     create_provider_error,
@@ -38,10 +42,33 @@ __all__ = ["provider_stream"]
 OpenAttempt = Callable[[], AsyncGenerator[RawPart, None]]
 
 
+Clock = Literal["first token", "idle", "attempt", "total"]
+
+
 class _AttemptTimeout(Exception):
-    def __init__(self, which: Literal["first", "total"]) -> None:
-        super().__init__(which)
-        self.which = which
+    """One of an attempt's clocks rang: which, after how many milliseconds."""
+
+    def __init__(self, clock: Clock, milliseconds: float) -> None:
+        super().__init__(clock)
+        self.clock: Clock = clock
+        self.milliseconds = milliseconds
+
+
+def _describe_timeout(clock: Clock, milliseconds: float) -> str:
+    amount = _ms_text(milliseconds)
+    if clock == "first token":
+        return f"no first token within {amount} ms"
+    if clock == "idle":
+        return f"the stream stalled: nothing for {amount} ms after the last chunk (idleTimeoutMs)"
+    if clock == "attempt":
+        return f"no complete answer within the attempt timeout of {amount} ms (timeoutMs)"
+    return f"no complete answer within the total timeout of {amount} ms"
+
+
+def _active_timeout(*candidates: float | None) -> float | None:
+    """The first timeout given, or None when it is 0 (off) or none is."""
+    chosen = next((value for value in candidates if value is not None), None)
+    return None if chosen is None or chosen <= 0 else chosen
 
 
 async def provider_stream(
@@ -51,13 +78,17 @@ async def provider_stream(
     catalog: ModelCatalog,
     open_attempt: OpenAttempt,
     to_provider_error: Callable[[BaseException], ProviderError],
+    default_first_token_timeout_ms: float | None = None,
+    default_idle_timeout_ms: float | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     random: Callable[[], float] = random_module.random,
 ) -> AsyncIterator[dict[str, Any]]:
     """Stream events of one call; ``request`` is a ``ChatRequest`` (of ``create_provider``).
 
     ``open_attempt`` returns an async generator of raw parts for one attempt; closing it must
-    close the HTTP response.
+    close the HTTP response. The ``default_*`` timeouts are the provider's (from the
+    environment); the request's own values win, and the built-in defaults apply when neither is
+    set (docs/protocol.md, "Timeouts").
     """
     known = catalog.find(provider, request.model)
     retired = known.get("retired") if known else None
@@ -76,26 +107,44 @@ async def provider_stream(
     loop = asyncio.get_running_loop()
     started_at = loop.time()
     total_ms = request.total_timeout_ms
-    total_deadline = started_at + total_ms / 1000 if total_ms is not None else None
     max_retries = request.max_retries if request.max_retries is not None else 2
     response_format = request.response_format
     json_mode = response_format is not None and response_format.get("type") != "text"
+    first_token_ms = _active_timeout(
+        request.first_token_timeout_ms,
+        default_first_token_timeout_ms,
+        DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
+    )
+    idle_ms = _active_timeout(
+        request.idle_timeout_ms, default_idle_timeout_ms, DEFAULT_IDLE_TIMEOUT_MS
+    )
+    attempt_ms = _active_timeout(request.attempt_timeout_ms)
 
     attempt = 0
     while True:
-        first_ms = request.first_token_timeout_ms
-        first_deadline = loop.time() + first_ms / 1000 if first_ms is not None else None
+        attempt_start = loop.time()
+        # One watchdog per attempt: first the first-token clock, then, from the first token on,
+        # the idle clock re-armed by every chunk. No provider can hold a stream open in silence.
+        watchdog = _deadline("first token", first_token_ms, attempt_start)
+        clocks = [
+            _deadline("attempt", attempt_ms, attempt_start),
+            _deadline("total", total_ms, started_at),
+        ]
         state = StreamState()
         started = False
         parts = open_attempt()
         try:
             try:
                 while True:
-                    deadline = _earliest(None if started else first_deadline, total_deadline)
                     try:
-                        part = await _next_part(parts, deadline, total_deadline)
+                        part = await _next_part(parts, [watchdog, *clocks])
                     except StopAsyncIteration:
                         break
+                    is_token = (isinstance(part, TextPart) and part.text != "") or isinstance(
+                        part, ToolCallDeltaPart
+                    )
+                    if started or is_token:
+                        watchdog = _deadline("idle", idle_ms, loop.time())
                     if isinstance(part, TextPart):
                         if part.text == "":
                             continue
@@ -168,27 +217,27 @@ async def provider_stream(
         return
 
 
-def _earliest(*deadlines: float | None) -> float | None:
+_Deadline = tuple[float, Clock, float] | None
+"""When a clock rings (loop time), which clock, and its length in milliseconds."""
+
+
+def _deadline(clock: Clock, milliseconds: float | None, start: float) -> _Deadline:
+    return None if milliseconds is None else (start + milliseconds / 1000, clock, milliseconds)
+
+
+async def _next_part(parts: AsyncIterator[RawPart], deadlines: list[_Deadline]) -> RawPart:
     present = [deadline for deadline in deadlines if deadline is not None]
-    return min(present) if present else None
-
-
-async def _next_part(
-    parts: AsyncIterator[RawPart], deadline: float | None, total_deadline: float | None
-) -> RawPart:
-    if deadline is None:
+    if not present:
         return await anext(parts)
-    timeout = asyncio.timeout_at(deadline)
+    when, clock, milliseconds = min(present, key=lambda deadline: deadline[0])
+    timeout = asyncio.timeout_at(when)
     try:
         async with timeout:
             return await anext(parts)
     except TimeoutError:
         if not timeout.expired():
             raise
-        which: Literal["first", "total"] = (
-            "total" if total_deadline is not None and deadline >= total_deadline else "first"
-        )
-        raise _AttemptTimeout(which) from None
+        raise _AttemptTimeout(clock, milliseconds) from None
 
 
 def _error_event(error: ProviderError, partial_text: str, state: StreamState) -> dict[str, Any]:
@@ -209,23 +258,14 @@ def _classify(
     to_provider_error: Callable[[BaseException], ProviderError],
 ) -> ProviderError:
     model = request.model
-    if isinstance(thrown, _AttemptTimeout) and thrown.which == "total":
-        return create_provider_error(
-            provider=provider,
-            kind="timeout",
-            model=model,
-            retryable=False,
-            detail=(
-                "no complete answer within the total timeout of "
-                f"{_ms_text(request.total_timeout_ms)} ms"
-            ),
-        )
     if isinstance(thrown, _AttemptTimeout):
+        # The whole call's clock is never retried; an attempt's clocks are, before a token.
         return create_provider_error(
             provider=provider,
             kind="timeout",
             model=model,
-            detail=f"no first token within {_ms_text(request.first_token_timeout_ms)} ms",
+            detail=_describe_timeout(thrown.clock, thrown.milliseconds),
+            retryable=False if thrown.clock == "total" else None,
         )
     error = to_provider_error(thrown)
     if error.kind != "model_not_found":

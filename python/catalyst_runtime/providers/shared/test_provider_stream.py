@@ -29,7 +29,9 @@ def _error(_: BaseException) -> ProviderError:
     return create_provider_error(provider="openai", kind="network", detail=str(_))
 
 
-async def _collect(request: ChatRequest, attempts: list[Any], sleeps: list[float]) -> list[Any]:
+async def _collect(
+    request: ChatRequest, attempts: list[Any], sleeps: list[float], **defaults: Any
+) -> list[Any]:
     async def sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
@@ -47,6 +49,7 @@ async def _collect(request: ChatRequest, attempts: list[Any], sleeps: list[float
             to_provider_error=_error,
             sleep=sleep,
             random=lambda: 0.0,
+            **defaults,
         )
     ]
 
@@ -94,6 +97,83 @@ async def test_first_token_timeout() -> None:
     assert events[-1]["error"]["message"] == (
         "OpenAI did not answer in time: no first token within 20 ms."
     )
+
+
+async def _stall_after_one() -> AsyncGenerator[RawPart, None]:
+    yield TextPart("one ")
+    await asyncio.sleep(10)
+    yield TextPart("two ")
+
+
+async def _silent() -> AsyncGenerator[RawPart, None]:
+    await asyncio.sleep(10)
+    yield TextPart("late")
+
+
+async def test_first_token_timeout_is_retried_then_fails_retryable() -> None:
+    request = ChatRequest(model="gpt-4.1-mini", first_token_timeout_ms=20, max_retries=1)
+    events = await _collect(request, [_silent, _silent], [])
+    assert [event["type"] for event in events] == ["retry", "error"]
+    assert events[-1]["error"]["kind"] == "timeout" and events[-1]["error"]["retryable"]
+
+
+async def test_idle_timeout_ends_a_stream_that_stalls_after_a_token_without_retry() -> None:
+    request = ChatRequest(model="gpt-4.1-mini", idle_timeout_ms=30, max_retries=2)
+    events = await _collect(request, [_stall_after_one], [])
+    assert [event["type"] for event in events] == ["token", "error"]
+    assert events[-1]["error"]["message"] == (
+        "OpenAI did not answer in time: the stream stalled: nothing for 30 ms after the last "
+        "chunk (idleTimeoutMs)."
+    )
+    assert events[-1]["partialText"] == "one "
+
+
+async def test_idle_clock_is_rearmed_by_every_chunk() -> None:
+    async def steady() -> AsyncGenerator[RawPart, None]:
+        for word in ("a ", "b ", "c ", "d "):
+            await asyncio.sleep(0.02)
+            yield TextPart(word)
+
+    # 80 ms in all, never 40 ms of silence: no timeout.
+    request = ChatRequest(model="gpt-4.1-mini", idle_timeout_ms=40)
+    events = await _collect(request, [steady], [])
+    assert events[-1]["type"] == "done" and events[-1]["text"] == "a b c d "
+
+
+async def test_the_provider_default_applies_when_the_request_sets_none() -> None:
+    request = ChatRequest(model="gpt-4.1-mini", max_retries=0)
+    events = await _collect(request, [_silent], [], default_first_token_timeout_ms=25)
+    assert events[-1]["error"]["message"] == (
+        "OpenAI did not answer in time: no first token within 25 ms."
+    )
+    # 0 on the request turns the clock off, whatever the default.
+    off = ChatRequest(model="gpt-4.1-mini", first_token_timeout_ms=0, idle_timeout_ms=0)
+
+    async def slow_start() -> AsyncGenerator[RawPart, None]:
+        await asyncio.sleep(0.06)
+        yield TextPart("ok")
+
+    events = await _collect(off, [slow_start], [], default_first_token_timeout_ms=20)
+    assert events[-1]["type"] == "done"
+
+
+async def test_attempt_timeout_retries_before_a_token_and_names_timeout_ms() -> None:
+    request = ChatRequest(model="gpt-4.1-mini", attempt_timeout_ms=30, max_retries=1)
+    events = await _collect(request, [_silent, _ok], [])
+    assert [event["type"] for event in events] == ["retry", "token", "token", "done"]
+    events = await _collect(request, [_stall_after_one], [])
+    assert [event["type"] for event in events] == ["token", "error"]
+    assert events[-1]["error"]["message"] == (
+        "OpenAI did not answer in time: no complete answer within the attempt timeout of 30 ms "
+        "(timeoutMs)."
+    )
+
+
+async def test_total_timeout_is_not_retried() -> None:
+    request = ChatRequest(model="gpt-4.1-mini", total_timeout_ms=30, max_retries=3)
+    events = await _collect(request, [_silent], [])
+    assert [event["type"] for event in events] == ["error"]
+    assert not events[-1]["error"]["retryable"]
 
 
 async def test_retired_model_names_the_replacements() -> None:

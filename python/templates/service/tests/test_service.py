@@ -68,9 +68,20 @@ def test_openapi_documents_run_and_stream() -> None:
 
 def test_a_body_that_is_not_json_is_a_400() -> None:
     with TestClient(app) as client:
-        response = client.post(f"/workflows/{WORKFLOW_ID}/run", content=b"{not json")
+        response = client.post(
+            f"/workflows/{WORKFLOW_ID}/run",
+            content=b"{not json",
+            headers={"content-type": "application/json"},
+        )
     assert response.status_code == 400
     assert response.json()["error"]["kind"] == "invalid_json"
+
+
+def test_a_body_that_is_not_declared_json_is_a_415() -> None:
+    with TestClient(app) as client:
+        response = client.post(f"/workflows/{WORKFLOW_ID}/run", content=b"{}")
+    assert response.status_code == 415
+    assert response.json()["error"]["kind"] == "unsupported_media_type"
 
 
 def test_an_unknown_workflow_is_a_404() -> None:

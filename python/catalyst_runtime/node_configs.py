@@ -51,6 +51,9 @@ class Message(TypedDict, total=False):
     role: Required[Literal["system", "user", "assistant"]]
     # A template: {{ … }} holes are filled in at run time.
     content: Required[str]
+    # Prompt caching: end a cached prefix after this message (an Anthropic cache breakpoint; other
+    # providers cache by themselves).
+    cache: bool
 
 
 class PromptTemplateConfig(TypedDict, total=False):
@@ -111,6 +114,9 @@ class AnthropicCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per-attempt timeout in ms.
@@ -142,6 +148,9 @@ class OpenaiCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per-attempt timeout in ms.
@@ -173,6 +182,9 @@ class AzureOpenaiCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per-attempt timeout in ms.
@@ -204,6 +216,9 @@ class GroqCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per-attempt timeout in ms.
@@ -235,6 +250,9 @@ class GeminiCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per-attempt timeout in ms.
@@ -266,6 +284,9 @@ class GrokCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per-attempt timeout in ms.
@@ -298,6 +319,9 @@ class LocalCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per-attempt timeout in ms.
@@ -393,6 +417,9 @@ class LlmRouterConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per-attempt timeout in ms.

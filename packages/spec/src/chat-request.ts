@@ -25,6 +25,13 @@ export interface ChatRequest {
   toolChoice?: ToolChoice;
   parallelToolCalls?: boolean;
   responseFormat?: ResponseFormat;
+  /**
+   * Prompt caching: Anthropic gets `cache_control` breakpoints on the system prompt and the last
+   * tool definition (messages marked `cache: true` add their own). OpenAI, Gemini, xAI and Groq
+   * cache long prefixes by themselves, so there it changes nothing; their cached tokens are
+   * reported in `usage` either way.
+   */
+  cache?: boolean;
   /** Time allowed until the first token (or the whole reply, when not streaming). */
   firstTokenTimeoutMs?: number;
   /** Time allowed for the whole call, retries included. */

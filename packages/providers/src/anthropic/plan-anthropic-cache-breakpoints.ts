@@ -13,7 +13,8 @@ export const ANTHROPIC_MAX_CACHE_BREAKPOINTS = 4;
 const MINIMUM_CACHEABLE_TOKENS: ReadonlyArray<readonly [prefix: string, tokens: number]> = [
   ['claude-opus-4-6', 4096],
   ['claude-opus-4-5', 4096],
-  ['claude-haiku-4-5', 4096],
+  // Haiku 4.x (4.5) by family.
+  ['claude-haiku-4-', 4096],
   ['claude-sonnet-4-6', 2048],
   ['claude-3-5-haiku', 2048],
   ['claude-3-haiku', 2048],

@@ -22,11 +22,12 @@ __all__ = [
 
 MAX_CACHE_BREAKPOINTS = 4
 
-# Anthropic's prompt-caching docs; first matching id prefix wins, other models 1024.
+# Anthropic's prompt-caching docs; first matching id prefix wins, other models 1024. Haiku 4.x
+# (4.5) is matched by family, so no model id is copied here from the manifest.
 _MINIMUM_CACHEABLE_TOKENS: tuple[tuple[str, int], ...] = (
     ("claude-opus-4-6", 4096),
     ("claude-opus-4-5", 4096),
-    ("claude-haiku-4-5", 4096),
+    ("claude-haiku-4-", 4096),
     ("claude-sonnet-4-6", 2048),
     ("claude-3-5-haiku", 2048),
     ("claude-3-haiku", 2048),

@@ -32,7 +32,7 @@ class Simulator:
             return data
 
     def reset(self) -> None:
-        """Forgets the request log."""
+        """Forgets the request log and the prompt cache."""
         self._call("/_sim/reset", "POST", b"")
 
     def use_scenario(self, scenario: object) -> None:

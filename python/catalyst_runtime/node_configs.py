@@ -51,6 +51,9 @@ class Message(TypedDict, total=False):
     role: Required[Literal["system", "user", "assistant"]]
     # A template: {{ … }} holes are filled in at run time.
     content: Required[str]
+    # Prompt caching: end a cached prefix after this message (an Anthropic cache breakpoint; other
+    # providers cache by themselves).
+    cache: bool
 
 
 class PromptTemplateConfig(TypedDict, total=False):
@@ -111,6 +114,9 @@ class AnthropicCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
@@ -149,6 +155,9 @@ class OpenaiCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
@@ -187,6 +196,9 @@ class AzureOpenaiCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
@@ -225,6 +237,9 @@ class GroqCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
@@ -263,6 +278,9 @@ class GeminiCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
@@ -301,6 +319,9 @@ class GrokCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
@@ -340,6 +361,9 @@ class LocalCompletionConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
@@ -440,6 +464,9 @@ class LlmRouterConfig(TypedDict, total=False):
     toolChoice: Literal["auto", "none", "required"] | ToolChoice
     # Plain text, any JSON object, or JSON matching a schema.
     responseFormat: Literal["text", "json_object"] | ResponseFormat
+    # Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages
+    # add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.
+    cache: bool
     # Stream tokens as they arrive. Default: true.
     stream: bool
     # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first

@@ -198,4 +198,13 @@ export interface RequestSummary {
   choices: number;
   /** Texts to embed, for embeddings requests. */
   embeddingInputs: string[];
+  /**
+   * Explicit prompt-cache breakpoints (Anthropic `cache_control`), in prompt order: each the key
+   * of the prefix ending there (model included) and its estimated tokens, and the model's minimum
+   * cacheable length. Absent when the request sets none: then nothing is cached.
+   */
+  cacheBreakpoints?: {
+    minimumTokens: number;
+    prefixes: Array<{ key: string; tokens: number }>;
+  };
 }

@@ -24,12 +24,22 @@ export type UserContent = string | Array<TextPart | ImagePart>;
 export interface SystemMessage {
   role: 'system';
   content: string;
+  /**
+   * Ends a prompt-cache prefix here (Anthropic: a `cache_control` breakpoint on the message's last
+   * block). Providers that cache implicitly (OpenAI, Gemini, xAI, Groq) ignore it.
+   */
+  cache?: boolean;
 }
 
 /** A user turn. */
 export interface UserMessage {
   role: 'user';
   content: UserContent;
+  /**
+   * Ends a prompt-cache prefix here (Anthropic: a `cache_control` breakpoint on the message's last
+   * block). Providers that cache implicitly (OpenAI, Gemini, xAI, Groq) ignore it.
+   */
+  cache?: boolean;
 }
 
 /** A model turn, possibly with tool calls the model made. */
@@ -37,6 +47,11 @@ export interface AssistantMessage {
   role: 'assistant';
   content: string;
   toolCalls?: ToolCall[];
+  /**
+   * Ends a prompt-cache prefix here (Anthropic: a `cache_control` breakpoint on the message's last
+   * block). Providers that cache implicitly (OpenAI, Gemini, xAI, Groq) ignore it.
+   */
+  cache?: boolean;
 }
 
 /** The result of running a tool the model asked for. */
@@ -47,6 +62,11 @@ export interface ToolResultMessage {
   toolName: string;
   content: string;
   isError?: boolean;
+  /**
+   * Ends a prompt-cache prefix here (Anthropic: a `cache_control` breakpoint on the message's last
+   * block). Providers that cache implicitly (OpenAI, Gemini, xAI, Groq) ignore it.
+   */
+  cache?: boolean;
 }
 
 /** One message shape mapped to every provider. */

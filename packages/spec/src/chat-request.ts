@@ -26,6 +26,13 @@ export interface ChatRequest {
   parallelToolCalls?: boolean;
   responseFormat?: ResponseFormat;
   /**
+   * Prompt caching: Anthropic gets `cache_control` breakpoints on the system prompt and the last
+   * tool definition (messages marked `cache: true` add their own). OpenAI, Gemini, xAI and Groq
+   * cache long prefixes by themselves, so there it changes nothing; their cached tokens are
+   * reported in `usage` either way.
+   */
+  cache?: boolean;
+  /**
    * Time one attempt may take until its first token; a timed-out attempt is retried like any
    * retryable error. Default: the provider's setting (`CATALYST_FIRST_TOKEN_TIMEOUT_MS`), else
    * 120 s. 0 turns it off.

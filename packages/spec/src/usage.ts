@@ -19,6 +19,12 @@ export interface Cost {
   cacheReadUsd: number;
   cacheWriteUsd: number;
   totalUsd: number;
+  /**
+   * What prompt caching saved against paying the full input price for every input token: the
+   * cache reads' discount minus the cache writes' premium (negative when a call only wrote).
+   * Present only when the call read or wrote cached tokens.
+   */
+  saving?: number;
 }
 
 /** A usage record with every count at zero. */
@@ -51,13 +57,20 @@ export function roundUsd(usd: number): number {
   return Math.round(usd * USD_PRECISION) / USD_PRECISION;
 }
 
-/** The sum of two costs, each field rounded with {@link roundUsd}. */
+/**
+ * The sum of two costs, each field rounded with {@link roundUsd}; `saving` is present when either
+ * has one.
+ */
 export function addCosts(a: Cost, b: Cost): Cost {
-  return {
+  const sum: Cost = {
     inputUsd: roundUsd(a.inputUsd + b.inputUsd),
     outputUsd: roundUsd(a.outputUsd + b.outputUsd),
     cacheReadUsd: roundUsd(a.cacheReadUsd + b.cacheReadUsd),
     cacheWriteUsd: roundUsd(a.cacheWriteUsd + b.cacheWriteUsd),
     totalUsd: roundUsd(a.totalUsd + b.totalUsd),
   };
+  if (a.saving !== undefined || b.saving !== undefined) {
+    sum.saving = roundUsd((a.saving ?? 0) + (b.saving ?? 0));
+  }
+  return sum;
 }

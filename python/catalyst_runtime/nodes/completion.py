@@ -81,7 +81,7 @@ def build_chat_request(context: NodeContext) -> ChatRequest:
             content = render_template_text(
                 node_id, f"messages[{index}].content", message["content"], scope
             )
-            messages.append({"role": message["role"], "content": content})
+            messages.append(_message(message["role"], content, message.get("cache")))
     if isinstance(config.get("prompt"), str):
         messages.append(
             {
@@ -96,7 +96,9 @@ def build_chat_request(context: NodeContext) -> ChatRequest:
                 continue
             if isinstance(value.get("messages"), list):
                 for message in value["messages"]:
-                    messages.append({"role": message["role"], "content": message["content"]})
+                    messages.append(
+                        _message(message["role"], message["content"], message.get("cache"))
+                    )
                 if isinstance(value.get("system"), str):
                     system = value["system"]
                 break
@@ -136,7 +138,17 @@ def build_chat_request(context: NodeContext) -> ChatRequest:
         request.idle_timeout_ms = config["idleTimeoutMs"]
     if _is_number(config.get("maxRetries")):
         request.max_retries = int(config["maxRetries"])
+    if config.get("cache") is True:
+        request.cache = True
     return request
+
+
+def _message(role: str, content: str, cache: object) -> dict[str, Any]:
+    """A chat message; ``cache: true`` (a cache breakpoint after it) only when set."""
+    message: dict[str, Any] = {"role": role, "content": content}
+    if cache is True:
+        message["cache"] = True
+    return message
 
 
 @dataclass

@@ -19,15 +19,18 @@ async def execute_prompt_template(context: NodeContext) -> NodeResult:
     if "variables" in config:
         variables = render_deep(node_id, "variables", config["variables"], scope)
         scope = {**scope, "variables": variables}
-    messages = [
-        {
+    messages: list[dict[str, Any]] = []
+    for index, message in enumerate(config.get("messages") or []):
+        rendered: dict[str, Any] = {
             "role": message["role"],
             "content": render_template_text(
                 node_id, f"messages[{index}].content", message["content"], scope
             ),
         }
-        for index, message in enumerate(config.get("messages") or [])
-    ]
+        # Carried to the completion node, which places the cache breakpoint.
+        if message.get("cache") is True:
+            rendered["cache"] = True
+        messages.append(rendered)
     output: dict[str, Any] = {}
     if isinstance(config.get("system"), str):
         output["system"] = render_template_text(node_id, "system", config["system"], scope)

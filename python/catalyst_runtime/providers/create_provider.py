@@ -76,6 +76,9 @@ class ChatRequest:
     tool_choice: str | dict[str, Any] | None = None
     parallel_tool_calls: bool | None = None
     response_format: dict[str, Any] | None = None
+    # Prompt caching: Anthropic breakpoints after the tools and the system prompt; other
+    # providers cache by themselves, so there it changes nothing.
+    cache: bool | None = None
     first_token_timeout_ms: float | None = None
     """Time one attempt may take until its first token (retried); default: the provider's setting
     (``CATALYST_FIRST_TOKEN_TIMEOUT_MS``), else 120 s; 0 turns it off."""

@@ -1,6 +1,7 @@
-"""The ``conformance/workflows/router-*.json`` vectors against the Python app (the TypeScript
-runtime runs them in ``packages/runtime/src/conformance.test.ts``): same status, same JSON, same
-event sequence — route decisions, fallback events, per-attempt usage and error messages."""
+"""The ``conformance/workflows/router-*.json`` vectors, and the cost and prompt-caching ones
+(``cost-*``, ``cache-*``), against the Python app (the TypeScript runtime runs every vector in
+``packages/runtime/src/conformance.test.ts``): same status, same JSON, same event sequence — route
+decisions, fallback events, per-attempt usage, cache tokens, costs and error messages."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ from catalyst_runtime.providers.create_provider import Providers
 from catalyst_runtime.server.create_app import create_app
 
 REPO = Path(__file__).resolve().parents[3]
-VECTORS = sorted((REPO / "conformance" / "workflows").glob("router-*.json"))
+VECTORS = sorted(
+    path
+    for pattern in ("router-*.json", "cost-*.json", "cache-*.json")
+    for path in (REPO / "conformance" / "workflows").glob(pattern)
+)
 
 
 def _events(text: str) -> list[list[Any]]:

@@ -42,6 +42,31 @@ function request(fields: Partial<ChatRequest> = {}): ChatRequest {
 const fast = { timing: { firstTokenMs: 0, tokenDelayMs: 0 } };
 
 describe('Anthropic provider specifics', () => {
+  it('caches a long system prompt: the first call writes it, the next reads it, and both say what it saved', async () => {
+    // About 4,500 estimated tokens, above claude-haiku-4-5's minimum of 4,096.
+    const system = 'You answer questions about the attached manual. '.repeat(375);
+    const first = await provider(fast).generate(request({ system, cache: true }));
+    expect(first.usage.cacheWriteTokens).toBeGreaterThan(4096);
+    expect(first.usage.cacheReadTokens).toBe(0);
+    // Writing costs 25 % more than ordinary input: a negative saving.
+    expect(first.cost?.saving).toBeLessThan(0);
+    const second = await provider(fast).generate(
+      request({ system, cache: true, messages: [{ role: 'user', content: 'Another question' }] }),
+    );
+    expect(second.usage.cacheReadTokens).toBe(first.usage.cacheWriteTokens);
+    expect(second.usage.cacheWriteTokens).toBe(0);
+    expect(second.cost?.saving).toBeGreaterThan(0);
+    const sent = simulator.requests()[0]?.body as { system: unknown };
+    expect(sent.system).toEqual([
+      { type: 'text', text: system, cache_control: { type: 'ephemeral' } },
+    ]);
+    // Without `cache`, nothing is cached and the cost has no saving.
+    simulator.reset();
+    const plain = await provider(fast).generate(request({ system }));
+    expect(plain.usage.cacheWriteTokens).toBe(0);
+    expect(plain.cost).not.toHaveProperty('saving');
+  });
+
   it('reports a deprecated model and unsent sampling settings as warnings, never on the console', async () => {
     const warn = vi.spyOn(console, 'warn');
     try {

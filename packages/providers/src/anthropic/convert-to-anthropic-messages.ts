@@ -14,19 +14,32 @@ type AnthropicImageMediaType = Extract<ImageBlockParam['source'], { type: 'base6
  * `messages`. Anthropic has only `user` and `assistant` turns: tool results travel as
  * `tool_result` blocks in a user turn, and consecutive user-side messages are merged into one
  * turn so that every tool result answering a parallel call sits in the same message, first.
+ * A message whose index is in `cacheBreakpoints` gets `cache_control` on its last block, which
+ * ends the cached prefix right after it even when its turn is merged with the next message.
  */
 export function convertToAnthropicMessages(
   messages: NormalizedConversation['messages'],
+  options: { cacheBreakpoints?: ReadonlySet<number> } = {},
 ): MessageParam[] {
   const result: Array<{ role: 'user' | 'assistant'; content: ContentBlockParam[] }> = [];
+  let index = -1;
   const append = (role: 'user' | 'assistant', blocks: ContentBlockParam[]) => {
     if (blocks.length === 0) return;
+    const lastBlock = blocks.at(-1);
+    // The blocks built here (text, image, tool use, tool result) all take `cache_control`.
+    if (lastBlock && options.cacheBreakpoints?.has(index)) {
+      blocks[blocks.length - 1] = {
+        ...lastBlock,
+        cache_control: { type: 'ephemeral' },
+      } as ContentBlockParam;
+    }
     const last = result.at(-1);
     if (last?.role === role) last.content.push(...blocks);
     else result.push({ role, content: blocks });
   };
 
   for (const message of messages) {
+    index += 1;
     switch (message.role) {
       case 'user':
         append(

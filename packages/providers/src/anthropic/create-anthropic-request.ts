@@ -8,6 +8,10 @@ import type { ModelCatalog } from '../catalog/model-catalog.js';
 import { normalizeMessages } from '../shared/normalize-messages.js';
 import { anthropicJsonTool } from './anthropic-json-tool.js';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages.js';
+import { planAnthropicCacheBreakpoints } from './plan-anthropic-cache-breakpoints.js';
+
+/** The one kind of `cache_control` Anthropic has: five minutes from the last use. */
+const EPHEMERAL = { type: 'ephemeral' } as const;
 
 /**
  * `max_tokens` is required by Anthropic. Without one in the request we use the model's limit,
@@ -17,7 +21,9 @@ const DEFAULT_MAX_TOKENS_CAP = 4096;
 
 /**
  * Builds the streaming Messages API body for `request`: system text, messages, sampling,
- * tools and tool choice, and JSON mode emulated through a forced `json` tool.
+ * tools and tool choice, JSON mode emulated through a forced `json` tool, and prompt-cache
+ * breakpoints (`cache_control`) where {@link planAnthropicCacheBreakpoints} puts them: the system
+ * prompt is then sent as one text block, the only form that carries a breakpoint.
  *
  * Not sent (each reported by {@link anthropicWarnings}): `seed` (no Anthropic equivalent), and
  * `temperature` / `topP` — API version 2026-10-21, which SDK 1.x sends, rejects any sampling
@@ -32,6 +38,8 @@ export function createAnthropicRequest(options: {
   const { request, catalog } = options;
   const conversation = normalizeMessages(request);
   const maxOutputTokens = catalog.find('anthropic', request.model)?.maxOutputTokens;
+  const tools = anthropicTools(request);
+  const cache = planAnthropicCacheBreakpoints({ request, conversation, tools });
   const body: MessageCreateParamsStreaming = {
     model: request.model,
     max_tokens:
@@ -40,12 +48,34 @@ export function createAnthropicRequest(options: {
         maxOutputTokens && maxOutputTokens > 0 ? maxOutputTokens : DEFAULT_MAX_TOKENS_CAP,
         DEFAULT_MAX_TOKENS_CAP,
       ),
-    messages: convertToAnthropicMessages(conversation.messages),
+    messages: convertToAnthropicMessages(conversation.messages, {
+      cacheBreakpoints: cache.messages,
+    }),
     stream: true,
   };
-  if (conversation.system !== undefined) body.system = conversation.system;
+  if (conversation.system !== undefined) {
+    body.system = cache.system
+      ? [{ type: 'text', text: conversation.system, cache_control: EPHEMERAL }]
+      : conversation.system;
+  }
   if (request.stop !== undefined && request.stop.length > 0) body.stop_sequences = request.stop;
 
+  const lastTool = tools.at(-1);
+  if (cache.tools && lastTool) tools[tools.length - 1] = { ...lastTool, cache_control: EPHEMERAL };
+  if (tools.length > 0) body.tools = tools;
+  const jsonTool = anthropicJsonTool(request.responseFormat);
+  if (jsonTool) {
+    // JSON mode overrides any tool choice: the answer *is* the json tool's input.
+    body.tool_choice = { type: 'tool', name: jsonTool.name, disable_parallel_tool_use: true };
+  } else if (tools.length > 0) {
+    const choice = anthropicToolChoice(request.toolChoice, request.parallelToolCalls);
+    if (choice) body.tool_choice = choice;
+  }
+  return { ...body, ...request.providerOptions } as MessageCreateParamsStreaming;
+}
+
+/** The tool definitions as sent: the request's tools, then the JSON-mode tool if any. */
+function anthropicTools(request: ChatRequest): Tool[] {
   const tools: Tool[] = (request.tools ?? []).map((tool) => ({
     name: tool.name,
     ...(tool.description !== undefined && { description: tool.description }),
@@ -54,16 +84,9 @@ export function createAnthropicRequest(options: {
   }));
   const jsonTool = anthropicJsonTool(request.responseFormat);
   if (jsonTool) {
-    // JSON mode overrides any tool choice: the answer *is* the json tool's input.
     tools.push({ ...jsonTool, input_schema: { type: 'object', ...jsonTool.input_schema } });
-    body.tools = tools;
-    body.tool_choice = { type: 'tool', name: jsonTool.name, disable_parallel_tool_use: true };
-  } else if (tools.length > 0) {
-    body.tools = tools;
-    const choice = anthropicToolChoice(request.toolChoice, request.parallelToolCalls);
-    if (choice) body.tool_choice = choice;
   }
-  return { ...body, ...request.providerOptions } as MessageCreateParamsStreaming;
+  return tools;
 }
 
 /** Maps the tool choice; `disable_parallel_tool_use` rides on it, so it may need one by itself. */
@@ -90,7 +113,10 @@ function anthropicToolChoice(
   }
 }
 
-/** The settings of `request` that {@link createAnthropicRequest} cannot send, as warnings. */
+/**
+ * The settings of `request` that {@link createAnthropicRequest} cannot send, as warnings: sampling
+ * parameters, `seed`, and cache breakpoints it did not place (too short a prefix, more than four).
+ */
 export function anthropicWarnings(request: ChatRequest): CallWarning[] {
   const warnings: CallWarning[] = [];
   const sampling = (setting: 'temperature' | 'topP') =>
@@ -108,5 +134,8 @@ export function anthropicWarnings(request: ChatRequest): CallWarning[] {
       message: 'anthropic: "seed" is not sent: the Messages API has no seed',
     });
   }
+  const conversation = normalizeMessages(request);
+  const tools = anthropicTools(request);
+  warnings.push(...planAnthropicCacheBreakpoints({ request, conversation, tools }).warnings);
   return warnings;
 }

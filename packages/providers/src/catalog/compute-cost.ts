@@ -4,7 +4,8 @@ const PER_MILLION = 1_000_000;
 
 /**
  * Cost of one call from its usage. Cached reads and writes are priced separately when the
- * model has cache prices; otherwise they cost what ordinary input costs. A long prompt (input
+ * model has cache prices; otherwise they cost what ordinary input costs. With cached tokens, the
+ * cost has a `saving`: their price at the full input rate minus what they cost. A long prompt (input
  * tokens above a tier's threshold) prices the whole call at that tier's rates. Every amount is
  * rounded to 1e-10 USD so both runtimes print the same digits.
  */
@@ -21,13 +22,19 @@ export function computeCost(pricing: ModelPricing, usage: Usage): Cost {
   const cacheWriteUsd = roundUsd(
     (cacheWrite * (rates.cacheWritePerMillion ?? rates.inputPerMillion)) / PER_MILLION,
   );
-  return {
+  const cost: Cost = {
     inputUsd,
     outputUsd,
     cacheReadUsd,
     cacheWriteUsd,
     totalUsd: roundUsd(inputUsd + outputUsd + cacheReadUsd + cacheWriteUsd),
   };
+  if (cacheRead > 0 || cacheWrite > 0) {
+    // What the cached tokens would have cost at the full input price, minus what they cost.
+    const fullPriceUsd = roundUsd(((cacheRead + cacheWrite) * rates.inputPerMillion) / PER_MILLION);
+    cost.saving = roundUsd(fullPriceUsd - cacheReadUsd - cacheWriteUsd);
+  }
+  return cost;
 }
 
 function ratesFor(pricing: ModelPricing, inputTokens: number): Omit<ModelPricing, 'tiers'> {

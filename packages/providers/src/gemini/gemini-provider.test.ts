@@ -57,12 +57,14 @@ describe('Gemini provider specifics', () => {
       reply: { text: 'ok', usage: { inputTokens: 1000, outputTokens: 10, cacheReadTokens: 800 } },
     }).generate(request());
     // gemini-2.5-flash: $0.30 in, $0.03 cached in, $2.50 out; amounts rounded to 1e-10 USD.
+    // The saving: 800 tokens at $0.30 ($0.00024) less what they cost cached ($0.000024).
     expect(result.cost).toEqual({
       inputUsd: 0.00006,
       outputUsd: 0.000025,
       cacheReadUsd: 0.000024,
       cacheWriteUsd: 0,
       totalUsd: 0.000109,
+      saving: 0.000216,
     });
   });
 

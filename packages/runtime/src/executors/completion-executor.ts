@@ -167,6 +167,7 @@ export function buildRequest(
     messages.push({
       role: message.role,
       content: render(`messages[${index}].content`, message.content),
+      ...(message.cache === true && { cache: true }),
     });
   });
   if (config.prompt !== undefined)
@@ -197,6 +198,7 @@ export function buildRequest(
   }
   if (config.idleTimeoutMs !== undefined) request.idleTimeoutMs = config.idleTimeoutMs;
   if (config.maxRetries !== undefined) request.maxRetries = config.maxRetries;
+  if (config.cache === true) request.cache = true;
   return request;
 }
 
@@ -213,8 +215,13 @@ function upstreamPrompt(
     if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
     if (Array.isArray(value.messages)) {
       for (const message of value.messages) {
-        if (isTemplateMessage(message))
-          messages.push({ role: message.role, content: message.content });
+        if (isTemplateMessage(message)) {
+          messages.push({
+            role: message.role,
+            content: message.content,
+            ...(message.cache === true && { cache: true }),
+          });
+        }
       }
       return typeof value.system === 'string' ? value.system : undefined;
     }
@@ -229,7 +236,7 @@ function upstreamPrompt(
 /** Whether a value is a message as a `promptTemplate` node outputs it. */
 function isTemplateMessage(
   value: JsonValue,
-): value is { role: TemplateMessage['role']; content: string } {
+): value is { role: TemplateMessage['role']; content: string; cache?: JsonValue } {
   return (
     value !== null &&
     typeof value === 'object' &&

@@ -6,7 +6,8 @@ import type { NodeExecutor } from './node-executor.js';
 /**
  * `promptTemplate`: renders the system text and each message. `variables` are rendered first
  * and visible to the other templates as `variables.NAME`. The output's `text` is the messages'
- * contents joined by blank lines, for nodes that want plain text.
+ * contents joined by blank lines, for nodes that want plain text. A message marked `cache: true`
+ * keeps the mark in the output, so the completion node after it places a cache breakpoint.
  */
 export const executePromptTemplate: NodeExecutor<PromptTemplateNodeConfig> = async (context) => {
   const { config, node } = context;
@@ -28,6 +29,8 @@ export const executePromptTemplate: NodeExecutor<PromptTemplateNodeConfig> = asy
       text: message.content,
       scope,
     }),
+    // Carried to the completion node, which places the cache breakpoint.
+    ...(message.cache === true && { cache: true }),
   }));
   const output: Record<string, JsonValue> = {};
   if (typeof config.system === 'string') {

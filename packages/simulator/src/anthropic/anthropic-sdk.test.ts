@@ -41,6 +41,53 @@ function client(directive?: ScenarioAction): Anthropic {
 const hello = [{ role: 'user' as const, content: 'Hello there' }];
 
 describe('Anthropic Messages through @anthropic-ai/sdk', () => {
+  it('reports cache writes, then reads, for a prefix with a cache breakpoint', async () => {
+    // About 2,250 tokens, above claude-sonnet-4-6's minimum of 2,048.
+    const manual = 'Rule: answer in one sentence. '.repeat(300);
+    const ask = (question: string, cache: boolean) =>
+      client().messages.create({
+        model: MODEL,
+        max_tokens: 64,
+        system: [
+          { type: 'text', text: manual, ...(cache && { cache_control: { type: 'ephemeral' } }) },
+        ],
+        messages: [{ role: 'user', content: question }],
+      });
+    const plain = await ask('first?', false);
+    expect(plain.usage.cache_creation_input_tokens).toBe(0);
+    expect(plain.usage.cache_read_input_tokens).toBe(0);
+
+    const first = await ask('first?', true);
+    const written = first.usage.cache_creation_input_tokens ?? 0;
+    expect(written).toBeGreaterThan(2048);
+    expect(first.usage.cache_read_input_tokens).toBe(0);
+    expect(first.usage.input_tokens).toBeGreaterThan(0);
+
+    const second = await ask('a different question?', true);
+    expect(second.usage.cache_read_input_tokens).toBe(written);
+    expect(second.usage.cache_creation_input_tokens).toBe(0);
+
+    const otherModel = await client().messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 64,
+      system: [{ type: 'text', text: manual, cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: 'first?' }],
+    });
+    // The cache is per model: the same prefix on another model is written anew.
+    expect(otherModel.usage.cache_read_input_tokens).toBe(0);
+    expect(otherModel.usage.cache_creation_input_tokens).toBe(written);
+  });
+
+  it('caches nothing under the model’s minimum prefix', async () => {
+    const message = await client().messages.create({
+      model: MODEL,
+      max_tokens: 64,
+      system: [{ type: 'text', text: 'be brief', cache_control: { type: 'ephemeral' } }],
+      messages: hello,
+    });
+    expect(message.usage.cache_creation_input_tokens).toBe(0);
+  });
+
   it('streams text with usage and the final message', async () => {
     const stream = client().messages.stream({ model: MODEL, max_tokens: 256, messages: hello });
     const pieces: string[] = [];

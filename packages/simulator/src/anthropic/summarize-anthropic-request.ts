@@ -1,5 +1,6 @@
 import { asArray, asNumber, asRecord, asString } from '../core/json-value.js';
 import type { RequestSummary, SimRequest } from '../types.js';
+import { anthropicCacheBreakpoints } from './anthropic-cache-breakpoints.js';
 
 /** Text of a `content` field: a string, or the text inside an array of blocks. */
 function blockText(content: unknown): string {
@@ -106,6 +107,7 @@ export function summarizeAnthropicRequest(request: SimRequest): RequestSummary {
   }
   const maxTokens = asNumber(body.max_tokens);
   const lastToolResults = toolResults(messages.at(-1));
+  const cacheBreakpoints = anthropicCacheBreakpoints({ body, textOfBlock: promptTextOfBlock });
   return {
     lastUserText: lastUserText(messages),
     promptText: promptParts.filter((part) => part !== '').join('\n'),
@@ -121,5 +123,6 @@ export function summarizeAnthropicRequest(request: SimRequest): RequestSummary {
     stop: asArray(body.stop_sequences).flatMap((stop) => (typeof stop === 'string' ? [stop] : [])),
     choices: 1,
     embeddingInputs: [],
+    ...(cacheBreakpoints !== undefined && { cacheBreakpoints }),
   };
 }

@@ -12,8 +12,12 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-/** Clears the request log and the scenario's rule counters; the scenario itself stays. */
+/**
+ * Clears the request log, the scenario's rule counters and the prompt cache; the scenario itself
+ * stays.
+ */
 export function resetState(state: SimulatorState): void {
+  state.promptCache.clear();
   state.log.length = 0;
   state.liveEntries.clear();
   state.counters = createRuleCounters();

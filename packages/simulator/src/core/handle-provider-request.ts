@@ -3,6 +3,7 @@ import type { ProtocolContext, ProtocolModule, RouteMatch, SimRequest } from '..
 import { answerNonStreamFault } from './answer-non-stream-fault.js';
 import { ScenarioError } from './parse-scenario.js';
 import { planReply } from './plan-reply.js';
+import { applyPromptCache } from './prompt-cache.js';
 import { parseBody, readBody } from './read-body.js';
 import { readDirectives } from './read-directives.js';
 import { replayCapture } from './replay-capture.js';
@@ -120,6 +121,24 @@ export async function handleProviderRequest(options: {
     lastUserText,
     ...(state.scenario?.defaults?.timing ? { defaultTiming: state.scenario.defaults.timing } : {}),
   });
+  const scriptedUsage = action.reply?.usage;
+  if (
+    simRequest.operation === 'chat' &&
+    summary.cacheBreakpoints !== undefined &&
+    plan.fault?.type !== 'http' &&
+    scriptedUsage?.cacheReadTokens === undefined &&
+    scriptedUsage?.cacheWriteTokens === undefined
+  ) {
+    // A scenario that scripts cache usage wins; otherwise the breakpoints decide, statefully.
+    const cached = applyPromptCache({
+      cache: state.promptCache,
+      breakpoints: summary.cacheBreakpoints,
+      inputTokens: plan.usage.inputTokens,
+      now: state.now(),
+    });
+    plan.usage.cacheReadTokens = cached.read;
+    plan.usage.cacheWriteTokens = cached.write;
+  }
   entry.fault = plan.fault ?? null;
   if (plan.model !== simRequest.model) entry.model = entry.model ?? plan.model;
 

@@ -18,6 +18,8 @@ export interface SimulatorOptions {
   scenario?: Scenario;
   /** Protocols to speak; default all of them (`PROTOCOLS`). */
   protocols?: ProtocolModule[];
+  /** Clock for prompt-cache expiry (5 minutes after last use); default `Date.now`. */
+  now?: () => number;
 }
 
 /** A simulator that is listening. */
@@ -47,6 +49,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const state = createSimulatorState({
     protocols: options.protocols ?? PROTOCOLS,
     ...(options.scenario ? { scenario: options.scenario } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {

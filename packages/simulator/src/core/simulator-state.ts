@@ -1,5 +1,6 @@
 import type { ProtocolModule } from '../types.js';
 import type { LoggedRequest } from './logged-request.js';
+import type { PromptCache } from './prompt-cache.js';
 import { createRuleCounters, type RuleCounters } from './resolve-action.js';
 import type { Scenario } from './scenario.js';
 
@@ -12,12 +13,17 @@ export interface SimulatorState {
   /** Refreshers for entries whose response is still open (status, closed flags). */
   liveEntries: Map<LoggedRequest, () => void>;
   nextId: number;
+  /** Cached prompt prefixes (Anthropic cache breakpoints), with their expiry times. */
+  promptCache: PromptCache;
+  /** The clock cache entries expire on. */
+  now: () => number;
 }
 
 /** Creates the initial state. */
 export function createSimulatorState(options: {
   protocols: ProtocolModule[];
   scenario?: Scenario;
+  now?: () => number;
 }): SimulatorState {
   return {
     protocols: options.protocols,
@@ -26,6 +32,8 @@ export function createSimulatorState(options: {
     log: [],
     liveEntries: new Map(),
     nextId: 1,
+    promptCache: new Map(),
+    now: options.now ?? Date.now,
   };
 }
 

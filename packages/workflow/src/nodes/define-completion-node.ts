@@ -147,6 +147,11 @@ export function completionConfigSchema(options: CompletionNodeOptions): JsonSche
         ],
         description: 'Plain text, any JSON object, or JSON matching a schema.',
       },
+      cache: {
+        type: 'boolean',
+        description:
+          'Prompt caching: Anthropic cache breakpoints after the tools and the system prompt (messages add theirs with `cache: true`); OpenAI, Gemini, xAI and Groq cache by themselves.',
+      },
       stream: {
         type: 'boolean',
         default: true,

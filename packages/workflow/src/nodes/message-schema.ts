@@ -9,6 +9,11 @@ export const MESSAGE_SCHEMA: JsonSchema = {
       type: 'string',
       description: 'A template: {{ … }} holes are filled in at run time.',
     },
+    cache: {
+      type: 'boolean',
+      description:
+        'Prompt caching: end a cached prefix after this message (an Anthropic cache breakpoint; other providers cache by themselves).',
+    },
   },
   required: ['role', 'content'],
   additionalProperties: false,

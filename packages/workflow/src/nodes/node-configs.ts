@@ -14,6 +14,8 @@ export type JsonObject = { [key: string]: JsonValue };
 export interface TemplateMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /** Ends a cached prefix after this message (an Anthropic cache breakpoint). */
+  cache?: boolean;
 }
 
 /** A tool the model may call, as a config spells it. */
@@ -41,6 +43,8 @@ export interface ChatRequestConfig {
   tools?: ConfigTool[];
   toolChoice?: ToolChoice;
   responseFormat?: ConfigResponseFormat;
+  /** Anthropic cache breakpoints after the tools and the system prompt. */
+  cache?: boolean;
   stream?: boolean;
   /** Per attempt: an attempt that times out before its first token is retried. */
   timeoutMs?: number;

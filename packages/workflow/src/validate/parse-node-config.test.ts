@@ -14,6 +14,7 @@ const request: Record<keyof Required<ChatRequestConfig>, true> = {
   tools: true,
   toolChoice: true,
   responseFormat: true,
+  cache: true,
   stream: true,
   timeoutMs: true,
   firstTokenTimeoutMs: true,

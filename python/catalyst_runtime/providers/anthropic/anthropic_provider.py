@@ -13,6 +13,7 @@ from typing import Any
 import anthropic
 import httpx2
 
+from catalyst_runtime.providers.anthropic.cache_breakpoints import plan_cache_breakpoints
 from catalyst_runtime.providers.config.provider_environment import ProviderSettings
 from catalyst_runtime.providers.shared.convert_messages import (
     convert_to_anthropic_messages,
@@ -40,6 +41,8 @@ from catalyst_runtime.providers.shared.stream_state import (
 __all__ = ["AnthropicAdapter", "create_anthropic_body", "map_anthropic_error"]
 
 JSON_TOOL_NAME = "json"
+# The one kind of ``cache_control`` Anthropic has: five minutes from the last use.
+_EPHEMERAL = {"type": "ephemeral"}
 _DEFAULT_MAX_TOKENS_CAP = 4096
 _DEFAULT_BASE_URL = "https://api.anthropic.com"
 
@@ -71,8 +74,8 @@ def _json_tool(response_format: Mapping[str, Any] | None) -> dict[str, Any] | No
 
 def anthropic_warnings(request: Any) -> list[dict[str, Any]]:
     """``temperature``/``top_p`` (the API version the SDK speaks accepts no sampling parameters)
-    and ``seed`` (no Anthropic equivalent) are not sent; each is reported, in the TypeScript
-    order and wording."""
+    and ``seed`` (no Anthropic equivalent) are not sent, nor cache breakpoints below the model's
+    minimum or beyond four; each is reported, in the TypeScript order and wording."""
     warnings: list[dict[str, Any]] = []
     for setting, value in (("temperature", request.temperature), ("topP", request.top_p)):
         if value is not None:
@@ -92,28 +95,14 @@ def anthropic_warnings(request: Any) -> list[dict[str, Any]]:
                 "message": 'anthropic: "seed" is not sent: the Messages API has no seed',
             }
         )
+    system, conversation = normalize_messages(request)
+    tools = _anthropic_tools(request)
+    warnings.extend(plan_cache_breakpoints(request, system, conversation, tools).warnings)
     return warnings
 
 
-def create_anthropic_body(request: Any, catalog: Any) -> dict[str, Any]:
-    """The streaming Messages body, as the TypeScript provider builds it; no sampling parameters."""
-    system, conversation = normalize_messages(request)
-    known = catalog.find("anthropic", request.model)
-    max_output = known.get("maxOutputTokens") if known else None
-    max_tokens = request.max_tokens
-    if max_tokens is None:
-        limit = max_output if max_output and max_output > 0 else _DEFAULT_MAX_TOKENS_CAP
-        max_tokens = min(limit, _DEFAULT_MAX_TOKENS_CAP)
-    body: dict[str, Any] = {
-        "model": request.model,
-        "max_tokens": max_tokens,
-        "messages": convert_to_anthropic_messages(conversation),
-        "stream": True,
-    }
-    if system is not None:
-        body["system"] = system
-    if request.stop:
-        body["stop_sequences"] = request.stop
+def _anthropic_tools(request: Any) -> list[dict[str, Any]]:
+    """The tool definitions as sent: the request's tools, then the JSON-mode tool if any."""
     tools: list[dict[str, Any]] = []
     for tool in request.tools or []:
         entry: dict[str, Any] = {"name": tool["name"]}
@@ -126,14 +115,47 @@ def create_anthropic_body(request: Any, catalog: Any) -> dict[str, Any]:
     json_tool = _json_tool(request.response_format)
     if json_tool:
         tools.append({**json_tool, "input_schema": {"type": "object", **json_tool["input_schema"]}})
+    return tools
+
+
+def create_anthropic_body(request: Any, catalog: Any) -> dict[str, Any]:
+    """The streaming Messages body, as the TypeScript provider builds it; no sampling parameters;
+    ``cache_control`` breakpoints where :func:`plan_cache_breakpoints` puts them (the system prompt
+    then goes as one text block)."""
+    system, conversation = normalize_messages(request)
+    known = catalog.find("anthropic", request.model)
+    max_output = known.get("maxOutputTokens") if known else None
+    max_tokens = request.max_tokens
+    if max_tokens is None:
+        limit = max_output if max_output and max_output > 0 else _DEFAULT_MAX_TOKENS_CAP
+        max_tokens = min(limit, _DEFAULT_MAX_TOKENS_CAP)
+    tools = _anthropic_tools(request)
+    cache = plan_cache_breakpoints(request, system, conversation, tools)
+    body: dict[str, Any] = {
+        "model": request.model,
+        "max_tokens": max_tokens,
+        "messages": convert_to_anthropic_messages(conversation, cache.messages),
+        "stream": True,
+    }
+    if system is not None:
+        body["system"] = (
+            [{"type": "text", "text": system, "cache_control": _EPHEMERAL}]
+            if cache.system
+            else system
+        )
+    if request.stop:
+        body["stop_sequences"] = request.stop
+    if cache.tools and tools:
+        tools[-1] = {**tools[-1], "cache_control": _EPHEMERAL}
+    if tools:
         body["tools"] = tools
+    if _json_tool(request.response_format):
         body["tool_choice"] = {
             "type": "tool",
             "name": JSON_TOOL_NAME,
             "disable_parallel_tool_use": True,
         }
     elif tools:
-        body["tools"] = tools
         choice = _tool_choice(request.tool_choice, request.parallel_tool_calls)
         if choice:
             body["tool_choice"] = choice

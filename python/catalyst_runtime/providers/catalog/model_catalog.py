@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 __all__ = [
     "CATALOG_FILE_NAME",
@@ -51,13 +51,15 @@ class Usage(TypedDict):
 
 
 class Cost(TypedDict):
-    """Cost of one call in US dollars, keys in the TypeScript order."""
+    """Cost of one call in US dollars, keys in the TypeScript order; ``saving`` (what caching
+    saved against the full input price) only when the call read or wrote cached tokens."""
 
     inputUsd: float
     outputUsd: float
     cacheReadUsd: float
     cacheWriteUsd: float
     totalUsd: float
+    saving: NotRequired[float]
 
 
 def empty_usage() -> Usage:
@@ -83,9 +85,16 @@ def round_usd(usd: float) -> float:
     return math.floor(usd * USD_PRECISION + 0.5) / USD_PRECISION
 
 
+_COST_KEYS = ("inputUsd", "outputUsd", "cacheReadUsd", "cacheWriteUsd", "totalUsd")
+
+
 def add_costs(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
-    """The sum of two costs, each field rounded with :func:`round_usd` (``addCosts``)."""
-    return {key: round_usd(a[key] + b[key]) for key in a}
+    """The sum of two costs, each field rounded with :func:`round_usd` (``addCosts``); ``saving``
+    when either has one."""
+    total = {key: round_usd(a[key] + b[key]) for key in _COST_KEYS}
+    if "saving" in a or "saving" in b:
+        total["saving"] = round_usd(a.get("saving", 0) + b.get("saving", 0))
+    return total
 
 
 def _rates_for(pricing: Mapping[str, Any], input_tokens: int) -> Mapping[str, Any]:
@@ -115,13 +124,18 @@ def compute_cost(pricing: Mapping[str, Any], usage: Usage) -> Cost:
     cache_write_usd = round_usd(
         (cache_write * rates.get("cacheWritePerMillion", input_price)) / _PER_MILLION
     )
-    return {
+    cost: Cost = {
         "inputUsd": input_usd,
         "outputUsd": output_usd,
         "cacheReadUsd": cache_read_usd,
         "cacheWriteUsd": cache_write_usd,
         "totalUsd": round_usd(input_usd + output_usd + cache_read_usd + cache_write_usd),
     }
+    if cache_read > 0 or cache_write > 0:
+        # What the cached tokens would have cost at the full input price, minus what they cost.
+        full_price_usd = round_usd(((cache_read + cache_write) * input_price) / _PER_MILLION)
+        cost["saving"] = round_usd(full_price_usd - cache_read_usd - cache_write_usd)
+    return cost
 
 
 def estimate_prompt_tokens(messages: Iterable[Mapping[str, Any]], system: str | None) -> int:

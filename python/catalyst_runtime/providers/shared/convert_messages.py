@@ -7,6 +7,7 @@ Messages are dicts in the spec's ``ChatMessage`` shape: ``{"role": "system"|"use
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from typing import Any
 
 from catalyst_runtime.providers.shared.provider_error import create_provider_error
@@ -116,14 +117,22 @@ def _append_turn(turns: list[Message], role: str, key: str, items: list[Message]
         turns.append({"role": role, key: items})
 
 
-def convert_to_anthropic_messages(conversation: list[Message]) -> list[Message]:
-    """Anthropic turns: tool results as ``tool_result`` blocks in user turns, same-role merged."""
+def convert_to_anthropic_messages(
+    conversation: list[Message], cache_breakpoints: Set[int] = frozenset()
+) -> list[Message]:
+    """Anthropic turns: tool results as ``tool_result`` blocks in user turns, same-role merged.
+    A message whose index is in ``cache_breakpoints`` gets ``cache_control`` on its last block
+    (``convertToAnthropicMessages``)."""
     result: list[Message] = []
+    index = -1
 
     def append(role: str, blocks: list[Message]) -> None:
+        if blocks and index in cache_breakpoints:
+            blocks[-1] = {**blocks[-1], "cache_control": {"type": "ephemeral"}}
         _append_turn(result, role, "content", blocks)
 
     for message in conversation:
+        index += 1
         role = message["role"]
         if role == "user":
             content = message["content"]

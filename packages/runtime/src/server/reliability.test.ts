@@ -345,6 +345,132 @@ describe.each(['typescript', 'python'] as const)('the %s server', (runtime) => {
   }, 120_000);
 });
 
+/** Client disconnects per runtime: each aborts its stream after the first token. */
+const DISCONNECTS = 200;
+
+/** The p-th percentile (0–100) of `values`, nearest rank. */
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+describe.each(['typescript', 'python'] as const)('the %s server under disconnects', (runtime) => {
+  it(`closes the upstream call of each of ${DISCONNECTS} clients that leave mid-stream`, async () => {
+    const server = servers.find((candidate) => candidate.runtime === runtime);
+    if (!server) throw new Error(`the ${runtime} server did not start`);
+    // Slow enough that no provider finishes before its client leaves (about 4 s of tokens).
+    const slow = { timing: { firstTokenMs: 0, tokenDelayMs: 40 } };
+    const words = Array.from({ length: 100 }, (_, index) => `w${index}`).join(' ');
+    const abortedAt = new Map<string, number>();
+    const leave = async (index: number) => {
+      const providerCase = PROVIDERS[index % PROVIDERS.length] as ProviderCase;
+      const marker = `${runtime}-leave-${index}`;
+      const controller = new AbortController();
+      const response = await fetch(`${server.url}/workflows/${providerCase.provider}/stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question: question(`${marker} ${words}`, slow) }),
+        signal: controller.signal,
+      });
+      const reader = response.body?.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (reader && !text.includes('event: token')) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`${marker}: the stream ended before its first token: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+      abortedAt.set(marker, Date.now());
+      controller.abort();
+      await reader?.cancel().catch(() => {});
+    };
+    const startedAt = Date.now();
+    await pool(
+      Array.from({ length: DISCONNECTS }, (_, index) => () => leave(index)),
+      25,
+    );
+    // Wait (bounded) for every upstream call of these clients to end.
+    const mine = () =>
+      simulator
+        .requests()
+        .filter(
+          (entry) =>
+            entry.startedAt >= startedAt &&
+            JSON.stringify(entry.body).includes(`${runtime}-leave-`),
+        );
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && mine().some((entry) => !entry.finished)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const entries = mine();
+    const lags: number[] = [];
+    const open: string[] = [];
+    for (const entry of entries) {
+      const marker = /(\w+-leave-\d+)/.exec(JSON.stringify(entry.body))?.[1] ?? '';
+      const at = abortedAt.get(marker);
+      if (!entry.finished || !entry.clientClosedEarly) {
+        open.push(
+          `${marker} (${entry.provider}): finished ${entry.finished}, closed early ${entry.clientClosedEarly}`,
+        );
+      } else if (at !== undefined && entry.durationMs !== null) {
+        lags.push(entry.startedAt + entry.durationMs - at);
+      }
+    }
+    console.log(
+      `[reliability] ${runtime}: ${DISCONNECTS} disconnects in ${Date.now() - startedAt} ms; upstream close lag p50 ${percentile(lags, 50)} ms, p95 ${percentile(lags, 95)} ms, max ${Math.max(...lags)} ms`,
+    );
+    expect(entries).toHaveLength(DISCONNECTS);
+    expect(open, server.output()).toEqual([]);
+  }, 120_000);
+});
+
+/**
+ * Schemathesis (PyPI, installed by `npm run setup` from python/requirements-dev.txt) generates
+ * requests from each server's own /openapi.json and checks every answer against it. Bounded: a
+ * fixed seed and a few examples per operation.
+ */
+function runSchemathesis(url: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      SCHEMATHESIS,
+      [
+        'run',
+        `${url}/openapi.json`,
+        '--checks',
+        'all',
+        '--max-examples',
+        '15',
+        '--seed',
+        '1',
+        '--workers',
+        '2',
+        '--generation-database',
+        'none',
+        '--request-timeout',
+        '20',
+        '--no-color',
+      ],
+      { cwd: REPOSITORY_ROOT, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, output: `${stdout}${stderr}` });
+      },
+    );
+  });
+}
+
+describe.each(['typescript', 'python'] as const)('the %s server under schemathesis', (runtime) => {
+  it('answers every generated request as its /openapi.json says', async () => {
+    if (!existsSync(SCHEMATHESIS)) throw new Error(`${SCHEMATHESIS} is missing: run npm run setup`);
+    const server = servers.find((candidate) => candidate.runtime === runtime);
+    if (!server) throw new Error(`the ${runtime} server did not start`);
+    const { code, output } = await runSchemathesis(server.url);
+    const summary = output.split('\n').filter((line) => /passed|failed|error/i.test(line));
+    console.log(`[reliability] ${runtime} schemathesis:\n${summary.slice(-6).join('\n')}`);
+    expect(code, output).toBe(0);
+  }, 300_000);
+});
+
 describe('both runtimes', () => {
   it('end each provider × fault stream with the same terminal event kind', () => {
     const { typescript, python } = terminalKinds;

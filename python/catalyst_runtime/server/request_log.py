@@ -1,6 +1,6 @@
 """The access log (TypeScript ``request-log``): one line per request, JSON lines when stderr is
-not a terminal, one readable line when it is; the same field names as ``catalyst serve``. Log records
-of dependencies (provider SDKs, httpx) are withheld: they can hold user content.
+not a terminal, one readable line when it is; the same field names as ``catalyst serve``. Log
+records of dependencies (provider SDKs, httpx) are withheld: they can hold user content.
 
 Example::
 

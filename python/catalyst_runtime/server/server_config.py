@@ -1,6 +1,6 @@
 """Everything about serving that the environment sets (TypeScript ``server-config`` and
-``server-limits``): the same variable names, defaults and messages in both runtimes (docs/protocol.md, "Server
-environment").
+``server-limits``): the same variable names, defaults and messages in both runtimes
+(docs/protocol.md, "Server environment").
 
 Example::
 

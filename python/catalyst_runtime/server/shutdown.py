@@ -1,7 +1,7 @@
 """Graceful shutdown (``drain`` of TypeScript ``create-catalyst-app``): on SIGTERM or SIGINT new
-requests get 503 ``unavailable`` with ``Retry-After``, runs in flight may finish within the grace period,
-then those left end with a retryable ``unavailable`` error event; the process exits 0. A second
-signal exits at once (128 + signal number).
+requests get 503 ``unavailable`` with ``Retry-After``, runs in flight may finish within the grace
+period, then those left end with a retryable ``unavailable`` error event; the process exits 0. A
+second signal exits at once (128 + signal number).
 
 Under uvicorn the app's lifespan installs the handler (:func:`install_signal_handlers`): it drains
 first, then asks uvicorn to stop, so uvicorn's own shutdown (close listeners, let open sockets

@@ -3,7 +3,8 @@
 // servers' /openapi.json. The Python server is the real runtime under uvicorn
 // (python/tests/runtime/serve_workflows.py), started once with every workflow of this file.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProviderRegistry } from '@catalyst/providers';
 import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
@@ -430,6 +431,8 @@ describe.each(['typescript', 'python'] as const)('the %s server under disconnect
  * fixed seed and a few examples per operation.
  */
 function runSchemathesis(url: string): Promise<{ code: number; output: string }> {
+  // Schemathesis keeps a cache (.schemathesis/) in its working directory: not in the repository.
+  const directory = mkdtempSync(join(tmpdir(), 'catalyst-schemathesis-'));
   return new Promise((resolve) => {
     execFile(
       SCHEMATHESIS,
@@ -450,8 +453,9 @@ function runSchemathesis(url: string): Promise<{ code: number; output: string }>
         '20',
         '--no-color',
       ],
-      { cwd: REPOSITORY_ROOT, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: directory, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
+        rmSync(directory, { recursive: true, force: true });
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         resolve({ code, output: `${stdout}${stderr}` });
       },

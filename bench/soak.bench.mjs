@@ -323,7 +323,7 @@ Produced by \`node bench/soak.bench.mjs --duration ${DURATION_MS / 1000}\` on ${
         .join(' / ')} at the end). ${flags.note}
 
 Setup: \`catalyst serve examples/chat.json\` (Anthropic node) and the simulator, each its own
-process, the load driver a third; replies stream about 30 tokens, first token after 50 ms, 5 ms
+process, the load driver a third; replies are the simulator's short echo (about 20 chunks), first token after 50 ms, 5 ms
 between tokens. Capacity: ${CAPACITY_MS / 1000} s closed loop with 32 clients. Soak: open-loop
 arrivals at half of it for ${minutes.toFixed(1)} minutes; 1 % of requests carry one of ${FAULTS.length}
 faults in turn (429, 500, 529, reset, disconnect, malformed chunk, stall, in-stream error), with

@@ -67,6 +67,41 @@ _ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+def _error_answer(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
+
+
+def _event_schema(name: str, required: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["event", "data"],
+        "properties": {
+            "event": {"const": name},
+            "data": {
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": {"type": "object", "required": required},
+            },
+        },
+    }
+
+
+# One event of ``POST /workflows/{id}/stream``. OpenAPI 3.1 has no ``itemSchema`` (3.2 does): the
+# ``schema`` of a ``text/event-stream`` response describes each event, as ``{event, data}`` with
+# ``data`` the JSON text. Keep-alive comments are not events.
+_EVENT_SCHEMA: dict[str, Any] = {
+    "oneOf": [
+        _event_schema("node", ["node", "nodeType", "status"]),
+        _event_schema("token", ["node", "text"]),
+        _event_schema("partial", ["node", "output"]),
+        _event_schema("route", ["node", "route", "targets"]),
+        _event_schema("fallback", ["node", "from", "to", "error"]),
+        _event_schema("done", ["output", "text", "tokenCount", "usage", "cost"]),
+        _event_schema("error", ["kind", "message", "retryable"]),
+    ]
+}
+
+
 def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The OpenAPI 3.1 document of a server serving ``workflows``, as ``catalyst serve``'s."""
     paths: dict[str, Any] = {
@@ -89,15 +124,13 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             "content": {"application/json": {"schema": workflow["input"]}},
         }
 
-        def error(description: str) -> dict[str, Any]:
-            return {
-                "description": description,
-                "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-            }
-
+        # The refusals both endpoints share (docs/protocol.md, "Serving in production").
         errors = {
-            "400": error("The body is not JSON"),
-            "422": error("The input does not match the input schema"),
+            "400": _error_answer("The body is not JSON, nests too deep or holds invalid Unicode"),
+            "413": _error_answer("The body is larger than the server allows"),
+            "415": _error_answer("The body is not sent as application/json"),
+            "422": _error_answer("The input does not match the input schema"),
+            "503": _error_answer("The server is shutting down; retry after Retry-After seconds"),
         }
         run: dict[str, Any] = {
             "operationId": f"run_{workflow['id']}",
@@ -117,8 +150,13 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                 },
             },
             **errors,
-            "502": error("A provider failed"),
+            "429": _error_answer("A provider is rate limiting"),
+            "500": _error_answer("An expression or the server failed"),
+            "502": _error_answer("A provider failed"),
+            "504": _error_answer("A provider did not answer in time"),
         }
+        # JavaScript orders integer-like keys numerically: so must this, for identical bytes.
+        run["responses"] = dict(sorted(run["responses"].items()))
         paths[f"/workflows/{workflow['id']}/run"] = {"post": run}
         paths[f"/workflows/{workflow['id']}/stream"] = {
             "post": {
@@ -127,13 +165,17 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                 "description": "Events: node, token, partial, then exactly one done or error. "
                 "See docs/protocol.md.",
                 "requestBody": request_body,
-                "responses": {
-                    "200": {
-                        "description": "An event stream",
-                        "content": {"text/event-stream": {"schema": {"type": "string"}}},
-                    },
-                    **errors,
-                },
+                "responses": dict(
+                    sorted(
+                        {
+                            "200": {
+                                "description": "An event stream",
+                                "content": {"text/event-stream": {"schema": _EVENT_SCHEMA}},
+                            },
+                            **errors,
+                        }.items()
+                    )
+                ),
             }
         }
     return {

@@ -14,7 +14,10 @@ interface GoogleErrorBody {
 
 const BAD_KEY = /API key not valid|API_KEY_INVALID/i;
 const TOO_LONG = /exceeds the maximum number of tokens|input token count .*exceeds|too long/i;
-const MALFORMED = /exception parsing stream chunk|Incomplete JSON segment/i;
+// The SDKs' words for a cut or garbled stream chunk (the Python SDK's third phrase too: both
+// runtimes recognise the same messages).
+const MALFORMED =
+  /exception parsing stream chunk|Incomplete JSON segment|Failed to parse response as JSON/i;
 
 /**
  * Maps anything `@google/genai` (or fetch under it) threw to a `ProviderError`. Google answers a

@@ -12,6 +12,44 @@ const ERROR_SCHEMA: JsonSchema = {
   },
 };
 
+/** An answer with the `{"error": {…}}` body. */
+function errorAnswer(description: string) {
+  return { description, content: { 'application/json': { schema: ERROR_SCHEMA } } };
+}
+
+/** One Server-Sent Event whose `data` is JSON with these required fields. */
+function eventSchema(name: string, required: string[]): JsonSchema {
+  return {
+    type: 'object',
+    required: ['event', 'data'],
+    properties: {
+      event: { const: name },
+      data: {
+        type: 'string',
+        contentMediaType: 'application/json',
+        contentSchema: { type: 'object', required },
+      },
+    },
+  };
+}
+
+/**
+ * One event of `POST /workflows/{id}/stream`. OpenAPI 3.1 has no `itemSchema` (3.2 does): the
+ * `schema` of a `text/event-stream` response describes each event, as `{event, data}` with `data`
+ * the JSON text (docs/protocol.md, "The event stream"). Keep-alive comments are not events.
+ */
+const EVENT_SCHEMA: JsonSchema = {
+  oneOf: [
+    eventSchema('node', ['node', 'nodeType', 'status']),
+    eventSchema('token', ['node', 'text']),
+    eventSchema('partial', ['node', 'output']),
+    eventSchema('route', ['node', 'route', 'targets']),
+    eventSchema('fallback', ['node', 'from', 'to', 'error']),
+    eventSchema('done', ['output', 'text', 'tokenCount', 'usage', 'cost']),
+    eventSchema('error', ['kind', 'message', 'retryable']),
+  ],
+};
+
 /** The OpenAPI 3.1 document of a server serving `workflows`. */
 export function openApiDocument(workflows: WorkflowDefinition[]): JsonSchema {
   const paths: Record<string, unknown> = {
@@ -30,15 +68,13 @@ export function openApiDocument(workflows: WorkflowDefinition[]): JsonSchema {
       required: true,
       content: { 'application/json': { schema: workflow.input } },
     };
+    // The refusals both endpoints share (docs/protocol.md, "Serving in production").
     const errors = {
-      '400': {
-        description: 'The body is not JSON',
-        content: { 'application/json': { schema: ERROR_SCHEMA } },
-      },
-      '422': {
-        description: 'The input does not match the input schema',
-        content: { 'application/json': { schema: ERROR_SCHEMA } },
-      },
+      '400': errorAnswer('The body is not JSON, nests too deep or holds invalid Unicode'),
+      '413': errorAnswer('The body is larger than the server allows'),
+      '415': errorAnswer('The body is not sent as application/json'),
+      '422': errorAnswer('The input does not match the input schema'),
+      '503': errorAnswer('The server is shutting down; retry after Retry-After seconds'),
     };
     paths[`/workflows/${workflow.id}/run`] = {
       post: {
@@ -56,10 +92,10 @@ export function openApiDocument(workflows: WorkflowDefinition[]): JsonSchema {
             },
           },
           ...errors,
-          '502': {
-            description: 'A provider failed',
-            content: { 'application/json': { schema: ERROR_SCHEMA } },
-          },
+          '429': errorAnswer('A provider is rate limiting'),
+          '500': errorAnswer('An expression or the server failed'),
+          '502': errorAnswer('A provider failed'),
+          '504': errorAnswer('A provider did not answer in time'),
         },
       },
     };
@@ -73,7 +109,7 @@ export function openApiDocument(workflows: WorkflowDefinition[]): JsonSchema {
         responses: {
           '200': {
             description: 'An event stream',
-            content: { 'text/event-stream': { schema: { type: 'string' } } },
+            content: { 'text/event-stream': { schema: EVENT_SCHEMA } },
           },
           ...errors,
         },

@@ -174,7 +174,12 @@ _BAD_KEY = re.compile(r"API key not valid|API_KEY_INVALID", re.I)
 _TOO_LONG = re.compile(
     r"exceeds the maximum number of tokens|input token count .*exceeds|too long", re.I
 )
-_MALFORMED = re.compile(r"exception parsing stream chunk|Incomplete JSON segment", re.I)
+# google-genai's words for a cut or garbled stream chunk, across its versions (1.x raises
+# UnknownApiResponseError "Failed to parse response as JSON", caused by a JSONDecodeError).
+_MALFORMED = re.compile(
+    r"exception parsing stream chunk|Incomplete JSON segment|Failed to parse response as JSON",
+    re.I,
+)
 _RETRY_DELAY = re.compile(r"^(\d+(?:\.\d+)?)s\Z")
 
 
@@ -214,7 +219,9 @@ def map_gemini_error(
         )
     message_text = str(error)
     if isinstance(error, ValueError) and (
-        _MALFORMED.search(message_text) or type(error).__name__ == "JSONDecodeError"
+        _MALFORMED.search(message_text)
+        or type(error).__name__ == "JSONDecodeError"
+        or type(error.__cause__).__name__ == "JSONDecodeError"
     ):
         return create_provider_error(**common, kind="server", detail=TRANSPORT_FAILURE["malformed"])
     return create_provider_error(**common, kind="network", detail=describe_transport_failure(error))

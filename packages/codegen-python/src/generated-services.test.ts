@@ -102,15 +102,23 @@ function groups(): Group[] {
   return [...byFile.values()];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+/** `count` distinct free ports: every listener stays open until all have a port. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  const ports = await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            resolve(typeof address === 'object' && address ? address.port : 0);
+          });
+        }),
+    ),
+  );
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 async function run(
@@ -210,6 +218,27 @@ async function startServer(
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 100))]);
   }
   return { url, process: child, output: () => output };
+}
+
+/** Runs `body`; a failure that is not an assertion (a refused connection) shows both servers' output. */
+async function withServerOutput<T>(servers: Server[], body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AssertionError') throw error;
+    const outputs = servers
+      .map((server) => {
+        const state =
+          server.process.exitCode !== null || server.process.signalCode !== null
+            ? `exited (${server.process.exitCode ?? server.process.signalCode})`
+            : 'running';
+        return `${server.url}, ${state}; its output:\n${server.output() || '(none)'}`;
+      })
+      .join('\n');
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${outputs}`, {
+      cause: error,
+    });
+  }
 }
 
 async function stopServer(server: Server | undefined): Promise<void> {
@@ -400,7 +429,7 @@ for (const group of GROUPS) {
 
     async function startServers(extra: Record<string, string> = {}): Promise<[Server, Server]> {
       const env = { ...serverEnvironment(simulator.url), ...extra };
-      const [pythonPort, typescriptPort] = [await freePort(), await freePort()];
+      const [pythonPort = 0, typescriptPort = 0] = await freePorts(2);
       const started = await Promise.allSettled([
         startServer(
           join(venv, 'bin', 'python'),
@@ -444,11 +473,12 @@ for (const group of GROUPS) {
       // A vector with its own environment (API keys, CORS origins) gets servers of its own.
       if (!stateful && environment === undefined) {
         shared ??= await startServers();
-        return body(...shared);
+        const servers = shared;
+        return withServerOutput(servers, () => body(...servers));
       }
       const servers = await startServers(environment);
       try {
-        return await body(...servers);
+        return await withServerOutput(servers, () => body(...servers));
       } finally {
         await Promise.all(servers.map(stopServer));
       }
@@ -485,10 +515,11 @@ for (const group of GROUPS) {
           },
           expected: { status: 200 },
         };
-        const [fromPython, fromTypescript] = [
-          await exchange(pythonServer.url, sample, workflowId),
-          await exchange(typescriptServer.url, sample, workflowId),
-        ];
+        // Each server meets the simulator as it was at the start: its state (the prompt cache
+        // that a first run writes and a second one reads) must not favour the second server.
+        const fromPython = await exchange(pythonServer.url, sample, workflowId);
+        simulator.reset();
+        const fromTypescript = await exchange(typescriptServer.url, sample, workflowId);
         expect(fromPython.status).toBe(fromTypescript.status);
         // The simulator invents tool-call ids per request; they are not the runtimes' to match.
         const withoutIds = (body: string) => body.replace(/"(call|toolu)_[A-Za-z0-9]+"/g, '"$1_*"');

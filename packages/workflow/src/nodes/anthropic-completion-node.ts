@@ -8,6 +8,5 @@ export const ANTHROPIC_COMPLETION_NODE = defineCompletionNode({
   description: 'Anthropic Claude completion with streaming, tool use and JSON output.',
   icon: 'Sparkles',
   color: 'bg-orange-500',
-  defaultModel: 'claude-haiku-4-5',
   maximumTemperature: 1,
 });

@@ -1,4 +1,4 @@
-import { ModelCatalog } from '@catalyst/providers';
+import { defaultModelFor, ModelCatalog } from '@catalyst/providers';
 import type { JsonSchema, JsonValue, ProviderName } from '@catalyst/spec';
 import { MESSAGE_SCHEMA } from './message-schema.js';
 import type { NodeTypeDefinition } from './node-type.js';
@@ -12,8 +12,6 @@ export interface CompletionNodeOptions {
   description: string;
   icon: string;
   color: string;
-  /** Applied when the config has no `model`; absent when there is no sensible default (Azure deployments). */
-  defaultModel?: string;
   /** Upper bound of `temperature` (Anthropic accepts 0–1, the others 0–2). */
   maximumTemperature: number;
   /** How to describe the `model` field, e.g. Azure's deployment name. */
@@ -32,8 +30,11 @@ export const TOOL_NAME_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
  * export const GROQ_COMPLETION_NODE = defineCompletionNode({ type: 'groqCompletion', provider: 'groq', … });
  */
 export function defineCompletionNode(options: CompletionNodeOptions): NodeTypeDefinition {
+  // The provider's default model (one table, in the provider layer); none for Azure, whose models
+  // are deployments the user names.
+  const defaultModel = defaultModelFor(options.provider);
   const defaultConfig: Record<string, JsonValue> = { stream: true };
-  if (options.defaultModel !== undefined) defaultConfig.model = options.defaultModel;
+  if (defaultModel !== undefined) defaultConfig.model = defaultModel;
   return {
     type: options.type,
     category: 'llm',
@@ -58,6 +59,7 @@ export function defineCompletionNode(options: CompletionNodeOptions): NodeTypeDe
 
 /** The config schema of a completion node; the router reuses its request fields. */
 export function completionConfigSchema(options: CompletionNodeOptions): JsonSchema {
+  const defaultModel = defaultModelFor(options.provider);
   // Suggest current chat models in editors; any id is accepted (new models, fine-tunes), and the
   // validator warns about ids the catalog does not know.
   const models = ModelCatalog.default()
@@ -68,10 +70,9 @@ export function completionConfigSchema(options: CompletionNodeOptions): JsonSche
     type: 'string',
     minLength: 1,
     description:
-      options.modelDescription ??
-      `Model id${options.defaultModel ? `; default ${options.defaultModel}` : ''}.`,
+      options.modelDescription ?? `Model id${defaultModel ? `; default ${defaultModel}` : ''}.`,
   };
-  if (options.defaultModel !== undefined) model.default = options.defaultModel;
+  if (defaultModel !== undefined) model.default = defaultModel;
   if (models.length > 0) model.examples = models;
   return {
     type: 'object',

@@ -8,6 +8,5 @@ export const GEMINI_COMPLETION_NODE = defineCompletionNode({
   description: 'Google Gemini completion with streaming, function calling and JSON output.',
   icon: 'Gem',
   color: 'bg-indigo-500',
-  defaultModel: 'gemini-2.5-flash',
   maximumTemperature: 2,
 });

@@ -8,6 +8,5 @@ export const GROK_COMPLETION_NODE = defineCompletionNode({
   description: 'xAI Grok completion with streaming, function calling and JSON mode.',
   icon: 'Rocket',
   color: 'bg-neutral-800',
-  defaultModel: 'grok-4-fast-non-reasoning',
   maximumTemperature: 2,
 });

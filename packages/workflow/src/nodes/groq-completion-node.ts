@@ -9,6 +9,5 @@ export const GROQ_COMPLETION_NODE = defineCompletionNode({
     'Fast open-model completion (Llama, GPT-OSS) on Groq, with tool calling and JSON mode.',
   icon: 'Zap',
   color: 'bg-rose-500',
-  defaultModel: 'llama-3.3-70b-versatile',
   maximumTemperature: 2,
 });

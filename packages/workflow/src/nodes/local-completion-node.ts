@@ -9,7 +9,6 @@ export const LOCAL_COMPLETION_NODE = defineCompletionNode({
     'A small language model running in-process (SmolLM2-135M by default, or any GGUF file set in CATALYST_LOCAL_MODEL): streaming and JSON output with no API key.',
   icon: 'Cpu',
   color: 'bg-slate-500',
-  defaultModel: 'smollm2-135m-instruct',
   maximumTemperature: 2,
   modelDescription: 'Informational: the model is the GGUF file the local runtime loads.',
 });

@@ -8,6 +8,5 @@ export const OPENAI_COMPLETION_NODE = defineCompletionNode({
   description: 'OpenAI GPT completion with streaming, function calling and JSON mode.',
   icon: 'Bot',
   color: 'bg-purple-500',
-  defaultModel: 'gpt-4.1-mini',
   maximumTemperature: 2,
 });

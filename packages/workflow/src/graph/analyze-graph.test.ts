@@ -81,3 +81,13 @@ describe('graph analysis', () => {
     expect(analysis.incoming.get('output')).toEqual([1, 2, 3]);
   });
 });
+
+describe('findCycles on a long chain', () => {
+  it('walks 100,000 nodes without exhausting the call stack, and still finds a cycle at the end', () => {
+    const ids = Array.from({ length: 100_000 }, (_, index) => `n${index}`);
+    const edges = ids.slice(1).map((id, index) => ({ from: ids[index] ?? '', to: id }));
+    expect(findCycles(ids, edges)).toEqual([]);
+    edges.push({ from: 'n99999', to: 'n99998' });
+    expect(findCycles(ids, edges)).toEqual([['n99998', 'n99999', 'n99998']]);
+  });
+});

@@ -21,10 +21,24 @@ export function findCycles(nodeIds: readonly string[], edges: readonly WorkflowE
   const seen = new Set<string>();
   const cycles: string[][] = [];
 
-  const visit = (id: string): void => {
-    state.set(id, 'visiting');
-    stack.push(id);
-    for (const next of successors.get(id) ?? []) {
+  // Depth first with an explicit stack of (node, next successor index), not recursion: a chain
+  // of tens of thousands of nodes must not exhaust the call stack. Same visiting order as the
+  // recursive walk, so the same cycles in the same order.
+  const visit = (root: string): void => {
+    const frames: Array<{ id: string; next: number }> = [{ id: root, next: 0 }];
+    state.set(root, 'visiting');
+    stack.push(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1] as { id: string; next: number };
+      const successorsOfFrame = successors.get(frame.id) ?? [];
+      if (frame.next >= successorsOfFrame.length) {
+        frames.pop();
+        stack.pop();
+        state.set(frame.id, 'done');
+        continue;
+      }
+      const next = successorsOfFrame[frame.next] as string;
+      frame.next += 1;
       const nextState = state.get(next);
       if (nextState === 'visiting') {
         const cycle = stack.slice(stack.indexOf(next));
@@ -34,11 +48,11 @@ export function findCycles(nodeIds: readonly string[], edges: readonly WorkflowE
           cycles.push(rotateToFirst(cycle, position));
         }
       } else if (nextState === undefined) {
-        visit(next);
+        state.set(next, 'visiting');
+        stack.push(next);
+        frames.push({ id: next, next: 0 });
       }
     }
-    stack.pop();
-    state.set(id, 'done');
   };
   for (const id of nodeIds) if (!state.has(id)) visit(id);
   return cycles;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEmbeddingCache, createProvider, ModelCatalog } from '@catalyst/providers';
+import { createEmbeddingCache, createProviderRegistry, ModelCatalog } from '@catalyst/providers';
 import {
   type CatalystApp,
   createCatalystApp,
@@ -7,7 +7,7 @@ import {
   errorResponse,
   type ProviderResolver,
 } from '@catalyst/runtime';
-import type { LanguageModelProvider, ProviderName, WorkflowDefinition } from '@catalyst/spec';
+import type { WorkflowDefinition } from '@catalyst/spec';
 import {
   formatProblem,
   NODE_TYPES,
@@ -71,15 +71,7 @@ export function createStudioApp(options: StudioAppOptions): StudioApp {
   const providersFor = (target: string, environment: Record<string, string | undefined>) => {
     let resolver = resolvers.get(target);
     if (!resolver) {
-      const cache = new Map<ProviderName, LanguageModelProvider>();
-      resolver = (name) => {
-        let provider = cache.get(name);
-        if (!provider) {
-          provider = createProvider(name, { environment });
-          cache.set(name, provider);
-        }
-        return provider;
-      };
+      resolver = createProviderRegistry({ environment });
       resolvers.set(target, resolver);
     }
     return resolver;

@@ -1,13 +1,11 @@
 import type { EmbeddingCache } from '@catalyst/providers';
-import { createMemoryEmbeddingCache, createProvider, pointIdForText } from '@catalyst/providers';
+import {
+  createMemoryEmbeddingCache,
+  createProviderRegistry,
+  pointIdForText,
+} from '@catalyst/providers';
 import { parseScenario, type RunningSimulator, startSimulator } from '@catalyst/simulator';
-import type {
-  JsonValue,
-  LanguageModelProvider,
-  ProviderName,
-  WorkflowDefinition,
-  WorkflowEvent,
-} from '@catalyst/spec';
+import type { JsonValue, WorkflowDefinition, WorkflowEvent } from '@catalyst/spec';
 import { loadWorkflowFile, validateWorkflow } from '@catalyst/workflow';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { executeWorkflow } from '../execute-workflow.js';
@@ -46,7 +44,6 @@ async function run(
   embeddingCache: EmbeddingCache | null = createMemoryEmbeddingCache(),
 ) {
   const environment = conformanceEnvironment(simulator.url);
-  const providers = new Map<ProviderName, LanguageModelProvider>();
   const events: WorkflowEvent[] = [];
   for await (const event of executeWorkflow({
     workflow,
@@ -54,14 +51,7 @@ async function run(
     signal: AbortSignal.timeout(30_000),
     environment,
     embeddingCache,
-    providers: (name) => {
-      let provider = providers.get(name);
-      if (!provider) {
-        provider = createProvider(name, { environment });
-        providers.set(name, provider);
-      }
-      return provider;
-    },
+    providers: createProviderRegistry({ environment }),
   })) {
     events.push(event);
   }

@@ -23,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
+from catalyst_runtime.providers.config.runtime_data_file import find_runtime_data_file
+
 __all__ = [
     "CATALOG_FILE_NAME",
     "Cost",
@@ -168,20 +170,7 @@ def estimate_prompt_tokens(messages: Iterable[Mapping[str, Any]], system: str | 
 def find_catalog_file() -> Path:
     """Where the catalog data is: ``CATALYST_MODEL_CATALOG``, else at the top of
     ``catalyst_runtime/`` (generated projects), else the repository's ``conformance/`` directory."""
-    configured = os.environ.get("CATALYST_MODEL_CATALOG")
-    if configured:
-        return Path(configured)
-    # This module is catalyst_runtime/providers/catalog/model_catalog.py.
-    runtime = Path(__file__).resolve().parents[2]
-    for candidate in (
-        runtime / CATALOG_FILE_NAME,
-        runtime.parents[1] / "conformance" / CATALOG_FILE_NAME,
-    ):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(
-        f"{CATALOG_FILE_NAME} not found in {runtime} nor in the repository's conformance/"
-    )
+    return find_runtime_data_file(CATALOG_FILE_NAME, "CATALYST_MODEL_CATALOG")
 
 
 @cache

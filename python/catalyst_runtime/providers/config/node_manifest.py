@@ -10,10 +10,11 @@ come from it; the workflow layer reads node types from it through here.
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from .runtime_data_file import find_runtime_data_file
 
 __all__ = ["MANIFEST_FILE_NAME", "find_manifest_file", "load_manifest"]
 
@@ -23,20 +24,7 @@ MANIFEST_FILE_NAME = "node-manifest.json"
 def find_manifest_file() -> Path:
     """Where the manifest is: ``CATALYST_NODE_MANIFEST``, else at the top of
     ``catalyst_runtime/`` (generated projects), else the repository's ``conformance/``."""
-    configured = os.environ.get("CATALYST_NODE_MANIFEST")
-    if configured:
-        return Path(configured)
-    # This module is catalyst_runtime/providers/config/node_manifest.py.
-    runtime = Path(__file__).resolve().parents[2]
-    for candidate in (
-        runtime / MANIFEST_FILE_NAME,
-        runtime.parents[1] / "conformance" / MANIFEST_FILE_NAME,
-    ):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(
-        f"{MANIFEST_FILE_NAME} not found in {runtime} nor in the repository's conformance/"
-    )
+    return find_runtime_data_file(MANIFEST_FILE_NAME, "CATALYST_NODE_MANIFEST")
 
 
 @cache

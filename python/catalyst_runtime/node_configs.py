@@ -113,8 +113,15 @@ class AnthropicCompletionConfig(TypedDict, total=False):
     responseFormat: Literal["text", "json_object"] | ResponseFormat
     # Stream tokens as they arrive. Default: true.
     stream: bool
-    # Per-attempt timeout in ms.
+    # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
+    # token is retried.
     timeoutMs: int
+    # Per attempt: time in ms until the first token (default 120000, or
+    # CATALYST_FIRST_TOKEN_TIMEOUT_MS; 0 = off); retried.
+    firstTokenTimeoutMs: int
+    # Per attempt: silence in ms allowed between chunks after the first token (default 30000, or
+    # CATALYST_IDLE_TIMEOUT_MS; 0 = off).
+    idleTimeoutMs: int
     # Retries on retryable errors.
     maxRetries: int
 
@@ -144,8 +151,15 @@ class OpenaiCompletionConfig(TypedDict, total=False):
     responseFormat: Literal["text", "json_object"] | ResponseFormat
     # Stream tokens as they arrive. Default: true.
     stream: bool
-    # Per-attempt timeout in ms.
+    # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
+    # token is retried.
     timeoutMs: int
+    # Per attempt: time in ms until the first token (default 120000, or
+    # CATALYST_FIRST_TOKEN_TIMEOUT_MS; 0 = off); retried.
+    firstTokenTimeoutMs: int
+    # Per attempt: silence in ms allowed between chunks after the first token (default 30000, or
+    # CATALYST_IDLE_TIMEOUT_MS; 0 = off).
+    idleTimeoutMs: int
     # Retries on retryable errors.
     maxRetries: int
 
@@ -175,8 +189,15 @@ class AzureOpenaiCompletionConfig(TypedDict, total=False):
     responseFormat: Literal["text", "json_object"] | ResponseFormat
     # Stream tokens as they arrive. Default: true.
     stream: bool
-    # Per-attempt timeout in ms.
+    # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
+    # token is retried.
     timeoutMs: int
+    # Per attempt: time in ms until the first token (default 120000, or
+    # CATALYST_FIRST_TOKEN_TIMEOUT_MS; 0 = off); retried.
+    firstTokenTimeoutMs: int
+    # Per attempt: silence in ms allowed between chunks after the first token (default 30000, or
+    # CATALYST_IDLE_TIMEOUT_MS; 0 = off).
+    idleTimeoutMs: int
     # Retries on retryable errors.
     maxRetries: int
 
@@ -206,8 +227,15 @@ class GroqCompletionConfig(TypedDict, total=False):
     responseFormat: Literal["text", "json_object"] | ResponseFormat
     # Stream tokens as they arrive. Default: true.
     stream: bool
-    # Per-attempt timeout in ms.
+    # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
+    # token is retried.
     timeoutMs: int
+    # Per attempt: time in ms until the first token (default 120000, or
+    # CATALYST_FIRST_TOKEN_TIMEOUT_MS; 0 = off); retried.
+    firstTokenTimeoutMs: int
+    # Per attempt: silence in ms allowed between chunks after the first token (default 30000, or
+    # CATALYST_IDLE_TIMEOUT_MS; 0 = off).
+    idleTimeoutMs: int
     # Retries on retryable errors.
     maxRetries: int
 
@@ -237,8 +265,15 @@ class GeminiCompletionConfig(TypedDict, total=False):
     responseFormat: Literal["text", "json_object"] | ResponseFormat
     # Stream tokens as they arrive. Default: true.
     stream: bool
-    # Per-attempt timeout in ms.
+    # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
+    # token is retried.
     timeoutMs: int
+    # Per attempt: time in ms until the first token (default 120000, or
+    # CATALYST_FIRST_TOKEN_TIMEOUT_MS; 0 = off); retried.
+    firstTokenTimeoutMs: int
+    # Per attempt: silence in ms allowed between chunks after the first token (default 30000, or
+    # CATALYST_IDLE_TIMEOUT_MS; 0 = off).
+    idleTimeoutMs: int
     # Retries on retryable errors.
     maxRetries: int
 
@@ -268,8 +303,15 @@ class GrokCompletionConfig(TypedDict, total=False):
     responseFormat: Literal["text", "json_object"] | ResponseFormat
     # Stream tokens as they arrive. Default: true.
     stream: bool
-    # Per-attempt timeout in ms.
+    # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
+    # token is retried.
     timeoutMs: int
+    # Per attempt: time in ms until the first token (default 120000, or
+    # CATALYST_FIRST_TOKEN_TIMEOUT_MS; 0 = off); retried.
+    firstTokenTimeoutMs: int
+    # Per attempt: silence in ms allowed between chunks after the first token (default 30000, or
+    # CATALYST_IDLE_TIMEOUT_MS; 0 = off).
+    idleTimeoutMs: int
     # Retries on retryable errors.
     maxRetries: int
 
@@ -300,8 +342,15 @@ class LocalCompletionConfig(TypedDict, total=False):
     responseFormat: Literal["text", "json_object"] | ResponseFormat
     # Stream tokens as they arrive. Default: true.
     stream: bool
-    # Per-attempt timeout in ms.
+    # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
+    # token is retried.
     timeoutMs: int
+    # Per attempt: time in ms until the first token (default 120000, or
+    # CATALYST_FIRST_TOKEN_TIMEOUT_MS; 0 = off); retried.
+    firstTokenTimeoutMs: int
+    # Per attempt: silence in ms allowed between chunks after the first token (default 30000, or
+    # CATALYST_IDLE_TIMEOUT_MS; 0 = off).
+    idleTimeoutMs: int
     # Retries on retryable errors.
     maxRetries: int
 
@@ -373,8 +422,6 @@ class LlmRouterConfig(TypedDict, total=False):
     afterTokens: Literal["error", "restart"]
     # After N consecutive failures a target is left out for T seconds.
     cooldown: Cooldown
-    # Per attempt: time allowed until the first token, then fall back.
-    firstTokenTimeoutMs: int
     # A template sent as the last user message, e.g. "{{ input.question }}".
     prompt: str
     # System prompt template.
@@ -395,8 +442,15 @@ class LlmRouterConfig(TypedDict, total=False):
     responseFormat: Literal["text", "json_object"] | ResponseFormat
     # Stream tokens as they arrive. Default: true.
     stream: bool
-    # Per-attempt timeout in ms.
+    # Per attempt: time in ms from request to last chunk; an attempt that timed out before its first
+    # token is retried.
     timeoutMs: int
+    # Per attempt: time in ms allowed until the first token, then fall back (default 120000, or
+    # CATALYST_FIRST_TOKEN_TIMEOUT_MS; 0 = off).
+    firstTokenTimeoutMs: int
+    # Per attempt: silence in ms allowed between chunks after the first token (default 30000, or
+    # CATALYST_IDLE_TIMEOUT_MS; 0 = off).
+    idleTimeoutMs: int
     # Retries of the same target before falling back; default 0.
     maxRetries: int
 

@@ -31,8 +31,9 @@ export async function loadValidWorkflow(path: string, io: CommandIo): Promise<Wo
       io.stderr.write(`${error.message}\n`);
       throw new InvalidWorkflowError(path, 1);
     }
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') {
-      io.stderr.write(`${path}: no such file\n`);
+    const problem = describeFileError(error);
+    if (problem !== undefined) {
+      io.stderr.write(`${path}: ${problem}\n`);
       throw new InvalidWorkflowError(path, 1);
     }
     throw error;
@@ -42,4 +43,24 @@ export async function loadValidWorkflow(path: string, io: CommandIo): Promise<Wo
   const errors = problems.filter((problem) => problem.severity === 'error').length;
   if (errors > 0) throw new InvalidWorkflowError(path, errors);
   return loaded.definition;
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a directory, not a workflow file',
+  ENOTDIR: 'a part of this path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENAMETOOLONG: 'the path is too long',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+};
+
+/** What is wrong with a file, in words, for the errors a path can cause; else undefined. */
+function describeFileError(error: unknown): string | undefined {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return 'nested too deeply to read (arrays and objects inside each other thousands of levels deep)';
+  }
+  if (!(error instanceof Error) || !('code' in error)) return undefined;
+  return FILE_ERRORS[String(error.code)];
 }

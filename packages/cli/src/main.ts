@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ProviderError } from '@catalyst/spec';
 import { BUILD_HELP, buildCommand } from './commands/build.js';
 import { CHAT_HELP, chatCommand } from './commands/chat.js';
@@ -40,6 +41,10 @@ Run "catalyst COMMAND --help" for details.`;
  */
 export async function main(argv: string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`catalyst ${cliVersion()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${HELP}\n`);
     return name === undefined ? 2 : 0;
@@ -81,4 +86,12 @@ function reportError(error: unknown, command: string, io: CommandIo): number {
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(`catalyst ${command}: ${message}\n`);
   return 1;
+}
+
+/** The version of this CLI, from its package.json (one directory above dist/ and src/). */
+function cliVersion(): string {
+  const manifest = JSON.parse(
+    readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+  ) as { version?: string };
+  return manifest.version ?? 'unknown';
 }

@@ -14,6 +14,7 @@ import {
   eventsByNode,
   loadConformanceVectors,
   parseEventStream,
+  vectorText,
 } from '../../runtime/src/testing/conformance-vector.js';
 import { sampleInput } from './sample-input.js';
 
@@ -173,14 +174,33 @@ async function exchange(
   workflowId: string,
 ): Promise<Exchange> {
   const id = vector.request.workflowId ?? workflowId;
-  const response = await fetch(`${url}/workflows/${id}/${vector.request.endpoint}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: vector.request.body ?? JSON.stringify(vector.request.input ?? {}),
+  // The HTTP-level fields of conformance/README.md: method, path, headers, body pieces.
+  const method = vector.request.method ?? 'POST';
+  const target =
+    vector.request.path !== undefined
+      ? vectorText(vector.request.path)
+      : `/workflows/${id}/${vector.request.endpoint ?? 'run'}`;
+  const requestHeaders = new Headers();
+  for (const [name, value] of Object.entries(
+    vector.request.headers ?? { 'content-type': 'application/json' },
+  )) {
+    if (value !== null) requestHeaders.set(name, value);
+  }
+  const response = await fetch(`${url}${target}`, {
+    method,
+    headers: requestHeaders,
+    ...(method !== 'GET' &&
+      method !== 'HEAD' && {
+        body:
+          vector.request.body !== undefined
+            ? vectorText(vector.request.body)
+            : JSON.stringify(vector.request.input ?? {}),
+      }),
   });
   const body = await response.text();
   const headers: Record<string, string | null> = {};
-  for (const name of ['content-type', 'cache-control', 'x-accel-buffering'])
+  const names = ['content-type', 'cache-control', 'x-accel-buffering'];
+  for (const name of [...names, ...Object.keys(vector.expected.headers ?? {})])
     headers[name] = response.headers.get(name);
   // Keep-alive comments depend on timing; everything else must match byte for byte.
   return { status: response.status, headers, body: body.replace(/^:[^\n]*\n\n/gm, '') };
@@ -188,6 +208,9 @@ async function exchange(
 
 function expectMatchesVector(actual: Exchange, vector: ConformanceVector): void {
   expect(actual.status).toBe(vector.expected.status);
+  for (const [name, value] of Object.entries(vector.expected.headers ?? {}))
+    expect([name, actual.headers[name]]).toEqual([name, value]);
+  if (vector.expected.body !== undefined) expect(actual.body).toBe(vector.expected.body);
   if (vector.expected.json !== undefined)
     expect(JSON.parse(actual.body) as JsonValue).toEqual(vector.expected.json);
   if (vector.expected.events !== undefined) {
@@ -223,8 +246,8 @@ for (const group of groups()) {
     const stateful = /"(llmRouter|embeddingGenerate)"/.test(readFileSync(group.file, 'utf8'));
     let shared: [Server, Server] | undefined;
 
-    async function startServers(): Promise<[Server, Server]> {
-      const env = serverEnvironment(simulator.url);
+    async function startServers(extra: Record<string, string> = {}): Promise<[Server, Server]> {
+      const env = { ...serverEnvironment(simulator.url), ...extra };
       const [pythonPort, typescriptPort] = [await freePort(), await freePort()];
       const started = await Promise.allSettled([
         startServer(
@@ -255,12 +278,14 @@ for (const group of groups()) {
 
     async function withServers<T>(
       body: (python: Server, typescript: Server) => Promise<T>,
+      environment?: Record<string, string>,
     ): Promise<T> {
-      if (!stateful) {
+      // A vector with its own environment (API keys, CORS origins) gets servers of its own.
+      if (!stateful && environment === undefined) {
         shared ??= await startServers();
         return body(...shared);
       }
-      const servers = await startServers();
+      const servers = await startServers(environment);
       try {
         return await body(...servers);
       } finally {
@@ -364,7 +389,7 @@ for (const group of groups()) {
           } else {
             expect(fromPython.body).toBe(fromTypescript.body);
           }
-        });
+        }, vector.environment);
       });
     }
 

@@ -9,7 +9,14 @@ export {
   type ProviderEnvironmentNames,
 } from './config/provider-environment.js';
 export type { ProviderOptions } from './config/provider-options.js';
-export { type ProviderSettings, resolveProviderSettings } from './config/provider-settings.js';
+export {
+  DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  type ProviderSettings,
+  readMillisecondsVariable,
+  resolveProviderSettings,
+  TIMEOUT_ENVIRONMENT,
+} from './config/provider-settings.js';
 export { readEnvironment } from './config/read-environment.js';
 export { createLazyLocalProvider } from './create-lazy-local-provider.js';
 export {

@@ -6,12 +6,14 @@ import type { JsonValue, WorkflowDefinition } from '@catalyst/spec';
 import { loadWorkflowFile, validateWorkflow } from '@catalyst/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalystApp } from './server/create-catalyst-app.js';
+import { readServerConfig } from './server/server-config.js';
 import {
   conformanceEnvironment,
   eventsByNode,
   loadConformanceVectors,
   parseEventStream,
   REPOSITORY_ROOT,
+  vectorText,
 } from './testing/conformance-vector.js';
 
 // Runs conformance/workflows/*.json against the TypeScript runtime. The generated Python
@@ -41,24 +43,53 @@ describe('conformance vectors (TypeScript runtime)', () => {
       const workflow = await workflowOf(vector.workflow);
       simulator.reset();
       simulator.setScenario(parseScenario(vector.scenario ?? { rules: [] }));
-      const environment = conformanceEnvironment(simulator.url);
+      const environment = { ...conformanceEnvironment(simulator.url), ...vector.environment };
+      const config = readServerConfig(environment);
       const app = createCatalystApp({
         workflows: [workflow],
         environment,
+        limits: config.limits,
+        apiKeys: config.apiKeys,
+        corsOrigins: config.corsOrigins,
         providers: createProviderRegistry({ environment }),
       });
       const id = vector.request.workflowId ?? workflow.id;
+      const method = vector.request.method ?? 'POST';
+      const target =
+        vector.request.path !== undefined
+          ? vectorText(vector.request.path)
+          : `/workflows/${id}/${vector.request.endpoint ?? 'run'}`;
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(
+        vector.request.headers ?? { 'content-type': 'application/json' },
+      )) {
+        if (value !== null) headers.set(name, value);
+      }
+      const hasBody = method !== 'GET' && method !== 'HEAD';
       const response = await app.fetch(
-        new Request(`http://catalyst.test/workflows/${id}/${vector.request.endpoint}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: vector.request.body ?? JSON.stringify(vector.request.input ?? {}),
+        new Request(`http://catalyst.test${target}`, {
+          method,
+          headers,
+          ...(hasBody && {
+            body:
+              vector.request.body !== undefined
+                ? vectorText(vector.request.body)
+                : JSON.stringify(vector.request.input ?? {}),
+          }),
         }),
       );
       const text = await response.text();
       const isStream = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
       const actual: typeof vector.expected = { status: response.status };
+      if (vector.expected.headers !== undefined) {
+        actual.headers = {};
+        for (const name of Object.keys(vector.expected.headers)) {
+          const value = response.headers.get(name);
+          if (value !== null) actual.headers[name] = value;
+        }
+      }
       if (isStream) actual.events = parseEventStream(text);
+      else if (text === '') actual.body = '';
       else actual.json = JSON.parse(text) as JsonValue;
 
       if (recording) {
@@ -66,6 +97,10 @@ describe('conformance vectors (TypeScript runtime)', () => {
         return;
       }
       expect(actual.status).toBe(vector.expected.status);
+      if (vector.expected.headers !== undefined) {
+        expect(actual.headers).toEqual(vector.expected.headers);
+      }
+      if (actual.body !== undefined) expect(actual.body).toBe(vector.expected.body);
       if (actual.json !== undefined) expect(actual.json).toEqual(vector.expected.json);
       if (actual.events !== undefined) {
         if (vector.ordering === 'per-node') {

@@ -24,6 +24,7 @@ export {
   type RouterStateSnapshot,
   type TargetStats,
 } from './router/router-state.js';
+export { createApiKeyCheck } from './server/api-key-check.js';
 export {
   type CatalystApp,
   type CatalystAppOptions,
@@ -31,7 +32,23 @@ export {
 } from './server/create-catalyst-app.js';
 export { errorResponse, statusForRunError } from './server/error-response.js';
 export { openApiDocument } from './server/openapi-document.js';
+export { isJsonContentType, jsonDepthExceeds, readJsonBody } from './server/read-json-body.js';
+export {
+  captureConsole,
+  createServerLogger,
+  LOG_LEVELS,
+  type LogLevel,
+  type RequestLogRecord,
+  type ServerLogger,
+} from './server/request-log.js';
 export { type RunningServer, serveNode } from './server/serve-node.js';
+export {
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  readServerConfig,
+  SERVER_ENVIRONMENT,
+  type ServerConfig,
+} from './server/server-config.js';
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server/server-limits.js';
 export { encodeSseEvent, SSE_HEADERS, SSE_KEEP_ALIVE } from './server/sse.js';
 export { type InputProblem, validateInput } from './validate-input.js';
 export { buildWorkflowGraph, type WorkflowGraph } from './workflow-graph.js';

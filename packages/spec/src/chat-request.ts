@@ -25,9 +25,20 @@ export interface ChatRequest {
   toolChoice?: ToolChoice;
   parallelToolCalls?: boolean;
   responseFormat?: ResponseFormat;
-  /** Time allowed until the first token (or the whole reply, when not streaming). */
+  /**
+   * Time one attempt may take until its first token; a timed-out attempt is retried like any
+   * retryable error. Default: the provider's setting (`CATALYST_FIRST_TOKEN_TIMEOUT_MS`), else
+   * 120 s. 0 turns it off.
+   */
   firstTokenTimeoutMs?: number;
-  /** Time allowed for the whole call, retries included. */
+  /**
+   * Silence allowed between two chunks once the first token arrived. Default: the provider's
+   * setting (`CATALYST_IDLE_TIMEOUT_MS`), else 30 s. 0 turns it off.
+   */
+  idleTimeoutMs?: number;
+  /** Time one attempt may take from request to last chunk; a timed-out attempt with no token yet is retried. */
+  attemptTimeoutMs?: number;
+  /** Time allowed for the whole call, retries included; never retried. */
   totalTimeoutMs?: number;
   /** Retries on retryable errors before the first token; default 2. */
   maxRetries?: number;

@@ -135,7 +135,8 @@ export interface WorkflowErrorEvent {
   type: 'error';
   /** The node that failed; absent for errors before any node ran. */
   node?: string;
-  kind: ProviderErrorKind | 'expression' | 'validation' | 'internal';
+  /** `unavailable`: the server shut down before the run ended; retry it (elsewhere). */
+  kind: ProviderErrorKind | 'expression' | 'validation' | 'internal' | 'unavailable';
   message: string;
   retryable: boolean;
 }

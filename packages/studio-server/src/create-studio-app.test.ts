@@ -128,7 +128,12 @@ describe('the studio API', () => {
     const mounted = mountStudio({
       prefix: '/studio',
       studio: createStudioApp({ directory, environment: {}, basePath: '/studio' }),
-      app: { fetch: () => new Response('api'), close: async () => {} },
+      app: {
+        fetch: () => new Response('api'),
+        close: async () => {},
+        drain: async () => {},
+        inFlight: () => 0,
+      },
     });
     const files = await mounted.fetch(new Request('http://local/studio/api/files'));
     expect(((await files.json()) as { files: string[] }).files).toEqual(['chat.json']);

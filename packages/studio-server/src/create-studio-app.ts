@@ -37,7 +37,12 @@ export interface StudioAppOptions {
 }
 
 /** The studio: its browser app and the API under `api/`, as one `fetch` handler. */
-export interface StudioApp extends CatalystApp {}
+/** The studio's `fetch(Request) → Response` application. */
+export interface StudioApp {
+  fetch: CatalystApp['fetch'];
+  /** Aborts the studio's runs and releases what it holds. */
+  close(): Promise<void>;
+}
 
 /** A problem as the studio shows it: the validator's fields plus `catalyst validate`'s line. */
 export interface StudioProblem extends WorkflowProblem {

@@ -12,6 +12,9 @@ export function mountStudio(options: {
 }): CatalystApp {
   const { app, studio, prefix } = options;
   return {
+    // Shutdown drains the API's runs; the studio's own runs end with the process.
+    drain: (drainOptions) => app.drain(drainOptions),
+    inFlight: () => app.inFlight(),
     fetch: (request) => {
       const path = new URL(request.url).pathname;
       return path === prefix || path.startsWith(`${prefix}/`)

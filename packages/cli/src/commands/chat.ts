@@ -12,8 +12,9 @@ import { UsageError } from '../usage-error.js';
 
 /** Help for `catalyst chat`. */
 export const CHAT_HELP = `catalyst chat [--provider P] [--model M] [--system TEXT] [--max-tokens N]
-              [--temperature T] [--json] PROMPT
+              [--temperature T] [--json] PROMPT | -
 
+Reads the prompt from stdin when it is "-", or when none is given and stdin is piped.
 Streams one completion to the terminal, then prints usage and cost on stderr.
 With no --provider, the first provider whose key is set is used, else the local model.
   --json   print every stream event as one JSON line on stdout`;
@@ -35,7 +36,11 @@ export async function chatCommand(argv: string[], io: CommandIo): Promise<number
       json: { type: 'boolean', default: false },
     },
   });
-  const prompt = positionals.join(' ').trim();
+  // `-`, or no prompt with piped input: read the prompt from stdin.
+  const fromStdin =
+    (positionals.length === 1 && positionals[0] === '-') ||
+    (positionals.length === 0 && io.stdin !== undefined && io.stdin.isTTY !== true);
+  const prompt = (fromStdin ? await readAll(io.stdin) : positionals.join(' ')).trim();
   if (!prompt) throw new UsageError('chat needs a prompt, e.g. catalyst chat "Hello"');
   const providerName = values.provider ?? defaultProviderName(io.environment);
   if (!isProviderName(providerName)) {
@@ -104,4 +109,14 @@ function parseNumber(flag: string, value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number)) throw new UsageError(`${flag} must be a number, got "${value}"`);
   return number;
+}
+
+async function readAll(stdin: CommandIo['stdin']): Promise<string> {
+  if (stdin === undefined) return '';
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of stdin) {
+    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
 }

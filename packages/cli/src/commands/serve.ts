@@ -1,7 +1,17 @@
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createProviderRegistry } from '@catalyst/providers';
-import { createCatalystApp, serveNode } from '@catalyst/runtime';
+import {
+  createProviderRegistry,
+  readMillisecondsVariable,
+  TIMEOUT_ENVIRONMENT,
+} from '@catalyst/providers';
+import {
+  captureConsole,
+  createCatalystApp,
+  createServerLogger,
+  readServerConfig,
+  serveNode,
+} from '@catalyst/runtime';
 import type { WorkflowDefinition } from '@catalyst/spec';
 import { createStudioApp, mountStudio } from '@catalyst/studio-server';
 import type { CommandIo } from '../io.js';
@@ -9,12 +19,25 @@ import { InvalidWorkflowError, loadValidWorkflow } from '../load-valid-workflow.
 import { UsageError } from '../usage-error.js';
 
 /** Help for `catalyst serve`. */
-export const SERVE_HELP = `catalyst serve FILE... [--port N] [--host H] [--studio]
+export const SERVE_HELP = `catalyst serve FILE... [--port N] [--host H] [--cors ORIGINS] [--log-level L]
+              [--max-body-bytes N] [--shutdown-grace MS] [--studio]
+              [--first-token-timeout MS] [--idle-timeout MS]
 
 Serves workflows over HTTP: GET /health, GET /workflows, GET /openapi.json,
 POST /workflows/{id}/run (JSON) and POST /workflows/{id}/stream (Server-Sent Events).
---studio also serves Catalyst Studio at /studio/ over the directory of the first FILE.
-Stops on Ctrl-C.`;
+--studio also serves Catalyst Studio at /studio/ over the directory of the first FILE (loopback
+only, without API keys: the studio writes files and has no login).
+Listens on 127.0.0.1 unless --host says otherwise. Each flag overrides its variable:
+  --cors                 CATALYST_CORS_ORIGINS   comma-separated origins (or *); default: CORS off
+  --log-level            CATALYST_LOG_LEVEL      debug, info (default), warn, error, silent
+  --max-body-bytes       CATALYST_MAX_BODY_BYTES default 1048576
+  --shutdown-grace       CATALYST_SHUTDOWN_GRACE_MS  default 25000
+  --first-token-timeout  CATALYST_FIRST_TOKEN_TIMEOUT_MS  default 120000 (0 = off)
+  --idle-timeout         CATALYST_IDLE_TIMEOUT_MS  default 30000 (0 = off)
+API keys only from CATALYST_API_KEYS (comma-separated) or CATALYST_API_KEYS_FILE, never a flag
+(a flag shows in the process list). One log line per request on stderr.
+Ctrl-C or SIGTERM: new requests get 503, runs in flight finish within the grace period, the rest
+end with a retryable "unavailable" error event; exit 0.`;
 
 /** Where `--studio` mounts the studio beside the API. */
 const STUDIO_PREFIX = '/studio';
@@ -28,12 +51,37 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       studio: { type: 'boolean', default: false },
+      cors: { type: 'string' },
+      'log-level': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      'shutdown-grace': { type: 'string' },
+      'first-token-timeout': { type: 'string' },
+      'idle-timeout': { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new UsageError('serve needs at least one workflow file');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  }
+  // Flags become the variables they stand for, so one reader validates both.
+  const environment = { ...io.environment };
+  const flagVariables: Array<[string | undefined, string]> = [
+    [values.cors, 'CATALYST_CORS_ORIGINS'],
+    [values['log-level'], 'CATALYST_LOG_LEVEL'],
+    [values['max-body-bytes'], 'CATALYST_MAX_BODY_BYTES'],
+    [values['shutdown-grace'], 'CATALYST_SHUTDOWN_GRACE_MS'],
+    [values['first-token-timeout'], 'CATALYST_FIRST_TOKEN_TIMEOUT_MS'],
+    [values['idle-timeout'], 'CATALYST_IDLE_TIMEOUT_MS'],
+  ];
+  for (const [value, name] of flagVariables) if (value !== undefined) environment[name] = value;
+  let config: ReturnType<typeof readServerConfig>;
+  try {
+    config = readServerConfig(environment);
+    for (const name of Object.values(TIMEOUT_ENVIRONMENT))
+      readMillisecondsVariable(name, environment);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const workflows: WorkflowDefinition[] = [];
   const files = new Map<string, string>();
@@ -51,10 +99,23 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
       return 1;
     }
   }
+  const logger = createServerLogger({
+    stream: io.stderr as { write(text: string): unknown; isTTY?: boolean },
+    level: config.logLevel,
+  });
+  if (values.studio && (config.apiKeys.length > 0 || !isLoopbackHost(values.host))) {
+    throw new UsageError(
+      '--studio edits files and has no login: use it on a loopback host (127.0.0.1, localhost, ::1) without CATALYST_API_KEYS',
+    );
+  }
   const api = createCatalystApp({
     workflows,
-    providers: createProviderRegistry({ environment: io.environment }),
-    environment: io.environment,
+    providers: createProviderRegistry({ environment }),
+    environment,
+    limits: config.limits,
+    apiKeys: config.apiKeys,
+    corsOrigins: config.corsOrigins,
+    logger,
   });
   const app = values.studio
     ? mountStudio({
@@ -62,22 +123,42 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
         prefix: STUDIO_PREFIX,
         studio: createStudioApp({
           directory: dirname(resolve(io.cwd, positionals[0] as string)),
-          environment: io.environment,
+          environment,
           basePath: STUDIO_PREFIX,
         }),
       })
     : api;
-  const server = await serveNode(app, { port, host: values.host });
-  io.stdout.write(`Catalyst serving ${workflows.length} workflow(s) on ${server.url}\n`);
-  if (values.studio) io.stdout.write(`  Catalyst Studio on ${server.url}${STUDIO_PREFIX}/\n`);
-  for (const workflow of workflows) {
-    io.stdout.write(`  POST ${server.url}/workflows/${workflow.id}/stream   (${workflow.name})\n`);
+  // Provider SDKs print raw upstream chunks (user content) on the console; never let them out.
+  const restoreConsole = captureConsole(logger);
+  try {
+    const server = await serveNode(app, { port, host: values.host });
+    io.stdout.write(`Catalyst serving ${workflows.length} workflow(s) on ${server.url}\n`);
+    if (values.studio) io.stdout.write(`  Catalyst Studio on ${server.url}${STUDIO_PREFIX}/\n`);
+    for (const workflow of workflows) {
+      io.stdout.write(
+        `  POST ${server.url}/workflows/${workflow.id}/stream   (${workflow.name})\n`,
+      );
+    }
+    if (config.apiKeys.length > 0) io.stdout.write(`  API keys: ${config.apiKeys.length}\n`);
+    await new Promise<void>((resolve) => {
+      if (io.signal.aborted) resolve();
+      io.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    logger.message('info', 'shutting down: refusing new requests, draining runs in flight', {
+      runs: app.inFlight(),
+      graceMs: config.shutdownGraceMs,
+    });
+    await app.drain({ graceMs: config.shutdownGraceMs });
+    await server.close({ graceful: true });
+    await app.close();
+    logger.message('info', 'stopped');
+    return 0;
+  } finally {
+    restoreConsole();
   }
-  await new Promise<void>((resolve) => {
-    if (io.signal.aborted) resolve();
-    io.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
-  await server.close();
-  await app.close();
-  return 0;
+}
+
+/** Whether `host` only accepts connections from this machine. */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -52,6 +52,7 @@ export function createAnthropicProvider(options: ProviderOptions = {}): Language
       provider: 'anthropic',
       request,
       catalog,
+      defaultTimeouts: settings,
       open: (signal) => open({ request, signal, jsonMode }),
       toProviderError: (error) => mapAnthropicError({ error, model: request.model, secrets }),
     });

@@ -13,6 +13,52 @@ export interface ProviderSettings {
   headers?: Record<string, string>;
   /** Request timeout for one HTTP attempt, passed to the SDK. */
   timeoutMs?: number;
+  /**
+   * Default first-token timeout of every streamed attempt (a request's own value wins); from
+   * `CATALYST_FIRST_TOKEN_TIMEOUT_MS`, else `DEFAULT_FIRST_TOKEN_TIMEOUT_MS`.
+   */
+  firstTokenTimeoutMs?: number;
+  /**
+   * Default silence allowed between chunks of a streamed attempt (a request's own value wins);
+   * from `CATALYST_IDLE_TIMEOUT_MS`, else `DEFAULT_IDLE_TIMEOUT_MS`.
+   */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * Default first-token timeout. Reasoning models (o-series, extended thinking) can think for a
+ * minute before their first visible token; 120 s lets them through while still ending a dead
+ * stream well before the 300 s at which proxies and clients commonly give up.
+ */
+export const DEFAULT_FIRST_TOKEN_TIMEOUT_MS = 120_000;
+
+/**
+ * Default silence allowed between chunks after the first token. Providers stream several chunks
+ * a second and send pings (Anthropic) during long outputs; 30 s of nothing is a stalled stream.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+
+/** The environment variables that set the server-wide stream timeouts (milliseconds; 0 = off). */
+export const TIMEOUT_ENVIRONMENT = {
+  firstTokenTimeoutMs: 'CATALYST_FIRST_TOKEN_TIMEOUT_MS',
+  idleTimeoutMs: 'CATALYST_IDLE_TIMEOUT_MS',
+} as const;
+
+/**
+ * A millisecond count from the environment, or undefined when unset. A value that is not a
+ * non-negative integer throws, naming the variable: a typo must not silently mean "no timeout".
+ */
+export function readMillisecondsVariable(
+  name: string,
+  environment: Record<string, string | undefined>,
+): number | undefined {
+  const raw = environment[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a whole number of milliseconds (0 = off), got "${raw}"`);
+  }
+  return value;
 }
 
 /**
@@ -33,6 +79,13 @@ export function resolveProviderSettings(
   if (settings.baseUrl === undefined && names.baseUrl) {
     const baseUrl = environment[names.baseUrl];
     if (baseUrl) settings.baseUrl = baseUrl;
+  }
+  for (const [field, name] of Object.entries(TIMEOUT_ENVIRONMENT) as Array<
+    [keyof typeof TIMEOUT_ENVIRONMENT, string]
+  >) {
+    if (settings[field] !== undefined) continue;
+    const value = readMillisecondsVariable(name, environment);
+    if (value !== undefined) settings[field] = value;
   }
   if (settings.apiVersion === undefined && names.apiVersion) {
     const apiVersion = environment[names.apiVersion];

@@ -56,6 +56,7 @@ export function createGeminiProvider(options: ProviderOptions = {}): LanguageMod
       provider: 'gemini',
       request,
       catalog,
+      defaultTimeouts: settings,
       open: (signal) => open({ request, signal, captured }),
       toProviderError: (error) =>
         mapGeminiError({

@@ -197,6 +197,7 @@ export function createOpenAICompatibleFamilyProvider(
       provider,
       request,
       catalog,
+      defaultTimeouts: settings,
       open: (signal) => open(request, signal),
       toProviderError: (error) => toProviderError(error, request.model),
     });

@@ -1,5 +1,9 @@
 import type { ChatRequest, ProviderError, ProviderName, StreamEvent } from '@catalyst/spec';
 import type { ModelCatalog } from '../catalog/model-catalog.js';
+import {
+  DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+} from '../config/provider-settings.js';
 import { createProviderError } from './create-provider-error.js';
 import type { RawPart } from './raw-part.js';
 import { retryDelay } from './retry-delay.js';
@@ -19,23 +23,52 @@ export interface ProviderStreamOptions {
   open(signal: AbortSignal): AsyncIterable<RawPart>;
   /** Maps anything the SDK or adapter threw to a typed error. */
   toProviderError(error: unknown): ProviderError;
+  /**
+   * The provider's defaults for the request's `firstTokenTimeoutMs` and `idleTimeoutMs` (from
+   * its settings, i.e. the environment); absent ones fall back to the built-in defaults.
+   */
+  defaultTimeouts?: { firstTokenTimeoutMs?: number; idleTimeoutMs?: number };
   /** Injected for tests: waiting between retries. */
   sleep?: (milliseconds: number, signal: AbortSignal) => Promise<void>;
   /** Injected for tests: jitter source in [0, 1). */
   random?: () => number;
 }
 
-/** Abort reason when no first token arrived in time. */
-class FirstTokenTimeout extends Error {
-  constructor(readonly milliseconds: number) {
-    super(`no first token within ${milliseconds} ms`);
+/** Abort reason when one attempt ran out of time: which of its three clocks rang. */
+class AttemptTimeout extends Error {
+  constructor(
+    readonly clock: 'first token' | 'idle' | 'attempt',
+    readonly milliseconds: number,
+  ) {
+    super(describeAttemptTimeout(clock, milliseconds));
   }
+}
+
+function describeAttemptTimeout(clock: AttemptTimeout['clock'], milliseconds: number): string {
+  switch (clock) {
+    case 'first token':
+      return `no first token within ${milliseconds} ms`;
+    case 'idle':
+      return `the stream stalled: nothing for ${milliseconds} ms after the last chunk (idleTimeoutMs)`;
+    case 'attempt':
+      return `no complete answer within the attempt timeout of ${milliseconds} ms (timeoutMs)`;
+    default: {
+      const unreachable: never = clock;
+      throw new Error(`unknown clock ${String(unreachable)}`);
+    }
+  }
+}
+
+/** A timeout in milliseconds, or undefined when 0 (off) or absent. */
+function activeTimeout(...candidates: Array<number | undefined>): number | undefined {
+  const chosen = candidates.find((value) => value !== undefined);
+  return chosen === undefined || chosen <= 0 ? undefined : chosen;
 }
 
 /**
  * The one streaming loop every provider shares: opens attempts, forwards tokens the moment
  * they arrive, retries retryable errors before the first token (honouring retry-after, with
- * exponential back-off and jitter), enforces the first-token and total timeouts, assembles tool
+ * exponential back-off and jitter), enforces the first-token, idle, attempt and total timeouts, assembles tool
  * calls and usage, prices the call, and ends with exactly one `done` or `error` event — also
  * on abort. It never throws.
  */
@@ -68,21 +101,46 @@ export async function* providerStream(options: ProviderStreamOptions): AsyncGene
   const startedAt = Date.now();
   const maxRetries = request.maxRetries ?? 2;
   const jsonMode = request.responseFormat !== undefined && request.responseFormat.type !== 'text';
+  const firstTokenTimeout = activeTimeout(
+    request.firstTokenTimeoutMs,
+    options.defaultTimeouts?.firstTokenTimeoutMs,
+    DEFAULT_FIRST_TOKEN_TIMEOUT_MS,
+  );
+  const idleTimeout = activeTimeout(
+    request.idleTimeoutMs,
+    options.defaultTimeouts?.idleTimeoutMs,
+    DEFAULT_IDLE_TIMEOUT_MS,
+  );
+  const attemptTimeout = activeTimeout(request.attemptTimeoutMs);
 
   for (let attempt = 0; ; attempt += 1) {
     const attemptController = new AbortController();
     const signal = AbortSignal.any([callSignal, attemptController.signal]);
-    const firstTokenTimeout = request.firstTokenTimeoutMs;
-    let firstTokenTimer: ReturnType<typeof setTimeout> | undefined =
-      firstTokenTimeout !== undefined
-        ? setTimeout(
-            () => attemptController.abort(new FirstTokenTimeout(firstTokenTimeout)),
-            firstTokenTimeout,
-          )
-        : undefined;
-    const gotFirstToken = () => {
-      if (firstTokenTimer !== undefined) clearTimeout(firstTokenTimer);
-      firstTokenTimer = undefined;
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    // One watchdog per attempt: first the first-token clock, then, from the first token on, the
+    // idle clock re-armed by every chunk. No provider can hold a stream open in silence.
+    const arm = (clock: 'first token' | 'idle', milliseconds: number | undefined) => {
+      if (watchdog !== undefined) clearTimeout(watchdog);
+      watchdog =
+        milliseconds === undefined
+          ? undefined
+          : setTimeout(
+              () => attemptController.abort(new AttemptTimeout(clock, milliseconds)),
+              milliseconds,
+            );
+    };
+    arm('first token', firstTokenTimeout);
+    const attemptTimer =
+      attemptTimeout === undefined
+        ? undefined
+        : setTimeout(
+            () => attemptController.abort(new AttemptTimeout('attempt', attemptTimeout)),
+            attemptTimeout,
+          );
+    const stopClocks = () => {
+      if (watchdog !== undefined) clearTimeout(watchdog);
+      if (attemptTimer !== undefined) clearTimeout(attemptTimer);
+      watchdog = undefined;
     };
     const state = new StreamState();
     let started = false;
@@ -94,16 +152,17 @@ export async function* providerStream(options: ProviderStreamOptions): AsyncGene
           const next = await nextOrAbort(iterator, signal);
           if (next.done) break;
           const part = next.value;
+          const isToken =
+            (part.type === 'text' && part.text !== '') || part.type === 'tool-call-delta';
+          if (started || isToken) arm('idle', idleTimeout);
           switch (part.type) {
             case 'text':
               if (part.text === '') break;
-              gotFirstToken();
               started = true;
               state.text += part.text;
               yield { type: 'token', text: part.text };
               break;
             case 'tool-call-delta': {
-              gotFirstToken();
               started = true;
               state.addToolCallDelta(part.index, part.id, part.name, part.argumentsDelta);
               const event: StreamEvent = {
@@ -133,7 +192,7 @@ export async function* providerStream(options: ProviderStreamOptions): AsyncGene
           }
         }
       } finally {
-        gotFirstToken();
+        stopClocks();
         // Closing the SDK iterator releases the connection when the consumer stopped early.
         // Not awaited: an iterator blocked on a stalled socket must not hold the caller.
         iterator.return?.()?.catch(() => {});
@@ -243,13 +302,8 @@ function classify(
     });
   }
   const reason: unknown = context.attemptSignal.aborted ? context.attemptSignal.reason : undefined;
-  if (reason instanceof FirstTokenTimeout) {
-    return createProviderError({
-      provider,
-      kind: 'timeout',
-      model,
-      detail: `no first token within ${reason.milliseconds} ms`,
-    });
+  if (reason instanceof AttemptTimeout) {
+    return createProviderError({ provider, kind: 'timeout', model, detail: reason.message });
   }
   const error = options.toProviderError(thrown);
   if (error.kind !== 'model_not_found') return error;

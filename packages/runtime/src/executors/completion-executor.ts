@@ -185,7 +185,12 @@ export function buildRequest(
   if (config.toolChoice !== undefined) request.toolChoice = config.toolChoice;
   const responseFormat = toResponseFormat(config.responseFormat);
   if (responseFormat) request.responseFormat = responseFormat;
-  if (config.timeoutMs !== undefined) request.totalTimeoutMs = config.timeoutMs;
+  // `timeoutMs` is per attempt, as documented: a timed-out attempt with no token yet is retried.
+  if (config.timeoutMs !== undefined) request.attemptTimeoutMs = config.timeoutMs;
+  if (config.firstTokenTimeoutMs !== undefined) {
+    request.firstTokenTimeoutMs = config.firstTokenTimeoutMs;
+  }
+  if (config.idleTimeoutMs !== undefined) request.idleTimeoutMs = config.idleTimeoutMs;
   if (config.maxRetries !== undefined) request.maxRetries = config.maxRetries;
   return request;
 }

@@ -108,6 +108,7 @@ async function stream(app: ReturnType<typeof appOn>): Promise<Array<[string, Jso
   const response = await app.fetch(
     new Request('http://catalyst.test/workflows/shared/stream', {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ question: 'Hi' }),
     }),
   );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createEmbeddingCache, type EmbeddingCache } from '@catalyst/providers';
 import type { JsonValue, WorkflowDefinition, WorkflowEvent } from '@catalyst/spec';
 import { Hono } from 'hono';
@@ -6,9 +7,13 @@ import type { NodeExecutor, ProviderResolver } from '../executors/node-executor.
 import { createRouterState } from '../router/create-router-state.js';
 import type { RouterState } from '../router/router-state.js';
 import { validateInput } from '../validate-input.js';
+import { createApiKeyCheck } from './api-key-check.js';
 import { errorResponse, statusForRunError } from './error-response.js';
 import { eventStreamResponse } from './event-stream-response.js';
 import { openApiDocument } from './openapi-document.js';
+import { readJsonBody } from './read-json-body.js';
+import type { RequestLogRecord, ServerLogger } from './request-log.js';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 
 /** What a Catalyst server serves and how it reaches providers. */
 export interface CatalystAppOptions {
@@ -29,13 +34,72 @@ export interface CatalystAppOptions {
    * when `environment.REDIS_URL` is set, else an in-memory LRU.
    */
   embeddingCache?: EmbeddingCache | null;
+  /** Input limits; each absent field takes its default (DEFAULT_SERVER_LIMITS). */
+  limits?: Partial<ServerLimits>;
+  /**
+   * Accepted `Authorization: Bearer` keys; empty or absent: no authentication. `GET /health`
+   * stays open so load balancers can probe.
+   */
+  apiKeys?: readonly string[];
+  /** Origins allowed to call from a browser (`*` for any); empty or absent: CORS off. */
+  corsOrigins?: readonly string[];
+  /** Where the access log and errors go; absent: nothing is logged. */
+  logger?: ServerLogger;
+  /** Injected for tests: request ids for requests without a usable `X-Request-Id`. */
+  createRequestId?: () => string;
+  /** Injected for tests: the clock in milliseconds. */
+  now?: () => number;
 }
 
 /** A `fetch(Request) → Response` application: runs on Node, Bun, Deno or serverless alike. */
 export interface CatalystApp {
   fetch(request: Request): Promise<Response> | Response;
+  /**
+   * Graceful shutdown: from now on every new request gets 503 with `Retry-After`; runs in flight
+   * may finish within `graceMs`, then those left end with a retryable `unavailable` error event
+   * (a 503 for `/run`). Resolves when every run has ended.
+   */
+  drain(options: { graceMs: number }): Promise<void>;
+  /** Runs in flight right now. */
+  inFlight(): number;
   /** Releases what the app holds (the router's Redis connection). */
   close(): Promise<void>;
+}
+
+/** What one request did, filled in as it runs, logged when it ends. */
+interface RequestState {
+  workflow: string | null;
+  firstTokenAt: number | null;
+  tokens: number | null;
+  costUsd: number | null;
+  errorKind: string | null;
+  /** A stream logs itself when its terminal event went out, not when its headers did. */
+  streaming: boolean;
+}
+
+/** The terminal event of a run that the server's shutdown cut short. */
+const SHUTDOWN_ERROR: WorkflowEvent = {
+  type: 'error',
+  kind: 'unavailable',
+  message: 'the server is shutting down; retry the request',
+  retryable: true,
+};
+
+/** Seconds a client should wait before retrying a request refused during shutdown. */
+const SHUTDOWN_RETRY_AFTER_SECONDS = '5';
+
+/** The methods each route answers, for 405 and `Allow`; HEAD goes wherever GET does. */
+function allowedMethods(pathname: string): string[] | undefined {
+  if (pathname === '/health' || pathname === '/workflows' || pathname === '/openapi.json') {
+    return ['GET', 'HEAD'];
+  }
+  if (/^\/workflows\/[^/]+\/(run|stream)$/.test(pathname)) return ['POST'];
+  return undefined;
+}
+
+/** An `X-Request-Id` worth echoing: short, printable, no spaces (nothing a header could abuse). */
+function acceptedRequestId(value: string | null): string | undefined {
+  return value !== null && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
 }
 
 /**
@@ -55,7 +119,20 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       : createEmbeddingCache({ environment: options.environment });
   const routerState =
     options.routerState ?? createRouterState({ environment: options.environment });
-  const app = new Hono();
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  const checkApiKey =
+    options.apiKeys !== undefined && options.apiKeys.length > 0
+      ? createApiKeyCheck(options.apiKeys)
+      : undefined;
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+  const now = options.now ?? Date.now;
+  const createRequestId = options.createRequestId ?? randomUUID;
+  const logger = options.logger;
+  // Shutdown: `stopping` refuses new work; `shutdown` aborts what is left after the grace period.
+  let stopping = false;
+  const shutdown = new AbortController();
+  const running = new Set<Promise<void>>();
+  const app = new Hono<{ Bindings: { state: RequestState } }>();
 
   app.get('/health', (context) => context.json({ status: 'ok', workflows: byId.size }));
   app.get('/workflows', (context) =>
@@ -83,23 +160,9 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
         message: `no workflow "${id}"; this server runs: ${known}`,
       });
     }
-    const text = await request.text();
-    if (text.trim() === '') {
-      return errorResponse(400, {
-        kind: 'invalid_json',
-        message: 'the request body is empty; send the workflow input as a JSON object',
-      });
-    }
-    let input: JsonValue;
-    try {
-      input = JSON.parse(text) as JsonValue;
-    } catch {
-      // The parser's own wording differs between runtimes; the 4xx bodies must not.
-      return errorResponse(400, {
-        kind: 'invalid_json',
-        message: 'the request body is not valid JSON',
-      });
-    }
+    const body = await readJsonBody(request, limits);
+    if (body instanceof Response) return body;
+    const { input } = body;
     const problems = validateInput(workflow.input, input);
     if (problems.length > 0) {
       const summary = problems
@@ -114,33 +177,73 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     return { workflow, input };
   };
 
-  const run = (
+  /**
+   * One run, counted in flight until its terminal event, observed for the access log, and cut
+   * short by the server's shutdown with a retryable `unavailable` error instead of `aborted`.
+   */
+  async function* run(
     workflow: WorkflowDefinition,
     input: JsonValue,
     signal: AbortSignal,
-  ): AsyncIterable<WorkflowEvent> =>
-    executeWorkflow({
-      workflow,
-      input,
-      signal,
-      providers: options.providers,
-      environment: options.environment,
-      routerState,
-      ...(options.executors !== undefined && { executors: options.executors }),
-      embeddingCache,
+    state: RequestState,
+  ): AsyncGenerator<WorkflowEvent> {
+    state.workflow = workflow.id;
+    let finished: () => void = () => {};
+    const tracked = new Promise<void>((resolve) => {
+      finished = resolve;
     });
+    running.add(tracked);
+    try {
+      for await (const event of executeWorkflow({
+        workflow,
+        input,
+        signal: AbortSignal.any([signal, shutdown.signal]),
+        providers: options.providers,
+        environment: options.environment,
+        routerState,
+        ...(options.executors !== undefined && { executors: options.executors }),
+        embeddingCache,
+      })) {
+        if (event.type === 'token' && state.firstTokenAt === null) state.firstTokenAt = now();
+        if (event.type === 'done') {
+          state.tokens = event.tokenCount;
+          state.costUsd = event.cost?.totalUsd ?? null;
+        }
+        if (event.type === 'error') {
+          const terminal = shutdown.signal.aborted && !signal.aborted ? SHUTDOWN_ERROR : event;
+          state.errorKind = terminal.type === 'error' ? terminal.kind : null;
+          yield terminal;
+          continue;
+        }
+        yield event;
+      }
+    } finally {
+      running.delete(tracked);
+      finished();
+    }
+  }
 
   app.post('/workflows/:id/run', async (context) => {
     const prepared = await prepare(context.req.raw, context.req.param('id'));
     if (prepared instanceof Response) return prepared;
-    for await (const event of run(prepared.workflow, prepared.input, context.req.raw.signal)) {
+    const state = context.env.state;
+    for await (const event of run(
+      prepared.workflow,
+      prepared.input,
+      context.req.raw.signal,
+      state,
+    )) {
       if (event.type === 'done') {
         const { type: _type, ...result } = event;
         return context.json(result);
       }
       if (event.type === 'error') {
         const { type: _type, ...error } = event;
-        return errorResponse(statusForRunError(event.kind), error);
+        const response = errorResponse(statusForRunError(event.kind), error);
+        if (event.kind === 'unavailable') {
+          response.headers.set('retry-after', SHUTDOWN_RETRY_AFTER_SECONDS);
+        }
+        return response;
       }
     }
     return errorResponse(500, { kind: 'internal', message: 'the run ended without a result' });
@@ -149,10 +252,13 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
   app.post('/workflows/:id/stream', async (context) => {
     const prepared = await prepare(context.req.raw, context.req.param('id'));
     if (prepared instanceof Response) return prepared;
+    const state = context.env.state;
+    state.streaming = true;
     return eventStreamResponse({
-      events: (signal) => run(prepared.workflow, prepared.input, signal),
+      events: (signal) => run(prepared.workflow, prepared.input, signal, state),
       signal: context.req.raw.signal,
       keepAliveMs,
+      closeConnection: (context.req.header('connection') ?? '').toLowerCase() === 'close',
     });
   });
 
@@ -162,17 +268,191 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       message: `no route ${context.req.method} ${new URL(context.req.url).pathname}; see GET /openapi.json`,
     }),
   );
-  app.onError((error) =>
-    errorResponse(500, {
+  app.onError((error) => {
+    logger?.message('error', 'unexpected error while answering a request', {
+      error: error instanceof Error ? error.message : String(error),
+      ...(error instanceof Error && error.stack !== undefined && { stack: error.stack }),
+    });
+    return errorResponse(500, {
       kind: 'internal',
       message: error instanceof Error ? error.message : String(error),
-    }),
-  );
+    });
+  });
+
+  /** The checks before any route: URL length, shutdown, CORS preflight, 405, authentication. */
+  const gate = (request: Request, url: URL): Response | undefined => {
+    if (Buffer.byteLength(url.pathname + url.search) > limits.maxUrlBytes) {
+      return errorResponse(414, {
+        kind: 'uri_too_long',
+        message: `the request URL is longer than the limit of ${limits.maxUrlBytes} bytes`,
+      });
+    }
+    if (stopping) {
+      const response = errorResponse(503, {
+        kind: 'unavailable',
+        message: 'the server is shutting down; retry the request',
+      });
+      response.headers.set('retry-after', SHUTDOWN_RETRY_AFTER_SECONDS);
+      response.headers.set('connection', 'close');
+      return response;
+    }
+    const allowed = allowedMethods(url.pathname);
+    const origin = request.headers.get('origin');
+    const corsAllowed = origin !== null && (corsOrigins.has(origin) || corsOrigins.has('*'));
+    if (
+      request.method === 'OPTIONS' &&
+      corsOrigins.size > 0 &&
+      request.headers.has('access-control-request-method')
+    ) {
+      const wanted = request.headers.get('access-control-request-method') ?? '';
+      if (!corsAllowed || allowed === undefined || !allowed.includes(wanted)) {
+        return errorResponse(403, {
+          kind: 'forbidden',
+          message: 'this origin or method may not call this server from a browser',
+        });
+      }
+      return new Response(null, {
+        status: 204,
+        headers: {
+          'access-control-allow-origin': origin ?? '',
+          'access-control-allow-methods': allowed.join(', '),
+          'access-control-allow-headers':
+            'authorization, content-type, last-event-id, x-request-id',
+          'access-control-max-age': '600',
+          vary: 'Origin',
+        },
+      });
+    }
+    if (allowed !== undefined && !allowed.includes(request.method)) {
+      const response = errorResponse(405, {
+        kind: 'method_not_allowed',
+        message: `${request.method} is not allowed on ${url.pathname}; allowed: ${allowed.join(', ')}`,
+      });
+      response.headers.set('allow', allowed.join(', '));
+      return response;
+    }
+    if (
+      checkApiKey &&
+      url.pathname !== '/health' &&
+      !checkApiKey(request.headers.get('authorization'))
+    ) {
+      const response = errorResponse(401, {
+        kind: 'unauthorized',
+        message: 'this server needs an API key: send the header "Authorization: Bearer KEY"',
+      });
+      response.headers.set('www-authenticate', 'Bearer');
+      return response;
+    }
+    return undefined;
+  };
+
+  const log = (
+    record: Omit<RequestLogRecord, 'time' | 'level' | 'durationMs'>,
+    startedAt: number,
+  ) => {
+    if (!logger) return;
+    logger.request({
+      time: new Date(startedAt).toISOString(),
+      level: record.status >= 500 ? 'error' : record.status >= 400 ? 'warn' : 'info',
+      ...record,
+      durationMs: now() - startedAt,
+      timeToFirstTokenMs:
+        record.timeToFirstTokenMs === null ? null : record.timeToFirstTokenMs - startedAt,
+    });
+  };
+
+  const handle = async (request: Request): Promise<Response> => {
+    const startedAt = now();
+    const url = new URL(request.url);
+    const requestId = acceptedRequestId(request.headers.get('x-request-id')) ?? createRequestId();
+    const state: RequestState = {
+      workflow: null,
+      firstTokenAt: null,
+      tokens: null,
+      costUsd: null,
+      errorKind: null,
+      streaming: false,
+    };
+    const isHead = request.method === 'HEAD';
+    let response =
+      gate(request, url) ??
+      (await app.fetch(isHead ? new Request(request, { method: 'GET' }) : request, { state }));
+    // Headers of a Response from fetch() may be immutable; a copy always is not.
+    response = new Response(isHead ? null : response.body, response);
+    response.headers.set('x-request-id', requestId);
+    const origin = request.headers.get('origin');
+    if (origin !== null && (corsOrigins.has(origin) || corsOrigins.has('*'))) {
+      response.headers.set('access-control-allow-origin', origin);
+      response.headers.set('access-control-expose-headers', 'x-request-id');
+      if (!/\borigin\b/i.test(response.headers.get('vary') ?? '')) {
+        response.headers.append('vary', 'Origin');
+      }
+    }
+    const refusedKind = state.streaming ? null : await errorKindOf(response);
+    const record = () => ({
+      requestId,
+      method: request.method,
+      path: url.pathname,
+      workflow: state.workflow,
+      status: response.status,
+      timeToFirstTokenMs: state.firstTokenAt,
+      tokens: state.tokens,
+      costUsd: state.costUsd,
+      errorKind: state.errorKind ?? refusedKind,
+    });
+    if (!state.streaming || response.body === null) {
+      log(record(), startedAt);
+      return response;
+    }
+    // Log when the stream ends (its terminal event sent, or the client gone).
+    const logged = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        flush: () => log(record(), startedAt),
+      }),
+    );
+    const streamed = new Response(logged, response);
+    return streamed;
+  };
+
+  const drain = async ({ graceMs }: { graceMs: number }) => {
+    stopping = true;
+    if (running.size > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all([...running]),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    if (running.size > 0) {
+      logger?.message('warn', 'grace period over: ending the runs still in flight', {
+        runs: running.size,
+      });
+      shutdown.abort();
+      await Promise.all([...running]);
+    }
+  };
+
   return {
-    fetch: (request) => app.fetch(request),
+    fetch: handle,
+    drain,
+    inFlight: () => running.size,
     // A state passed in belongs to the caller, who closes it.
     close: async () => {
       if (options.routerState === undefined) await routerState.close();
     },
   };
+}
+
+/** The `kind` of a `{"error": {"kind"}}` answer, for the log; null for success. */
+async function errorKindOf(response: Response): Promise<string | null> {
+  if (response.status < 400) return null;
+  try {
+    const body = (await response.clone().json()) as { error?: { kind?: unknown } };
+    return typeof body.error?.kind === 'string' ? body.error.kind : 'internal';
+  } catch {
+    return 'internal';
+  }
 }

@@ -17,6 +17,7 @@ export function statusForRunError(kind: WorkflowErrorEvent['kind']): number {
     case 'rate_limit':
       return 429;
     case 'overloaded':
+    case 'unavailable':
       return 503;
     case 'timeout':
       return 504;

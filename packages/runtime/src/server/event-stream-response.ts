@@ -11,6 +11,11 @@ export function eventStreamResponse(options: {
   /** The request's signal (aborted by the server adapter when the client disconnects). */
   signal: AbortSignal;
   keepAliveMs: number;
+  /**
+   * The client sent `Connection: close`: say so in the response, so the server closes the socket
+   * right after the terminal event instead of keeping it for the next request.
+   */
+  closeConnection?: boolean;
 }): Response {
   const encoder = new TextEncoder();
   const cancelled = new AbortController();
@@ -58,5 +63,7 @@ export function eventStreamResponse(options: {
       cancelled.abort();
     },
   });
-  return new Response(body, { status: 200, headers: { ...SSE_HEADERS } });
+  const headers = { ...SSE_HEADERS };
+  if (options.closeConnection) headers.connection = 'close';
+  return new Response(body, { status: 200, headers });
 }

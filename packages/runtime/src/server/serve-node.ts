@@ -6,35 +6,72 @@ import type { CatalystApp } from './create-catalyst-app.js';
 export interface RunningServer {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stops listening. By default open connections are cut at once; `graceful` lets responses
+   * being written finish (idle keep-alive sockets close now, the rest within a second).
+   */
+  close(options?: { graceful?: boolean }): Promise<void>;
 }
+
+/**
+ * Largest request line plus headers. Above Node's 16 KiB default so that a long URL reaches the
+ * app and gets its JSON 414 instead of a bare 431 and a reset.
+ */
+const MAX_HEADER_BYTES = 256 * 1024;
 
 /**
  * Serves a `fetch`-style app on Node. The adapter aborts each request's signal when its client
  * disconnects, which cancels the run and every provider call in it.
  */
 export function serveNode(
-  app: CatalystApp,
+  app: Pick<CatalystApp, 'fetch'>,
   options: { port: number; host: string },
 ): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = serve(
-      { fetch: app.fetch, port: options.port, hostname: options.host },
+      {
+        fetch: app.fetch,
+        port: options.port,
+        hostname: options.host,
+        serverOptions: { maxHeaderSize: MAX_HEADER_BYTES },
+      },
       (info: AddressInfo) => {
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
         resolve({
           url: `http://${host}:${info.port}`,
           port: info.port,
-          close: () =>
+          close: (closeOptions = {}) =>
             new Promise<void>((done) => {
               server.close(() => done());
-              // Open event streams would keep close() waiting for ever.
-              if ('closeAllConnections' in server) server.closeAllConnections();
+              if (!('closeAllConnections' in server)) return;
+              if (!closeOptions.graceful) {
+                // Open event streams would keep close() waiting for ever.
+                server.closeAllConnections();
+                return;
+              }
+              server.closeIdleConnections();
+              setTimeout(() => server.closeAllConnections(), 1000).unref();
             }),
         });
       },
     );
     server.on('connection', (socket) => socket.setNoDelay(true));
+    // Headers beyond MAX_HEADER_BYTES: a JSON answer, as for every other refusal, not a reset.
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return;
+      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+      const body = JSON.stringify({
+        error: tooLarge
+          ? {
+              kind: 'headers_too_large',
+              message: `the request line and headers exceed ${MAX_HEADER_BYTES} bytes`,
+            }
+          : { kind: 'bad_request', message: 'the request is not valid HTTP' },
+      });
+      socket.end(
+        `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    });
     server.once('error', reject);
   });
 }

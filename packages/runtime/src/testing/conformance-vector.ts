@@ -7,20 +7,49 @@ export interface ConformanceVector {
   description: string;
   workflow: string | WorkflowDefinition;
   scenario?: JsonValue;
+  /** Extra server environment (`CATALYST_API_KEYS`, `CATALYST_CORS_ORIGINS` …) for this vector. */
+  environment?: Record<string, string>;
   request: {
-    endpoint: 'run' | 'stream';
+    endpoint?: 'run' | 'stream';
+    /** HTTP method; default POST. */
+    method?: string;
+    /** Request target instead of `/workflows/{id}/{endpoint}`. */
+    path?: VectorText;
+    /**
+     * Request headers; default `{"content-type": "application/json"}`. Given headers replace
+     * the default; a null value leaves a header out.
+     */
+    headers?: Record<string, string | null>;
     input?: JsonValue;
     /** Sent as is instead of the JSON of `input`. */
-    body?: string;
+    body?: VectorText;
     /** URL id, when it differs from the workflow's (unknown-workflow vectors). */
     workflowId?: string;
   };
   expected: {
     status: number;
+    /** Response headers that must be present with exactly these values (names in lower case). */
+    headers?: Record<string, string>;
     json?: JsonValue;
+    /** The exact body, for answers without one (HEAD, 204): `""`. */
+    body?: string;
     events?: Array<[string, JsonValue]>;
   };
   ordering?: 'exact' | 'per-node';
+}
+
+/**
+ * Text in a vector: a string, or pieces joined, a piece being a string or `{repeat, times}` —
+ * so a 1 MiB body or a 10,000-deep one is a line of JSON, not a megabyte.
+ */
+export type VectorText = string | { concat: Array<string | { repeat: string; times: number }> };
+
+/** The text a VectorText stands for. */
+export function vectorText(text: VectorText): string {
+  if (typeof text === 'string') return text;
+  return text.concat
+    .map((piece) => (typeof piece === 'string' ? piece : piece.repeat.repeat(piece.times)))
+    .join('');
 }
 
 /** The repository root, from this file's location. */

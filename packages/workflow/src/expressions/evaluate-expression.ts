@@ -54,8 +54,17 @@ function toJson(value: ExpressionValue, source: string): JsonValue {
   if (value === null) return null;
   switch (typeof value) {
     case 'boolean':
-    case 'number':
     case 'string':
+      return value;
+    case 'number':
+      // JSON has no infinity or NaN; JSON.stringify would silently turn them into null.
+      if (!Number.isFinite(value)) {
+        throw new ExpressionError({
+          kind: 'evaluation',
+          message: `double out of JSON range: ${Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf'} (results must be finite numbers)`,
+          source,
+        });
+      }
       return value;
     case 'bigint':
       if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {

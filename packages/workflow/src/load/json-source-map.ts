@@ -7,7 +7,13 @@ import type { FileLocation } from './loaded-workflow.js';
  * of an array item or of the root. The text must already have passed `JSON.parse`, which stays
  * the authority on validity; this scanner only records where things are.
  */
-export function jsonSourceMap(text: string): Map<string, FileLocation> {
+export function jsonSourceMap(
+  text: string,
+  options: {
+    /** Called for every key that repeats an earlier key of the same object (JSON.parse keeps the last). */
+    onDuplicateKey?: (pointer: string, location: FileLocation) => void;
+  } = {},
+): Map<string, FileLocation> {
   const locations = new Map<string, FileLocation>();
   const locationAt = createLineIndex(text);
   let index = 0;
@@ -29,9 +35,13 @@ export function jsonSourceMap(text: string): Map<string, FileLocation> {
     if (character === '{') {
       index += 1;
       skipWhitespace();
+      const seen = new Set<string>();
       while (text[index] !== '}' && index < text.length) {
         const keyIndex = index;
-        const child = appendPointer(pointer, readString());
+        const key = readString();
+        const child = appendPointer(pointer, key);
+        if (seen.has(key)) options.onDuplicateKey?.(child, locationAt(keyIndex));
+        seen.add(key);
         locations.set(child, locationAt(keyIndex));
         skipWhitespace();
         index += 1; // ':'

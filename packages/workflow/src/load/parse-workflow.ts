@@ -61,7 +61,20 @@ function parseJson(text: string, fileName: string): Parsed {
       column,
     });
   }
-  return { value, map: jsonSourceMap(source) };
+  const map = jsonSourceMap(source, {
+    onDuplicateKey: (pointer, location) => {
+      // JSON.parse silently keeps the last value; a repeated key is almost always a mistake.
+      throw new WorkflowSyntaxError({
+        code: 'invalid_syntax',
+        severity: 'error',
+        message: `duplicate key "${pointer.split('/').at(-1)?.replaceAll('~1', '/').replaceAll('~0', '~')}" at ${pointer}: JSON would silently keep only the last value`,
+        file: fileName,
+        line: location.line,
+        column: location.column,
+      });
+    },
+  });
+  return { value, map };
 }
 
 function parseYaml(text: string, fileName: string): Parsed {

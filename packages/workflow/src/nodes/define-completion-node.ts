@@ -152,7 +152,24 @@ export function completionConfigSchema(options: CompletionNodeOptions): JsonSche
         default: true,
         description: 'Stream tokens as they arrive.',
       },
-      timeoutMs: { type: 'integer', minimum: 1, description: 'Per-attempt timeout in ms.' },
+      timeoutMs: {
+        type: 'integer',
+        minimum: 1,
+        description:
+          'Per attempt: time in ms from request to last chunk; an attempt that timed out before its first token is retried.',
+      },
+      firstTokenTimeoutMs: {
+        type: 'integer',
+        minimum: 0,
+        description:
+          'Per attempt: time in ms until the first token (default 120000, or CATALYST_FIRST_TOKEN_TIMEOUT_MS; 0 = off); retried.',
+      },
+      idleTimeoutMs: {
+        type: 'integer',
+        minimum: 0,
+        description:
+          'Per attempt: silence in ms allowed between chunks after the first token (default 30000, or CATALYST_IDLE_TIMEOUT_MS; 0 = off).',
+      },
       maxRetries: {
         type: 'integer',
         minimum: 0,

@@ -139,12 +139,13 @@ export const LLM_ROUTER_NODE: NodeTypeDefinition = {
         additionalProperties: false,
         description: 'After N consecutive failures a target is left out for T seconds.',
       },
+      ...requestFields,
       firstTokenTimeoutMs: {
         type: 'integer',
-        minimum: 1,
-        description: 'Per attempt: time allowed until the first token, then fall back.',
+        minimum: 0,
+        description:
+          'Per attempt: time in ms allowed until the first token, then fall back (default 120000, or CATALYST_FIRST_TOKEN_TIMEOUT_MS; 0 = off).',
       },
-      ...requestFields,
       maxRetries: {
         type: 'integer',
         minimum: 0,

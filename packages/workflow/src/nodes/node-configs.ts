@@ -42,7 +42,12 @@ export interface ChatRequestConfig {
   toolChoice?: ToolChoice;
   responseFormat?: ConfigResponseFormat;
   stream?: boolean;
+  /** Per attempt: an attempt that times out before its first token is retried. */
   timeoutMs?: number;
+  /** Time allowed until the first token of an attempt; 0 turns the clock off. */
+  firstTokenTimeoutMs?: number;
+  /** Time allowed between two chunks of a stream; 0 turns the clock off. */
+  idleTimeoutMs?: number;
   maxRetries?: number;
 }
 

@@ -16,6 +16,8 @@ const request: Record<keyof Required<ChatRequestConfig>, true> = {
   responseFormat: true,
   stream: true,
   timeoutMs: true,
+  firstTokenTimeoutMs: true,
+  idleTimeoutMs: true,
   maxRetries: true,
 };
 const completion: Record<keyof Required<NodeConfigs['openaiCompletion']>, true> = {
@@ -44,7 +46,6 @@ const FIELDS: { [Type in NodeTypeName]: Record<keyof Required<NodeConfigs[Type]>
     fallbackOn: true,
     afterTokens: true,
     cooldown: true,
-    firstTokenTimeoutMs: true,
     ...request,
   },
   embeddingGenerate: {

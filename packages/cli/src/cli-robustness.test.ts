@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandIo } from './io.js';
+import { main } from './main.js';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+let simulator: RunningSimulator;
+let directory: string;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0 });
+  directory = mkdtempSync(join(tmpdir(), 'catalyst-cli-'));
+});
+afterAll(async () => {
+  await simulator.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+async function catalyst(argv: string[], stdin?: CommandIo['stdin']) {
+  let stdout = '';
+  let stderr = '';
+  const io: CommandIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    ...(stdin !== undefined && { stdin }),
+    environment: { ANTHROPIC_API_KEY: 'sk-ant-cli-test-000000', ANTHROPIC_BASE_URL: simulator.url },
+    cwd: root,
+    signal: new AbortController().signal,
+  };
+  const exitCode = await main(argv, io);
+  return { exitCode, stdout, stderr };
+}
+
+function piped(text: string): CommandIo['stdin'] {
+  return {
+    isTTY: false,
+    async *[Symbol.asyncIterator]() {
+      yield new TextEncoder().encode(text);
+    },
+  };
+}
+
+describe('CLI robustness', () => {
+  it('prints its version', async () => {
+    const result = await catalyst(['--version']);
+    expect(result).toMatchObject({
+      exitCode: 0,
+      stdout: expect.stringMatching(/^catalyst \d+\.\d+\.\d+\n$/),
+    });
+  });
+
+  it('chat reads the prompt from stdin when piped or given "-"', async () => {
+    simulator.reset();
+    const dash = await catalyst(['chat', '-p', 'anthropic', '-'], piped('from the pipe\n'));
+    expect(dash.exitCode).toBe(0);
+    expect(dash.stdout).toContain('you said "from the pipe"');
+    const bare = await catalyst(['chat', '-p', 'anthropic'], piped('bare pipe'));
+    expect(bare.stdout).toContain('you said "bare pipe"');
+  });
+
+  it('names the path and what is wrong for a directory, a missing file, a file used as a directory', async () => {
+    writeFileSync(join(directory, 'file.json'), '{}');
+    mkdirSync(join(directory, 'folder.json'), { recursive: true });
+    const folder = await catalyst(['validate', join(directory, 'folder.json')]);
+    expect(folder.stderr).toBe(
+      `${join(directory, 'folder.json')}: is a directory, not a workflow file\n`,
+    );
+    const missing = await catalyst(['validate', join(directory, 'missing.json')]);
+    expect(missing.stderr).toBe(`${join(directory, 'missing.json')}: no such file\n`);
+    const notDirectory = await catalyst(['validate', join(directory, 'file.json', 'x.json')]);
+    expect(notDirectory.stderr).toContain('a part of this path is a file, not a directory');
+    for (const result of [folder, missing, notDirectory]) expect(result.exitCode).toBe(1);
+  });
+
+  it('reports a duplicate JSON key with its location instead of keeping the last value', async () => {
+    const path = join(directory, 'duplicate.json');
+    writeFileSync(path, '{\n  "id": "a",\n  "name": "x",\n  "id": "b"\n}\n');
+    const result = await catalyst(['validate', path]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`${path}:4:3`);
+    expect(result.stderr).toContain('duplicate key "id"');
+  });
+
+  it('reports nesting too deep to read as a located problem, not a stack overflow', async () => {
+    const path = join(directory, 'deep.json');
+    writeFileSync(path, `{"id":"x","name":${'['.repeat(200_000)}${']'.repeat(200_000)}}`);
+    const result = await catalyst(['validate', path]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).not.toContain('Maximum call stack');
+    expect(result.stderr).toContain(`${path}: nested too deeply`);
+  });
+
+  it('a signal stops a busy validate at once (needs npx tsc -b: runs dist/bin.js)', async () => {
+    // 40k nodes on one line keep validate busy for seconds; SIGTERM must end it at once.
+    const nodes = Array.from({ length: 40_000 }, (_, index) => ({
+      id: `n${index}`,
+      type: 'input',
+    }));
+    const path = join(directory, 'big.json');
+    writeFileSync(path, JSON.stringify({ id: 'big', name: 'b', input: {}, nodes, edges: [] }));
+    const child = spawn(
+      process.execPath,
+      [join(root, 'packages', 'cli', 'dist', 'bin.js'), 'validate', path],
+      {
+        stdio: 'ignore',
+      },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(child.exitCode).toBeNull();
+    const killedAt = Date.now();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(Date.now() - killedAt).toBeLessThan(1000);
+  }, 20_000);
+});

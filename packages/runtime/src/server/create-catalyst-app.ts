@@ -12,7 +12,15 @@ import { errorResponse, statusForRunError } from './error-response.js';
 import { eventStreamResponse } from './event-stream-response.js';
 import { openApiDocument } from './openapi-document.js';
 import { readJsonBody } from './read-json-body.js';
+import { RedisRunEventStore } from './redis-run-event-store.js';
 import type { RequestLogRecord, ServerLogger } from './request-log.js';
+import {
+  createResumableStreams,
+  DEFAULT_STREAM_RECONNECT_MS,
+  DEFAULT_STREAM_RETENTION_MS,
+} from './resumable-streams.js';
+import { parseEventId, RUN_ID_HEADER } from './run-event-id.js';
+import type { RunEventStore, RunRecord } from './run-event-store.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 
 /** What a Catalyst server serves and how it reaches providers. */
@@ -49,6 +57,23 @@ export interface CatalystAppOptions {
   createRequestId?: () => string;
   /** Injected for tests: the clock in milliseconds. */
   now?: () => number;
+  /**
+   * How long a streamed run's events stay resumable (`Last-Event-ID`) after it ended; default
+   * DEFAULT_STREAM_RETENTION_MS (5 minutes).
+   */
+  streamRetentionMs?: number;
+  /**
+   * How long a streamed run keeps running after its last reader went away, waiting for a
+   * reconnect; 0 stops it at once. Default DEFAULT_STREAM_RECONNECT_MS (15 s).
+   */
+  streamReconnectMs?: number;
+  /**
+   * Where runs are shared with other servers for resuming; null for nowhere. Default: Redis when
+   * `environment.REDIS_URL` is set, else none (runs resume on this server only).
+   */
+  runEventStore?: RunEventStore | null;
+  /** Injected for tests: ids of new runs. */
+  createRunId?: () => string;
 }
 
 /** A `fetch(Request) → Response` application: runs on Node, Bun, Deno or serverless alike. */
@@ -94,6 +119,7 @@ function allowedMethods(pathname: string): string[] | undefined {
     return ['GET', 'HEAD'];
   }
   if (/^\/workflows\/[^/]+\/(run|stream)$/.test(pathname)) return ['POST'];
+  if (/^\/workflows\/[^/]+\/runs\/[^/]+\/stream$/.test(pathname)) return ['GET', 'HEAD'];
   return undefined;
 }
 
@@ -128,6 +154,19 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
   const now = options.now ?? Date.now;
   const createRequestId = options.createRequestId ?? randomUUID;
   const logger = options.logger;
+  const retentionMs = options.streamRetentionMs ?? DEFAULT_STREAM_RETENTION_MS;
+  const sharedRuns =
+    options.runEventStore !== undefined
+      ? (options.runEventStore ?? undefined)
+      : options.environment.REDIS_URL
+        ? new RedisRunEventStore({ url: options.environment.REDIS_URL, retentionMs })
+        : undefined;
+  const streams = createResumableStreams({
+    retentionMs,
+    reconnectMs: options.streamReconnectMs ?? DEFAULT_STREAM_RECONNECT_MS,
+    ...(sharedRuns !== undefined && { shared: sharedRuns }),
+    ...(options.createRunId !== undefined && { createRunId: options.createRunId }),
+  });
   // Shutdown: `stopping` refuses new work; `shutdown` aborts what is left after the grace period.
   let stopping = false;
   const shutdown = new AbortController();
@@ -250,17 +289,95 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
   });
 
   app.post('/workflows/:id/stream', async (context) => {
+    const lastEventId = context.req.header('last-event-id');
+    if (lastEventId !== undefined) {
+      return resume(context.req.raw, context.env.state, context.req.param('id'), lastEventId);
+    }
     const prepared = await prepare(context.req.raw, context.req.param('id'));
     if (prepared instanceof Response) return prepared;
     const state = context.env.state;
     state.streaming = true;
-    return eventStreamResponse({
+    const runId = streams.start({
+      workflowId: prepared.workflow.id,
       events: (signal) => run(prepared.workflow, prepared.input, signal, state),
+    });
+    return eventStreamResponse({
+      runId,
+      events: (signal) => readRun({ runId, workflowId: prepared.workflow.id, after: 0, signal }),
       signal: context.req.raw.signal,
       keepAliveMs,
       closeConnection: (context.req.header('connection') ?? '').toLowerCase() === 'close',
     });
   });
+
+  // For EventSource, which can only GET: the run's events from the start, or after its
+  // Last-Event-ID when it reconnects.
+  app.get('/workflows/:id/runs/:runId/stream', (context) =>
+    resume(
+      context.req.raw,
+      context.env.state,
+      context.req.param('id'),
+      context.req.header('last-event-id') ?? `${context.req.param('runId')}:0`,
+      context.req.param('runId'),
+    ),
+  );
+
+  /** A run's events after `after`, or one `expired` error when no store holds the run. */
+  async function* readRun(options: {
+    runId: string;
+    workflowId: string;
+    after: number;
+    signal: AbortSignal;
+  }): AsyncGenerator<RunRecord> {
+    const records = await streams.open(options);
+    if (records !== undefined) {
+      yield* records;
+      return;
+    }
+    yield {
+      seq: options.after + 1,
+      event: {
+        type: 'error',
+        kind: 'expired',
+        message: `run "${options.runId}" of workflow "${options.workflowId}" cannot be resumed: this server keeps a run's events for ${retentionMs / 1000} s after it ends and has none for it; start a new run`,
+        retryable: false,
+      },
+    };
+  }
+
+  /** Answers a reconnect: the rest of the run named by `lastEventId`, replayed then live. */
+  const resume = (
+    request: Request,
+    state: RequestState,
+    workflowId: string,
+    lastEventId: string,
+    expectedRunId?: string,
+  ): Response => {
+    const parsed = parseEventId(lastEventId);
+    if (parsed === undefined || (expectedRunId !== undefined && parsed.runId !== expectedRunId)) {
+      return errorResponse(400, {
+        kind: 'invalid_last_event_id',
+        message:
+          'Last-Event-ID must be the id of an event of this run, "RUN_ID:SEQUENCE" as sent in the stream',
+      });
+    }
+    if (!byId.has(workflowId)) {
+      const known = [...byId.keys()].map((name) => `"${name}"`).join(', ') || 'none';
+      return errorResponse(404, {
+        kind: 'not_found',
+        message: `no workflow "${workflowId}"; this server runs: ${known}`,
+      });
+    }
+    state.workflow = workflowId;
+    state.streaming = true;
+    return eventStreamResponse({
+      runId: parsed.runId,
+      events: (signal) => readRun({ runId: parsed.runId, workflowId, after: parsed.seq, signal }),
+      signal: request.signal,
+      keepAliveMs,
+      closeConnection: (request.headers.get('connection') ?? '').toLowerCase() === 'close',
+    });
+  };
 
   app.notFound((context) =>
     errorResponse(404, {
@@ -383,7 +500,7 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     const origin = request.headers.get('origin');
     if (origin !== null && (corsOrigins.has(origin) || corsOrigins.has('*'))) {
       response.headers.set('access-control-allow-origin', origin);
-      response.headers.set('access-control-expose-headers', 'x-request-id');
+      response.headers.set('access-control-expose-headers', `x-request-id, ${RUN_ID_HEADER}`);
       if (!/\borigin\b/i.test(response.headers.get('vary') ?? '')) {
         response.headers.append('vary', 'Origin');
       }
@@ -442,6 +559,9 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     // A state passed in belongs to the caller, who closes it.
     close: async () => {
       if (options.routerState === undefined) await routerState.close();
+      await streams.close();
+      // A store passed in belongs to the caller too.
+      if (options.runEventStore === undefined) await sharedRuns?.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEmbeddingCache, type EmbeddingCache } from '@catalyst/providers';
+import { createEmbeddingCache, type EmbeddingCache, ModelCatalog } from '@catalyst/providers';
 import type { JsonValue, WorkflowDefinition, WorkflowEvent } from '@catalyst/spec';
 import { Hono } from 'hono';
 import { executeWorkflow } from '../execute-workflow.js';
@@ -10,6 +10,7 @@ import { validateInput } from '../validate-input.js';
 import { createApiKeyCheck } from './api-key-check.js';
 import { errorResponse, statusForRunError } from './error-response.js';
 import { eventStreamResponse } from './event-stream-response.js';
+import { createOpenAIGateway, openAIError } from './openai-gateway.js';
 import { openApiDocument } from './openapi-document.js';
 import { readJsonBody } from './read-json-body.js';
 import { RedisRunEventStore } from './redis-run-event-store.js';
@@ -120,6 +121,8 @@ function allowedMethods(pathname: string): string[] | undefined {
   }
   if (/^\/workflows\/[^/]+\/(run|stream)$/.test(pathname)) return ['POST'];
   if (/^\/workflows\/[^/]+\/runs\/[^/]+\/stream$/.test(pathname)) return ['GET', 'HEAD'];
+  if (pathname === '/v1/chat/completions' || pathname === '/v1/embeddings') return ['POST'];
+  if (pathname === '/v1/models') return ['GET', 'HEAD'];
   return undefined;
 }
 
@@ -379,6 +382,24 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     });
   };
 
+  // The OpenAI-compatible gateway (docs/gateway.md); its workflow runs are this app's runs.
+  const catalog = ModelCatalog.default();
+  const gatewayFor = (state: RequestState) =>
+    createOpenAIGateway({
+      workflows: options.workflows,
+      providers: options.providers,
+      limits,
+      catalog,
+      runWorkflow: (workflow, input, signal) => run(workflow, input, signal, state),
+    });
+  app.post('/v1/chat/completions', (context) =>
+    gatewayFor(context.env.state).chatCompletions(context.req.raw),
+  );
+  app.post('/v1/embeddings', (context) =>
+    gatewayFor(context.env.state).embeddings(context.req.raw),
+  );
+  app.get('/v1/models', (context) => gatewayFor(context.env.state).models());
+
   app.notFound((context) =>
     errorResponse(404, {
       kind: 'not_found',
@@ -494,6 +515,7 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     let response =
       gate(request, url) ??
       (await app.fetch(isHead ? new Request(request, { method: 'GET' }) : request, { state }));
+    if (url.pathname.startsWith('/v1/')) response = await asOpenAIError(response);
     // Headers of a Response from fetch() may be immutable; a copy always is not.
     response = new Response(isHead ? null : response.body, response);
     response.headers.set('x-request-id', requestId);
@@ -566,12 +588,44 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
   };
 }
 
-/** The `kind` of a `{"error": {"kind"}}` answer, for the log; null for success. */
+/**
+ * Under `/v1/` every error has OpenAI's shape, so the SDKs raise their typed exceptions: a
+ * Catalyst `{"error": {"kind", "message"}}` (from the checks every route shares) becomes
+ * `{"error": {"message", "type", "param": null, "code": KIND}}`.
+ */
+async function asOpenAIError(response: Response): Promise<Response> {
+  if (response.status < 400) return response;
+  let body: { error?: { kind?: unknown; message?: unknown } };
+  try {
+    body = (await response.clone().json()) as typeof body;
+  } catch {
+    return response;
+  }
+  if (typeof body.error?.kind !== 'string') return response;
+  const type =
+    response.status === 401
+      ? 'authentication_error'
+      : response.status === 403
+        ? 'permission_error'
+        : response.status === 429
+          ? 'rate_limit_error'
+          : response.status >= 500
+            ? 'server_error'
+            : 'invalid_request_error';
+  const converted = openAIError(response.status, String(body.error.message), type, body.error.kind);
+  for (const [name, value] of response.headers) {
+    if (name !== 'content-type' && name !== 'content-length') converted.headers.set(name, value);
+  }
+  return converted;
+}
+
+/** The `kind` (or OpenAI `code`) of an error answer, for the log; null for success. */
 async function errorKindOf(response: Response): Promise<string | null> {
   if (response.status < 400) return null;
   try {
-    const body = (await response.clone().json()) as { error?: { kind?: unknown } };
-    return typeof body.error?.kind === 'string' ? body.error.kind : 'internal';
+    const body = (await response.clone().json()) as { error?: { kind?: unknown; code?: unknown } };
+    if (typeof body.error?.kind === 'string') return body.error.kind;
+    return typeof body.error?.code === 'string' ? body.error.code : 'internal';
   } catch {
     return 'internal';
   }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -9,6 +10,8 @@ import {
   captureConsole,
   createCatalystApp,
   createServerLogger,
+  type GatewayConfig,
+  parseGatewayConfig,
   readServerConfig,
   serveNode,
 } from '@catalyst/runtime';
@@ -22,11 +25,13 @@ import { UsageError } from '../usage-error.js';
 export const SERVE_HELP = `catalyst serve FILE... [--port N] [--host H] [--cors ORIGINS] [--log-level L]
               [--max-body-bytes N] [--shutdown-grace MS] [--studio]
               [--first-token-timeout MS] [--idle-timeout MS]
-              [--stream-retention MS] [--stream-reconnect MS]
+              [--stream-retention MS] [--stream-reconnect MS] [--gateway FILE]
 
 Serves workflows over HTTP: GET /health, GET /workflows, GET /openapi.json,
 POST /workflows/{id}/run (JSON) and POST /workflows/{id}/stream (Server-Sent Events; resume a
-cut stream by sending it again with Last-Event-ID, or GET /workflows/{id}/runs/{run}/stream).
+cut stream by sending it again with Last-Event-ID, or GET /workflows/{id}/runs/{run}/stream),
+and the OpenAI API: POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models (model
+PROVIDER/MODEL, workflow/ID, or a name from --gateway FILE: aliases and llmRouter routes).
 --studio also serves Catalyst Studio at /studio/ over the directory of the first FILE (loopback
 only, without API keys: the studio writes files and has no login).
 Listens on 127.0.0.1 unless --host says otherwise. Each flag overrides its variable:
@@ -63,6 +68,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
       'shutdown-grace': { type: 'string' },
       'stream-retention': { type: 'string' },
       'stream-reconnect': { type: 'string' },
+      gateway: { type: 'string' },
       'first-token-timeout': { type: 'string' },
       'idle-timeout': { type: 'string' },
     },
@@ -109,6 +115,25 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
       return 1;
     }
   }
+  let gateway: GatewayConfig | undefined;
+  if (values.gateway !== undefined) {
+    const path = resolve(io.cwd, values.gateway);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+      throw new UsageError(`--gateway: cannot read ${values.gateway} (${code})`);
+    }
+    try {
+      gateway = parseGatewayConfig(text, values.gateway);
+    } catch (error) {
+      io.stderr.write(
+        `catalyst serve: ${error instanceof Error ? error.message : String(error)}; not serving\n`,
+      );
+      return 1;
+    }
+  }
   const logger = createServerLogger({
     stream: io.stderr as { write(text: string): unknown; isTTY?: boolean },
     level: config.logLevel,
@@ -127,6 +152,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     corsOrigins: config.corsOrigins,
     streamRetentionMs: config.streamRetentionMs,
     streamReconnectMs: config.streamReconnectMs,
+    ...(gateway !== undefined && { gateway }),
     logger,
   });
   const app = values.studio

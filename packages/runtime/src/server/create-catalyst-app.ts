@@ -10,6 +10,7 @@ import { validateInput } from '../validate-input.js';
 import { createApiKeyCheck } from './api-key-check.js';
 import { errorResponse, statusForRunError } from './error-response.js';
 import { eventStreamResponse } from './event-stream-response.js';
+import type { GatewayConfig } from './gateway-config.js';
 import { createOpenAIGateway, openAIError } from './openai-gateway.js';
 import { openApiDocument } from './openapi-document.js';
 import { readJsonBody } from './read-json-body.js';
@@ -75,6 +76,8 @@ export interface CatalystAppOptions {
   runEventStore?: RunEventStore | null;
   /** Injected for tests: ids of new runs. */
   createRunId?: () => string;
+  /** Named models of the OpenAI gateway: aliases and router routes (docs/gateway.md). */
+  gateway?: GatewayConfig;
 }
 
 /** A `fetch(Request) → Response` application: runs on Node, Bun, Deno or serverless alike. */
@@ -390,6 +393,7 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       providers: options.providers,
       limits,
       catalog,
+      ...(options.gateway !== undefined && { gateway: options.gateway }),
       runWorkflow: (workflow, input, signal) => run(workflow, input, signal, state),
     });
   app.post('/v1/chat/completions', (context) =>

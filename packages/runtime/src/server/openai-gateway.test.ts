@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createProviderRegistry } from '@catalyst/providers';
-import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
+import { parseScenario, type RunningSimulator, startSimulator } from '@catalyst/simulator';
 import type { WorkflowDefinition } from '@catalyst/spec';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceEnvironment } from '../testing/conformance-vector.js';
 import { type CatalystApp, createCatalystApp } from './create-catalyst-app.js';
+import { parseGatewayConfig } from './gateway-config.js';
 import { type RunningServer, serveNode } from './serve-node.js';
 
 // The official OpenAI SDK, unchanged, against `catalyst serve`: every answer and every error
@@ -40,6 +41,21 @@ const assistant: WorkflowDefinition = {
 };
 
 const API_KEY = 'gateway-key-1';
+
+const GATEWAY_FILE = `
+aliases:
+  fast: openai/gpt-4.1-mini
+routes:
+  smart:
+    routes:
+      - name: long
+        condition: "prompt_tokens > 2000"
+        target: [{ provider: anthropic, model: claude-sonnet-4-5 }]
+    default:
+      - { provider: openai, model: gpt-4.1-mini }
+      - { provider: anthropic, model: claude-haiku-4-5 }
+    maxRetries: 0
+`;
 let simulator: RunningSimulator;
 let app: CatalystApp;
 let server: RunningServer;
@@ -53,6 +69,7 @@ beforeAll(async () => {
     providers: createProviderRegistry({ environment }),
     environment: {},
     apiKeys: [API_KEY],
+    gateway: parseGatewayConfig(GATEWAY_FILE, 'gateway.yaml'),
   });
   server = await serveNode(app, { port: 0, host: '127.0.0.1' });
   client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: API_KEY, maxRetries: 0 });
@@ -248,6 +265,69 @@ describe('OpenAI-compatible gateway', () => {
         }
       })(),
     ).rejects.toBeInstanceOf(OpenAI.APIError);
+  });
+
+  it('answers gateway names: an alias, and a route through the llmRouter with its fallback in the extension', async () => {
+    const aliased = await client.chat.completions.create({
+      model: 'fast',
+      messages: [{ role: 'user', content: 'x [[sim {"reply":{"text":"via alias"}}]]' }],
+    });
+    expect(aliased.model).toBe('fast');
+    expect(aliased.choices[0]?.message.content).toBe('via alias');
+    expect(simulator.requests().at(-1)?.model).toBe('gpt-4.1-mini');
+
+    simulator.reset();
+    simulator.setScenario(
+      parseScenario({
+        rules: [
+          { match: { provider: 'openai' }, fault: { type: 'http', kind: 'overloaded' } },
+          { match: { provider: 'anthropic' }, reply: { text: 'Claude answers.' } },
+        ],
+      }),
+    );
+    try {
+      const routed = await client.chat.completions.create({
+        model: 'smart',
+        messages: [
+          { role: 'system', content: 'Be kind.' },
+          { role: 'user', content: 'Hello' },
+        ],
+      });
+      expect(routed.choices[0]?.message.content).toBe('Claude answers.');
+      const extension = (
+        routed as unknown as {
+          catalyst: {
+            routes: Array<{ strategy: string; targets: unknown[] }>;
+            fallbacks: Array<{ from: unknown; to: unknown; error: { kind: string } }>;
+          };
+        }
+      ).catalyst;
+      expect(extension.routes[0]?.targets).toHaveLength(2);
+      expect(extension.fallbacks).toEqual([
+        expect.objectContaining({
+          from: { provider: 'openai', model: 'gpt-4.1-mini' },
+          to: { provider: 'anthropic', model: 'claude-haiku-4-5' },
+          error: expect.objectContaining({ kind: 'overloaded' }),
+        }),
+      ]);
+      // The caller's messages reached the provider as they were, system text included.
+      const sent = simulator.requests().at(-1)?.body as { system?: string };
+      expect(sent.system).toBe('Be kind.');
+    } finally {
+      simulator.setScenario(parseScenario({ rules: [] }));
+    }
+    const ids: string[] = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    expect(ids).toEqual(expect.arrayContaining(['fast', 'smart']));
+  });
+
+  it('refuses a gateway file whose route does not validate, naming the entry', () => {
+    expect(() =>
+      parseGatewayConfig('routes:\n  broken:\n    default: []\n', 'gateway.yaml'),
+    ).toThrow(/^gateway\.yaml: routes\.broken: /);
+    expect(() => parseGatewayConfig('aliases:\n  a/b: openai/x\n', 'gateway.yaml')).toThrow(
+      /not a model name/,
+    );
   });
 
   it('speaks to curl as well', async () => {

@@ -28,6 +28,7 @@ import {
   type WorkflowFallbackEvent,
 } from '@catalyst/spec';
 import type { ProviderResolver } from '../executors/node-executor.js';
+import type { GatewayConfig } from './gateway-config.js';
 import { readJsonBody } from './read-json-body.js';
 import type { ServerLimits } from './server-limits.js';
 import { SSE_HEADERS } from './sse.js';
@@ -44,6 +45,8 @@ export interface OpenAIGatewayOptions {
   ) => AsyncIterable<WorkflowEvent>;
   limits: ServerLimits;
   catalog?: ModelCatalog;
+  /** Named models: aliases and router routes (`catalyst serve --gateway FILE`). */
+  gateway?: GatewayConfig;
 }
 
 /** The OpenAI-compatible routes: `POST /v1/chat/completions`, `POST /v1/embeddings`, `GET /v1/models`. */
@@ -96,17 +99,22 @@ export function createOpenAIGateway(options: OpenAIGatewayOptions): OpenAIGatewa
     options.workflows.filter(acceptsChatMessages).map((workflow) => [workflow.id, workflow]),
   );
 
+  const aliases = options.gateway?.aliases ?? {};
+  const routes = options.gateway?.routes ?? {};
+
   /** The parts of an answer, or the OpenAI error refusing the model. */
   const answer = (
-    model: string,
+    requested: string,
     request: ReturnType<typeof parseOpenAIChatRequest>['request'],
     signal: AbortSignal,
   ): AsyncIterable<AnswerPart> | Response => {
+    const model = Object.hasOwn(aliases, requested) ? (aliases[requested] as string) : requested;
     const slash = model.indexOf('/');
     const prefix = slash > 0 ? model.slice(0, slash) : '';
     const rest = model.slice(slash + 1);
-    if (prefix === 'workflow') {
-      const workflow = chatWorkflows.get(rest);
+    const route = Object.hasOwn(routes, model) ? routes[model] : undefined;
+    if (prefix === 'workflow' || route !== undefined) {
+      const workflow = route ?? chatWorkflows.get(rest);
       if (!workflow) {
         return modelNotFound(
           `The model "${model}" does not exist: no served workflow "${rest}" takes chat messages (its input needs a "messages" array); GET /v1/models lists the models.`,
@@ -129,7 +137,7 @@ export function createOpenAIGateway(options: OpenAIGatewayOptions): OpenAIGatewa
     }
     if (!PROVIDER_NAMES.includes(prefix as ProviderName) || rest === '') {
       return modelNotFound(
-        `The model "${model}" does not exist: use PROVIDER/MODEL (providers: ${PROVIDER_NAMES.join(', ')}), or workflow/ID; GET /v1/models lists the models.`,
+        `The model "${model}" does not exist: use PROVIDER/MODEL (providers: ${PROVIDER_NAMES.join(', ')}), workflow/ID or a name of the gateway file; GET /v1/models lists the models.`,
       );
     }
     const provider = options.providers(prefix as ProviderName);
@@ -256,6 +264,12 @@ export function createOpenAIGateway(options: OpenAIGatewayOptions): OpenAIGatewa
           object: 'model',
           created: 0,
           owned_by: 'catalyst',
+        })),
+        ...[...Object.keys(aliases), ...Object.keys(routes)].map((id) => ({
+          id,
+          object: 'model',
+          created: 0,
+          owned_by: 'catalyst-gateway',
         })),
       ];
       return json(200, { object: 'list', data });

@@ -12,6 +12,7 @@ import {
   eventsByNode,
   expectedEventIds,
   loadConformanceVectors,
+  parseDataStream,
   parseEventFrames,
   REPOSITORY_ROOT,
   RUN_ID_PATTERN,
@@ -101,7 +102,9 @@ describe('conformance vectors (TypeScript runtime)', () => {
           if (value !== null) actual.headers[name] = value;
         }
       }
-      if (isStream) {
+      if (isStream && response.headers.get('x-vercel-ai-ui-message-stream') === 'v1') {
+        actual.events = parseDataStream(text);
+      } else if (isStream) {
         const frames = parseEventFrames(text);
         actual.events = frames.map((frame) => [frame.name, frame.data]);
         // Ids are random per run: checked by rule (RUN:SEQ, consecutive), not stored in vectors.

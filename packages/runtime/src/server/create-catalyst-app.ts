@@ -24,6 +24,12 @@ import {
 import { parseEventId, RUN_ID_HEADER } from './run-event-id.js';
 import type { RunEventStore, RunRecord } from './run-event-store.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
+import {
+  toUIMessageChunks,
+  uiInputMissing,
+  uiMessageStreamResponse,
+  uiRequestInput,
+} from './ui-message-stream.js';
 
 /** What a Catalyst server serves and how it reaches providers. */
 export interface CatalystAppOptions {
@@ -122,7 +128,7 @@ function allowedMethods(pathname: string): string[] | undefined {
   if (pathname === '/health' || pathname === '/workflows' || pathname === '/openapi.json') {
     return ['GET', 'HEAD'];
   }
-  if (/^\/workflows\/[^/]+\/(run|stream)$/.test(pathname)) return ['POST'];
+  if (/^\/workflows\/[^/]+\/(run|stream|ui)$/.test(pathname)) return ['POST'];
   if (/^\/workflows\/[^/]+\/runs\/[^/]+\/stream$/.test(pathname)) return ['GET', 'HEAD'];
   if (pathname === '/v1/chat/completions' || pathname === '/v1/embeddings') return ['POST'];
   if (pathname === '/v1/models') return ['GET', 'HEAD'];
@@ -196,6 +202,7 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
   const prepare = async (
     request: Request,
     id: string,
+    inputOf?: (workflow: WorkflowDefinition, body: JsonValue) => JsonValue | Response,
   ): Promise<{ workflow: WorkflowDefinition; input: JsonValue } | Response> => {
     const workflow = byId.get(id);
     if (!workflow) {
@@ -207,7 +214,8 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     }
     const body = await readJsonBody(request, limits);
     if (body instanceof Response) return body;
-    const { input } = body;
+    const input = inputOf ? inputOf(workflow, body.input) : body.input;
+    if (input instanceof Response) return input;
     const problems = validateInput(workflow.input, input);
     if (problems.length > 0) {
       const summary = problems
@@ -313,6 +321,24 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       signal: context.req.raw.signal,
       keepAliveMs,
       closeConnection: (context.req.header('connection') ?? '').toLowerCase() === 'close',
+    });
+  });
+
+  // The AI SDK UI message stream, for `useChat` (docs/ui-message-stream.md).
+  app.post('/workflows/:id/ui', async (context) => {
+    const prepared = await prepare(
+      context.req.raw,
+      context.req.param('id'),
+      (workflow, body) => uiRequestInput(workflow, body) ?? uiInputMissing(workflow),
+    );
+    if (prepared instanceof Response) return prepared;
+    const state = context.env.state;
+    state.streaming = true;
+    const cancelled = new AbortController();
+    const signal = AbortSignal.any([context.req.raw.signal, cancelled.signal]);
+    return uiMessageStreamResponse({
+      chunks: toUIMessageChunks(run(prepared.workflow, prepared.input, signal, state)),
+      onCancel: () => cancelled.abort(),
     });
   });
 

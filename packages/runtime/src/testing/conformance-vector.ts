@@ -10,7 +10,7 @@ export interface ConformanceVector {
   /** Extra server environment (`CATALYST_API_KEYS`, `CATALYST_CORS_ORIGINS` …) for this vector. */
   environment?: Record<string, string>;
   request: {
-    endpoint?: 'run' | 'stream';
+    endpoint?: 'run' | 'stream' | 'ui';
     /** HTTP method; default POST. */
     method?: string;
     /** Request target instead of `/workflows/{id}/{endpoint}`. */
@@ -113,6 +113,22 @@ export function parseEventFrames(text: string): EventFrame[] {
     });
   }
   return frames;
+}
+
+/**
+ * Parses an AI SDK UI message stream (`data: JSON` frames, then `data: [DONE]`) into
+ * `["data", chunk]` pairs, the last one `["data", "[DONE]"]`.
+ */
+export function parseDataStream(text: string): Array<[string, JsonValue]> {
+  const events: Array<[string, JsonValue]> = [];
+  for (const block of text.split('\n\n')) {
+    if (block === '' || block.startsWith(':')) continue;
+    const match = /^data: ([^\n]*)$/.exec(block);
+    if (!match) throw new Error(`not one data line per frame: ${JSON.stringify(block)}`);
+    const data = match[1] ?? '';
+    events.push(['data', data === '[DONE]' ? data : (JSON.parse(data) as JsonValue)]);
+  }
+  return events;
 }
 
 /** Parses an event-stream body into `[name, data]` pairs, ignoring comments and ids. */

@@ -6,6 +6,7 @@ import type {
   WorkflowDefinition,
   WorkflowErrorEvent,
   WorkflowEvent,
+  WorkflowNode,
 } from '@catalyst/spec';
 import { ExpressionError, getNodeType } from '@catalyst/workflow';
 import { AsyncQueue } from './async-queue.js';
@@ -47,6 +48,11 @@ export interface ExecuteWorkflowOptions {
   routerState?: RouterState;
   /** The clock (ms) routers measure time to first token with; `Date.now` by default. */
   now?: () => number;
+  /**
+   * Called as each node starts: the providers that node calls (tracing wraps them to record one
+   * span per provider attempt under the node's span). Default: `providers` as they are.
+   */
+  providersForNode?: (node: WorkflowNode) => ProviderResolver;
 }
 
 type NodeState =
@@ -173,7 +179,7 @@ export async function* executeWorkflow(
       emit: (event) => {
         if (!failure) queue.push(event);
       },
-      providers,
+      providers: options.providersForNode ? options.providersForNode(node) : providers,
       embeddingCache:
         options.embeddingCache !== undefined
           ? options.embeddingCache

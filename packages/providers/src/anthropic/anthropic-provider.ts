@@ -66,7 +66,10 @@ export function createAnthropicProvider(options: ProviderOptions = {}): Language
     if (!client) throw missingKeyError('anthropic', call.request.model);
     const body = createAnthropicRequest({ request: call.request, catalog });
     const { data, request_id: requestId } = await client.messages
-      .create(body, { signal: call.signal })
+      .create(body, {
+        signal: call.signal,
+        ...(call.request.headers && { headers: call.request.headers }),
+      })
       .withResponse();
     if (requestId) yield { type: 'metadata', requestId };
     yield* mapAnthropicStream(data, { jsonMode: call.jsonMode });

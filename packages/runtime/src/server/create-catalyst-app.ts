@@ -6,6 +6,10 @@ import { executeWorkflow } from '../execute-workflow.js';
 import type { NodeExecutor, ProviderResolver } from '../executors/node-executor.js';
 import { createRouterState } from '../router/create-router-state.js';
 import type { RouterState } from '../router/router-state.js';
+import { startRunTrace } from '../telemetry/run-trace.js';
+import { createOtlpTelemetry, type Telemetry, tracingRequested } from '../telemetry/telemetry.js';
+import { contextFromTraceparent } from '../telemetry/trace-context.js';
+import { tracedProviders } from '../telemetry/traced-providers.js';
 import { validateInput } from '../validate-input.js';
 import { createApiKeyCheck } from './api-key-check.js';
 import { errorResponse, statusForRunError } from './error-response.js';
@@ -84,6 +88,11 @@ export interface CatalystAppOptions {
   createRunId?: () => string;
   /** Named models of the OpenAI gateway: aliases and router routes (docs/gateway.md). */
   gateway?: GatewayConfig;
+  /**
+   * Where spans go; null for none. Default: OTLP/HTTP when `environment` sets
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`), else none (docs/telemetry.md).
+   */
+  telemetry?: Telemetry | null;
 }
 
 /** A `fetch(Request) → Response` application: runs on Node, Bun, Deno or serverless alike. */
@@ -110,6 +119,9 @@ interface RequestState {
   errorKind: string | null;
   /** A stream logs itself when its terminal event went out, not when its headers did. */
   streaming: boolean;
+  /** The caller's W3C trace context, which the run's spans join. */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 /** The terminal event of a run that the server's shutdown cut short. */
@@ -166,6 +178,19 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
   const now = options.now ?? Date.now;
   const createRequestId = options.createRequestId ?? randomUUID;
   const logger = options.logger;
+  // Tracing: given, or from the standard OTEL_* variables (the SDK is loaded only then).
+  const ownTelemetry = options.telemetry === undefined;
+  const telemetryReady: Promise<Telemetry | undefined> =
+    options.telemetry !== undefined
+      ? Promise.resolve(options.telemetry ?? undefined)
+      : tracingRequested(options.environment)
+        ? createOtlpTelemetry({ environment: options.environment }).catch((error: unknown) => {
+            logger?.message('error', 'tracing is off: the OpenTelemetry exporter did not start', {
+              error: error instanceof Error ? error.message : String(error),
+            });
+            return undefined;
+          })
+        : Promise.resolve(undefined);
   const retentionMs = options.streamRetentionMs ?? DEFAULT_STREAM_RETENTION_MS;
   const sharedRuns =
     options.runEventStore !== undefined
@@ -246,6 +271,16 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       finished = resolve;
     });
     running.add(tracked);
+    const telemetry = await telemetryReady;
+    const runTrace = telemetry
+      ? startRunTrace({
+          telemetry,
+          workflow,
+          providers: options.providers,
+          traceparent: state.traceparent,
+          tracestate: state.tracestate,
+        })
+      : undefined;
     try {
       for await (const event of executeWorkflow({
         workflow,
@@ -256,6 +291,7 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
         routerState,
         ...(options.executors !== undefined && { executors: options.executors }),
         embeddingCache,
+        ...(runTrace !== undefined && { providersForNode: runTrace.providersForNode }),
       })) {
         if (event.type === 'token' && state.firstTokenAt === null) state.firstTokenAt = now();
         if (event.type === 'done') {
@@ -265,12 +301,15 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
         if (event.type === 'error') {
           const terminal = shutdown.signal.aborted && !signal.aborted ? SHUTDOWN_ERROR : event;
           state.errorKind = terminal.type === 'error' ? terminal.kind : null;
+          runTrace?.observe(terminal);
           yield terminal;
           continue;
         }
+        runTrace?.observe(event);
         yield event;
       }
     } finally {
+      runTrace?.end();
       running.delete(tracked);
       finished();
     }
@@ -413,22 +452,31 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
 
   // The OpenAI-compatible gateway (docs/gateway.md); its workflow runs are this app's runs.
   const catalog = ModelCatalog.default();
-  const gatewayFor = (state: RequestState) =>
-    createOpenAIGateway({
+  const gatewayFor = async (state: RequestState) => {
+    const telemetry = await telemetryReady;
+    return createOpenAIGateway({
       workflows: options.workflows,
-      providers: options.providers,
+      // Direct provider calls get their spans under the caller's trace context.
+      providers: telemetry
+        ? tracedProviders({
+            providers: options.providers,
+            telemetry,
+            parent: contextFromTraceparent(state.traceparent, state.tracestate),
+          })
+        : options.providers,
       limits,
       catalog,
       ...(options.gateway !== undefined && { gateway: options.gateway }),
       runWorkflow: (workflow, input, signal) => run(workflow, input, signal, state),
     });
-  app.post('/v1/chat/completions', (context) =>
-    gatewayFor(context.env.state).chatCompletions(context.req.raw),
+  };
+  app.post('/v1/chat/completions', async (context) =>
+    (await gatewayFor(context.env.state)).chatCompletions(context.req.raw),
   );
-  app.post('/v1/embeddings', (context) =>
-    gatewayFor(context.env.state).embeddings(context.req.raw),
+  app.post('/v1/embeddings', async (context) =>
+    (await gatewayFor(context.env.state)).embeddings(context.req.raw),
   );
-  app.get('/v1/models', (context) => gatewayFor(context.env.state).models());
+  app.get('/v1/models', async (context) => (await gatewayFor(context.env.state)).models());
 
   app.notFound((context) =>
     errorResponse(404, {
@@ -540,6 +588,8 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       costUsd: null,
       errorKind: null,
       streaming: false,
+      traceparent: request.headers.get('traceparent'),
+      tracestate: request.headers.get('tracestate'),
     };
     const isHead = request.method === 'HEAD';
     let response =
@@ -612,6 +662,8 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     close: async () => {
       if (options.routerState === undefined) await routerState.close();
       await streams.close();
+      // Flush the spans still buffered; telemetry passed in belongs to the caller.
+      if (ownTelemetry) await (await telemetryReady)?.shutdown();
       // A store passed in belongs to the caller too.
       if (options.runEventStore === undefined) await sharedRuns?.close();
     },

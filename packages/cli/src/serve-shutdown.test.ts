@@ -79,8 +79,9 @@ describe('catalyst serve shutdown (real process, real signal)', () => {
       if (done) break;
       text += decoder.decode(value, { stream: true });
     }
-    const frames = text.split('\n\n').filter((frame) => frame.startsWith('event: '));
-    expect(frames.at(-1)).toBe(
+    const frames = text.split('\n\n').filter((frame) => frame.startsWith('id: '));
+    expect(frames.at(-1)).toMatch(/^id: [0-9a-f-]{36}:\d+\n/);
+    expect(frames.at(-1)?.replace(/^id: .*\n/, '')).toBe(
       'event: error\ndata: {"kind":"unavailable","message":"the server is shutting down; retry the request","retryable":true}',
     );
     expect(await exited).toBe(0);

@@ -28,6 +28,26 @@ export {
 export { createProviderRegistry, type ProviderRegistry } from './create-provider-registry.js';
 export * from './embeddings/index.js';
 export { createGeminiProvider } from './gemini/index.js';
+// The OpenAI wire format, shared by `catalyst local serve` and the gateway of `catalyst serve`.
+export { encodeEmbeddingBase64 } from './local/encode-openai-embedding.js';
+export {
+  type CompletionIdentity,
+  toOpenAIChatCompletion,
+  toOpenAIChunk,
+  toOpenAIFinishReason,
+  toOpenAIUsage,
+} from './local/openai-chat-completion.js';
+export {
+  invalidRequestResponse,
+  type OpenAIErrorBody,
+  type OpenAIErrorResponse,
+  providerErrorResponse,
+} from './local/openai-error-body.js';
+export {
+  OpenAIRequestError,
+  type ParsedOpenAIChatRequest,
+  parseOpenAIChatRequest,
+} from './local/parse-openai-chat-request.js';
 export {
   createAzureOpenAIProvider,
   createGroqProvider,

@@ -40,11 +40,9 @@ try {
     }),
   );
   console.log(response.status, response.headers.get('content-type'));
-  const events = (await response.text())
-    .split('\n\n')
-    .filter((frame) => frame.startsWith('event:'));
-  // One `event: NAME` + `data: JSON` frame each: node, token…, partial, done.
-  for (const frame of events) console.log(frame.split('\n')[0]);
+  const events = (await response.text()).split('\n\n').filter((frame) => frame.startsWith('id:'));
+  // One `id: RUN:SEQ` + `event: NAME` + `data: JSON` frame each: node, token…, partial, done.
+  for (const frame of events) console.log(frame.split('\n')[1]);
 } finally {
   await app.close();
   await simulator.close();

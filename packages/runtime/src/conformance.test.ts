@@ -10,9 +10,12 @@ import { readServerConfig } from './server/server-config.js';
 import {
   conformanceEnvironment,
   eventsByNode,
+  expectedEventIds,
   loadConformanceVectors,
-  parseEventStream,
+  parseDataStream,
+  parseEventFrames,
   REPOSITORY_ROOT,
+  RUN_ID_PATTERN,
   vectorText,
 } from './testing/conformance-vector.js';
 
@@ -51,6 +54,8 @@ describe('conformance vectors (TypeScript runtime)', () => {
         limits: config.limits,
         apiKeys: config.apiKeys,
         corsOrigins: config.corsOrigins,
+        streamRetentionMs: config.streamRetentionMs,
+        streamReconnectMs: config.streamReconnectMs,
         providers: createProviderRegistry({ environment }),
       });
       const id = vector.request.workflowId ?? workflow.id;
@@ -66,18 +71,27 @@ describe('conformance vectors (TypeScript runtime)', () => {
         if (value !== null) headers.set(name, value);
       }
       const hasBody = method !== 'GET' && method !== 'HEAD';
-      const response = await app.fetch(
-        new Request(`http://catalyst.test${target}`, {
-          method,
-          headers,
-          ...(hasBody && {
-            body:
-              vector.request.body !== undefined
-                ? vectorText(vector.request.body)
-                : JSON.stringify(vector.request.input ?? {}),
+      const send = () =>
+        app.fetch(
+          new Request(`http://catalyst.test${target.replaceAll('{RUN_ID}', runIdOfFirst)}`, {
+            method,
+            headers,
+            ...(hasBody && {
+              body:
+                vector.request.body !== undefined
+                  ? vectorText(vector.request.body)
+                  : JSON.stringify(vector.request.input ?? {}),
+            }),
           }),
-        }),
-      );
+        );
+      let runIdOfFirst = '';
+      if (vector.request.resumeAfter !== undefined) {
+        const first = await send();
+        await first.text();
+        runIdOfFirst = first.headers.get('x-catalyst-run-id') ?? '';
+        headers.set('last-event-id', `${runIdOfFirst}:${vector.request.resumeAfter}`);
+      }
+      const response = await send();
       const text = await response.text();
       const isStream = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
       const actual: typeof vector.expected = { status: response.status };
@@ -88,8 +102,22 @@ describe('conformance vectors (TypeScript runtime)', () => {
           if (value !== null) actual.headers[name] = value;
         }
       }
-      if (isStream) actual.events = parseEventStream(text);
-      else if (text === '') actual.body = '';
+      if (isStream && response.headers.get('x-vercel-ai-ui-message-stream') === 'v1') {
+        actual.events = parseDataStream(text);
+      } else if (isStream) {
+        const frames = parseEventFrames(text);
+        actual.events = frames.map((frame) => [frame.name, frame.data]);
+        // Ids are random per run: checked by rule (RUN:SEQ, consecutive), not stored in vectors.
+        const runId = response.headers.get('x-catalyst-run-id') ?? '';
+        const resumed = /^(.*):(\d+)$/.exec(headers.get('last-event-id') ?? '');
+        if (!recording) {
+          if (resumed === null) expect(runId).toMatch(RUN_ID_PATTERN);
+          else expect(runId).toBe(resumed[1]);
+          expect(frames.map((frame) => frame.id)).toEqual(
+            expectedEventIds(runId, frames.length, resumed === null ? 1 : Number(resumed[2]) + 1),
+          );
+        }
+      } else if (text === '') actual.body = '';
       else actual.json = JSON.parse(text) as JsonValue;
 
       if (recording) {

@@ -7,6 +7,7 @@ import {
   type WorkflowDefinition,
   type WorkflowErrorEvent,
   type WorkflowEvent,
+  type WorkflowNode,
   type WorkflowWarning,
 } from '@catalyst/spec';
 import { ExpressionError, getNodeType } from '@catalyst/workflow';
@@ -49,6 +50,11 @@ export interface ExecuteWorkflowOptions {
   routerState?: RouterState;
   /** The clock (ms) routers measure time to first token with; `Date.now` by default. */
   now?: () => number;
+  /**
+   * Called as each node starts: the providers that node calls (tracing wraps them to record one
+   * span per provider attempt under the node's span). Default: `providers` as they are.
+   */
+  providersForNode?: (node: WorkflowNode) => ProviderResolver;
 }
 
 type NodeState =
@@ -175,7 +181,7 @@ export async function* executeWorkflow(
       emit: (event) => {
         if (!failure) queue.push(event);
       },
-      providers,
+      providers: options.providersForNode ? options.providersForNode(node) : providers,
       embeddingCache:
         options.embeddingCache !== undefined
           ? options.embeddingCache

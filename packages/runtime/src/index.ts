@@ -31,8 +31,21 @@ export {
   createCatalystApp,
 } from './server/create-catalyst-app.js';
 export { errorResponse, statusForRunError } from './server/error-response.js';
+export {
+  EMPTY_GATEWAY_CONFIG,
+  type GatewayConfig,
+  gatewayRouteWorkflow,
+  parseGatewayConfig,
+} from './server/gateway-config.js';
+export {
+  acceptsChatMessages,
+  COST_HEADER,
+  createOpenAIGateway,
+  type OpenAIGateway,
+} from './server/openai-gateway.js';
 export { openApiDocument } from './server/openapi-document.js';
 export { isJsonContentType, jsonDepthExceeds, readJsonBody } from './server/read-json-body.js';
+export { RedisRunEventStore } from './server/redis-run-event-store.js';
 export {
   captureConsole,
   createServerLogger,
@@ -41,6 +54,23 @@ export {
   type RequestLogRecord,
   type ServerLogger,
 } from './server/request-log.js';
+export {
+  createResumableStreams,
+  DEFAULT_STREAM_RECONNECT_MS,
+  DEFAULT_STREAM_RETENTION_MS,
+  type ResumableStreams,
+} from './server/resumable-streams.js';
+export {
+  createRunId,
+  formatEventId,
+  parseEventId,
+  RUN_ID_HEADER,
+} from './server/run-event-id.js';
+export {
+  MemoryRunEventStore,
+  type RunEventStore,
+  type RunRecord,
+} from './server/run-event-store.js';
 export { type RunningServer, serveNode } from './server/serve-node.js';
 export {
   DEFAULT_SHUTDOWN_GRACE_MS,

@@ -51,4 +51,9 @@ export interface ChatRequest {
   maxRetries?: number;
   /** Extra provider-specific body fields, passed through as they are. */
   providerOptions?: Record<string, unknown>;
+  /**
+   * Extra HTTP headers of every attempt (e.g. W3C `traceparent` so the provider call joins the
+   * caller's trace). Never logged.
+   */
+  headers?: Record<string, string>;
 }

@@ -14,6 +14,21 @@ export interface WorkflowTokenEvent {
   text: string;
 }
 
+/**
+ * A fragment of a tool call as the provider streams it. `index` keys parallel calls of one
+ * node; `id` and `name` come with the first fragment of a call (when the provider sends them
+ * there), `argumentsDelta` is the next piece of the arguments' JSON text. The whole call follows
+ * in the node's output (`partial`, `done`).
+ */
+export interface WorkflowToolCallDeltaEvent {
+  type: 'tool-call-delta';
+  node: string;
+  index: number;
+  id?: string;
+  name?: string;
+  argumentsDelta: string;
+}
+
 /** A node started, finished or was skipped (its branch did not apply). */
 export interface WorkflowNodeEvent {
   type: 'node';
@@ -146,8 +161,11 @@ export interface WorkflowErrorEvent {
   type: 'error';
   /** The node that failed; absent for errors before any node ran. */
   node?: string;
-  /** `unavailable`: the server shut down before the run ended; retry it (elsewhere). */
-  kind: ProviderErrorKind | 'expression' | 'validation' | 'internal' | 'unavailable';
+  /**
+   * `unavailable`: the server shut down before the run ended; retry it (elsewhere).
+   * `expired`: a resumed stream (`Last-Event-ID`) named a run whose events are no longer kept.
+   */
+  kind: ProviderErrorKind | 'expression' | 'validation' | 'internal' | 'unavailable' | 'expired';
   message: string;
   retryable: boolean;
 }
@@ -155,6 +173,7 @@ export interface WorkflowErrorEvent {
 /** Everything a run streams; exactly one `done` or `error` ends it. */
 export type WorkflowEvent =
   | WorkflowTokenEvent
+  | WorkflowToolCallDeltaEvent
   | WorkflowNodeEvent
   | WorkflowPartialEvent
   | WorkflowRouteEvent

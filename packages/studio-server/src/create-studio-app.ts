@@ -213,6 +213,8 @@ export function createStudioApp(options: StudioAppOptions): StudioApp {
       environment,
       routerState,
       embeddingCache,
+      // Stop means stop: a studio run is never resumed, so it ends with its connection.
+      streamReconnectMs: 0,
     });
     // The runtime's own streaming endpoint does the run, so the studio sees what clients see.
     const response = await app.fetch(

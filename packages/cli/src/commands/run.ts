@@ -117,6 +117,8 @@ class RunPrinter {
         }
         break;
       case 'partial':
+      case 'tool-call-delta':
+        // The whole call shows in the output; fragments of its JSON would only be noise.
         break;
       case 'route':
         if (this.showProgress) {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -9,6 +10,8 @@ import {
   captureConsole,
   createCatalystApp,
   createServerLogger,
+  type GatewayConfig,
+  parseGatewayConfig,
   readServerConfig,
   serveNode,
 } from '@catalyst/runtime';
@@ -22,9 +25,13 @@ import { UsageError } from '../usage-error.js';
 export const SERVE_HELP = `catalyst serve FILE... [--port N] [--host H] [--cors ORIGINS] [--log-level L]
               [--max-body-bytes N] [--shutdown-grace MS] [--studio]
               [--first-token-timeout MS] [--idle-timeout MS]
+              [--stream-retention MS] [--stream-reconnect MS] [--gateway FILE]
 
 Serves workflows over HTTP: GET /health, GET /workflows, GET /openapi.json,
-POST /workflows/{id}/run (JSON) and POST /workflows/{id}/stream (Server-Sent Events).
+POST /workflows/{id}/run (JSON) and POST /workflows/{id}/stream (Server-Sent Events; resume a
+cut stream by sending it again with Last-Event-ID, or GET /workflows/{id}/runs/{run}/stream),
+and the OpenAI API: POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models (model
+PROVIDER/MODEL, workflow/ID, or a name from --gateway FILE: aliases and llmRouter routes).
 --studio also serves Catalyst Studio at /studio/ over the directory of the first FILE (loopback
 only, without API keys: the studio writes files and has no login).
 Listens on 127.0.0.1 unless --host says otherwise. Each flag overrides its variable:
@@ -34,6 +41,10 @@ Listens on 127.0.0.1 unless --host says otherwise. Each flag overrides its varia
   --shutdown-grace       CATALYST_SHUTDOWN_GRACE_MS  default 25000
   --first-token-timeout  CATALYST_FIRST_TOKEN_TIMEOUT_MS  default 120000 (0 = off)
   --idle-timeout         CATALYST_IDLE_TIMEOUT_MS  default 30000 (0 = off)
+  --stream-retention     CATALYST_STREAM_RETENTION_MS  default 300000: a run's events stay
+                         resumable this long after it ended (in Redis when REDIS_URL is set)
+  --stream-reconnect     CATALYST_STREAM_RECONNECT_MS  default 15000: a run nobody reads keeps
+                         running this long, waiting for its client to reconnect (0 = stop at once)
 API keys only from CATALYST_API_KEYS (comma-separated) or CATALYST_API_KEYS_FILE, never a flag
 (a flag shows in the process list). One log line per request on stderr.
 Ctrl-C or SIGTERM: new requests get 503, runs in flight finish within the grace period, the rest
@@ -55,6 +66,9 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
       'log-level': { type: 'string' },
       'max-body-bytes': { type: 'string' },
       'shutdown-grace': { type: 'string' },
+      'stream-retention': { type: 'string' },
+      'stream-reconnect': { type: 'string' },
+      gateway: { type: 'string' },
       'first-token-timeout': { type: 'string' },
       'idle-timeout': { type: 'string' },
     },
@@ -71,6 +85,8 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     [values['log-level'], 'CATALYST_LOG_LEVEL'],
     [values['max-body-bytes'], 'CATALYST_MAX_BODY_BYTES'],
     [values['shutdown-grace'], 'CATALYST_SHUTDOWN_GRACE_MS'],
+    [values['stream-retention'], 'CATALYST_STREAM_RETENTION_MS'],
+    [values['stream-reconnect'], 'CATALYST_STREAM_RECONNECT_MS'],
     [values['first-token-timeout'], 'CATALYST_FIRST_TOKEN_TIMEOUT_MS'],
     [values['idle-timeout'], 'CATALYST_IDLE_TIMEOUT_MS'],
   ];
@@ -99,6 +115,25 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
       return 1;
     }
   }
+  let gateway: GatewayConfig | undefined;
+  if (values.gateway !== undefined) {
+    const path = resolve(io.cwd, values.gateway);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+      throw new UsageError(`--gateway: cannot read ${values.gateway} (${code})`);
+    }
+    try {
+      gateway = parseGatewayConfig(text, values.gateway);
+    } catch (error) {
+      io.stderr.write(
+        `catalyst serve: ${error instanceof Error ? error.message : String(error)}; not serving\n`,
+      );
+      return 1;
+    }
+  }
   const logger = createServerLogger({
     stream: io.stderr as { write(text: string): unknown; isTTY?: boolean },
     level: config.logLevel,
@@ -115,6 +150,9 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     limits: config.limits,
     apiKeys: config.apiKeys,
     corsOrigins: config.corsOrigins,
+    streamRetentionMs: config.streamRetentionMs,
+    streamReconnectMs: config.streamReconnectMs,
+    ...(gateway !== undefined && { gateway }),
     logger,
   });
   const app = values.studio

@@ -74,7 +74,10 @@ export function createAnthropicProvider(options: ProviderOptions = {}): Language
     const body = createAnthropicRequest({ request: call.request, catalog });
     // The SDK's console notice for deprecated models is replaced by a call warning.
     const { data, request_id: requestId } = await withoutConsoleWarnings(() =>
-      client.messages.create(body, { signal: call.signal }),
+      client.messages.create(body, {
+        signal: call.signal,
+        ...(call.request.headers && { headers: call.request.headers }),
+      }),
     ).withResponse();
     if (requestId) yield { type: 'metadata', requestId };
     yield* mapAnthropicStream(data, { jsonMode: call.jsonMode });

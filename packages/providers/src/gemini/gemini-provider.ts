@@ -87,7 +87,10 @@ export function createGeminiProvider(options: ProviderOptions = {}): LanguageMod
       config: {
         ...parameters.config,
         abortSignal: call.signal,
-        httpOptions: { fetch: capturingFetch(call.captured) },
+        httpOptions: {
+          fetch: capturingFetch(call.captured),
+          ...(call.request.headers && { headers: call.request.headers }),
+        },
       },
     });
     yield* mapGeminiStream(chunks, { model: call.request.model });

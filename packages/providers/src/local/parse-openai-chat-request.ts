@@ -48,7 +48,7 @@ function contentText(content: unknown, param: string): string {
     .map((part, index) => {
       if (isObject(part) && part.type === 'text' && typeof part.text === 'string') return part.text;
       throw new OpenAIRequestError(
-        `${param}[${index}]: the local model accepts text parts only.`,
+        `${param}[${index}]: only text parts are accepted.`,
         `${param}[${index}]`,
       );
     })
@@ -212,7 +212,7 @@ export function parseOpenAIChatRequest(
   if (typeof body.model !== 'string') throw new OpenAIRequestError('model is required.', 'model');
   const n = optionalNumber(body, 'n');
   if (n !== undefined && n !== 1)
-    throw new OpenAIRequestError('The local model returns one choice; n must be 1.', 'n');
+    throw new OpenAIRequestError('Catalyst returns one choice; n must be 1.', 'n');
   const maxTokens =
     optionalNumber(body, 'max_completion_tokens') ?? optionalNumber(body, 'max_tokens');
   const temperature = optionalNumber(body, 'temperature');

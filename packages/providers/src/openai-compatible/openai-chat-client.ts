@@ -27,7 +27,11 @@ export interface OpenAIEmbeddings {
  * retries.
  */
 export interface OpenAIChatClient {
-  streamChat(body: OpenAIChatBody, signal: AbortSignal): Promise<OpenAIChatStream>;
+  streamChat(
+    body: OpenAIChatBody,
+    signal: AbortSignal,
+    headers?: Record<string, string>,
+  ): Promise<OpenAIChatStream>;
   listModelIds(signal: AbortSignal): Promise<string[]>;
   /** Absent when the vendor has no embeddings endpoint. */
   embed?(
@@ -44,9 +48,9 @@ export interface OpenAIChatClient {
 /** Wraps an `openai` (or `AzureOpenAI`) client. */
 export function openAISdkChatClient(client: OpenAI): OpenAIChatClient {
   return {
-    async streamChat(body, signal) {
+    async streamChat(body, signal, headers) {
       const { data, request_id } = await client.chat.completions
-        .create(body, { signal })
+        .create(body, { signal, ...(headers && { headers }) })
         .withResponse();
       return request_id ? { chunks: data, requestId: request_id } : { chunks: data };
     },
@@ -65,13 +69,13 @@ export function openAISdkChatClient(client: OpenAI): OpenAIChatClient {
 /** Wraps a `groq-sdk` client. Groq has no embeddings endpoint. */
 export function groqSdkChatClient(client: Groq): OpenAIChatClient {
   return {
-    async streamChat(body, signal) {
+    async streamChat(body, signal, headers) {
       // Groq's parameter types are its own copy of OpenAI's with a few fields renamed or
       // missing (`stream_options`); the body was built for Groq by the vendor settings, so
       // it is handed over as Groq's streaming parameters.
       const groqBody = body as unknown as GroqStreamingBody;
       const { data, response } = await client.chat.completions
-        .create(groqBody, { signal })
+        .create(groqBody, { signal, ...(headers && { headers }) })
         .withResponse();
       const requestId = response.headers.get('x-request-id');
       return requestId ? { chunks: data, requestId } : { chunks: data };

@@ -127,7 +127,7 @@ export function createOpenAICompatibleFamilyProvider(
     const body = buildOpenAIChatBody({ request, vendor });
     let opened: Awaited<ReturnType<OpenAIChatClient['streamChat']>>;
     try {
-      opened = await chatClient.streamChat(body, signal);
+      opened = await chatClient.streamChat(body, signal, request.headers);
     } catch (error) {
       throw await withServerModels(error, request.model, signal);
     }

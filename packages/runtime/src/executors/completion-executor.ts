@@ -70,6 +70,8 @@ export interface StreamedCompletion {
   tokens: number;
   /** Token events the provider sent, forwarded or not: what a cut attempt was billed for. */
   received: number;
+  /** `tool-call-delta` events forwarded to the client. */
+  toolCallDeltas: number;
   /** Time to the first token or tool-call delta, when a clock was given and one arrived. */
   ttftMs?: number;
 }
@@ -81,8 +83,8 @@ export interface StreamClock {
 }
 
 /**
- * Reads one provider stream to its end, forwarding each token as a `token` event of `node`
- * (unless `streamTokens` is false); with a clock, measures the time to the first token. Shared by
+ * Reads one provider stream to its end, forwarding each token as a `token` event of `node` and
+ * each tool-call fragment as a `tool-call-delta` event (unless `streamTokens` is false); with a clock, measures the time to the first token. Shared by
  * completion and router nodes.
  */
 export async function consumeCompletionStream(options: {
@@ -94,7 +96,7 @@ export async function consumeCompletionStream(options: {
 }): Promise<StreamedCompletion> {
   const { clock } = options;
   const firstToken = () => (clock ? clock.now() - clock.startedAt : undefined);
-  const streamed: StreamedCompletion = { tokens: 0, received: 0 };
+  const streamed: StreamedCompletion = { tokens: 0, received: 0, toolCallDeltas: 0 };
   for await (const event of options.events) {
     switch (event.type) {
       case 'token':
@@ -107,6 +109,17 @@ export async function consumeCompletionStream(options: {
         break;
       case 'tool-call-delta':
         streamed.ttftMs ??= firstToken();
+        if (options.streamTokens) {
+          streamed.toolCallDeltas += 1;
+          options.emit({
+            type: 'tool-call-delta',
+            node: options.node,
+            index: event.index,
+            ...(event.id !== undefined && { id: event.id }),
+            ...(event.name !== undefined && { name: event.name }),
+            argumentsDelta: event.argumentsDelta,
+          });
+        }
         break;
       case 'done': {
         const { type: _type, ...done } = event;

@@ -242,6 +242,8 @@ async function onFailure(options: {
   const { node, config } = context;
   const target = chain[index] as RouterTarget;
   const { failure, tokens } = streamed;
+  // Tool-call fragments the client already has are as binding as tokens.
+  const sent = tokens + streamed.toolCallDeltas;
   if (!failure) throw new Error(`provider stream for node ${node.id} ended without a result`);
   const { error } = failure;
   const usage = withStreamedOutput(failure.usage, streamed.received);
@@ -266,7 +268,7 @@ async function onFailure(options: {
   const nextTarget = chain[next];
   const fallbackOn = new Set<string>(config.fallbackOn ?? DEFAULT_FALLBACK_KINDS);
   const canFallBack = fallbackOn.has(error.kind) && nextTarget !== undefined;
-  if (tokens > 0 && !(canFallBack && config.afterTokens === 'restart')) {
+  if (sent > 0 && !(canFallBack && config.afterTokens === 'restart')) {
     const why = canFallBack
       ? '; afterTokens is "error", so no other target was tried'
       : nextTarget === undefined
@@ -294,7 +296,7 @@ async function onFailure(options: {
     from: plainTarget(target),
     to: plainTarget(nextTarget),
     error: { kind: error.kind, message: error.message },
-    discard: tokens > 0,
+    discard: sent > 0,
     ...(jumped.length > 0 && { skipped: jumped }),
   });
   return windowFloor;

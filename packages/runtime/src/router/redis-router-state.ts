@@ -140,7 +140,13 @@ export class RedisRouterState implements RouterState {
 
   async close(): Promise<void> {
     if (this.client.isOpen) await this.client.close().catch(() => {});
-    else this.client.destroy();
+    else {
+      try {
+        this.client.destroy();
+      } catch {
+        // A client that never connected is closed already.
+      }
+    }
   }
 
   /** Runs `operation` on Redis, or `fallback` with a warning when Redis is unreachable or slow. */

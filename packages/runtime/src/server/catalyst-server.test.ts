@@ -41,6 +41,8 @@ beforeAll(async () => {
     providers: createProviderRegistry({ environment: conformanceEnvironment(simulator.url) }),
     environment: {},
     keepAliveMs: 60,
+    // A disconnect stops the run at once here; resumable-streams.test.ts covers the grace.
+    streamReconnectMs: 0,
   });
   server = await serveNode(app, { port: 0, host: '127.0.0.1' });
 });
@@ -107,7 +109,7 @@ describe('Catalyst HTTP server', () => {
     let providerFinishedAtFirstToken: boolean | undefined;
     for await (const frame of frames(response)) {
       if (frame.raw.startsWith(':')) continue;
-      const match = /^event: (\w+)\ndata: (.*)\n\n$/.exec(frame.raw);
+      const match = /^id: [0-9a-f-]{36}:\d+\nevent: ([\w-]+)\ndata: (.*)\n\n$/.exec(frame.raw);
       expect(match, `frame ${JSON.stringify(frame.raw)}`).not.toBeNull();
       const [, name = '', data = ''] = match ?? [];
       if (name === 'token' && providerFinishedAtFirstToken === undefined) {
@@ -141,7 +143,7 @@ describe('Catalyst HTTP server', () => {
       controller.signal,
     );
     for await (const frame of frames(response)) {
-      if (frame.raw.startsWith('event: token')) break;
+      if (frame.raw.includes('\nevent: token')) break;
     }
     controller.abort();
     let closedEarly: boolean | undefined;
@@ -221,6 +223,6 @@ describe('Catalyst HTTP server', () => {
     const response = await post('/workflows/chat/stream', JSON.stringify({ question }));
     const raw: string[] = [];
     for await (const frame of frames(response)) raw.push(frame.raw);
-    expect(raw.at(-1)).toMatch(/^event: error\ndata: \{"node":"answer","kind":"network"/);
+    expect(raw.at(-1)).toMatch(/^id: \S+\nevent: error\ndata: \{"node":"answer","kind":"network"/);
   });
 });

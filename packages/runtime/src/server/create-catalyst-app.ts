@@ -1,19 +1,39 @@
 import { randomUUID } from 'node:crypto';
-import { createEmbeddingCache, type EmbeddingCache } from '@catalyst/providers';
+import { createEmbeddingCache, type EmbeddingCache, ModelCatalog } from '@catalyst/providers';
 import type { JsonValue, WorkflowDefinition, WorkflowEvent } from '@catalyst/spec';
 import { Hono } from 'hono';
 import { executeWorkflow } from '../execute-workflow.js';
 import type { NodeExecutor, ProviderResolver } from '../executors/node-executor.js';
 import { createRouterState } from '../router/create-router-state.js';
 import type { RouterState } from '../router/router-state.js';
+import { startRunTrace } from '../telemetry/run-trace.js';
+import { createOtlpTelemetry, type Telemetry, tracingRequested } from '../telemetry/telemetry.js';
+import { contextFromTraceparent } from '../telemetry/trace-context.js';
+import { tracedProviders } from '../telemetry/traced-providers.js';
 import { validateInput } from '../validate-input.js';
 import { createApiKeyCheck } from './api-key-check.js';
 import { errorResponse, statusForRunError } from './error-response.js';
 import { eventStreamResponse } from './event-stream-response.js';
+import type { GatewayConfig } from './gateway-config.js';
+import { createOpenAIGateway, openAIError } from './openai-gateway.js';
 import { openApiDocument } from './openapi-document.js';
 import { readJsonBody } from './read-json-body.js';
+import { RedisRunEventStore } from './redis-run-event-store.js';
 import type { RequestLogRecord, ServerLogger } from './request-log.js';
+import {
+  createResumableStreams,
+  DEFAULT_STREAM_RECONNECT_MS,
+  DEFAULT_STREAM_RETENTION_MS,
+} from './resumable-streams.js';
+import { parseEventId, RUN_ID_HEADER } from './run-event-id.js';
+import type { RunEventStore, RunRecord } from './run-event-store.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
+import {
+  toUIMessageChunks,
+  uiInputMissing,
+  uiMessageStreamResponse,
+  uiRequestInput,
+} from './ui-message-stream.js';
 
 /** What a Catalyst server serves and how it reaches providers. */
 export interface CatalystAppOptions {
@@ -49,6 +69,30 @@ export interface CatalystAppOptions {
   createRequestId?: () => string;
   /** Injected for tests: the clock in milliseconds. */
   now?: () => number;
+  /**
+   * How long a streamed run's events stay resumable (`Last-Event-ID`) after it ended; default
+   * DEFAULT_STREAM_RETENTION_MS (5 minutes).
+   */
+  streamRetentionMs?: number;
+  /**
+   * How long a streamed run keeps running after its last reader went away, waiting for a
+   * reconnect; 0 stops it at once. Default DEFAULT_STREAM_RECONNECT_MS (15 s).
+   */
+  streamReconnectMs?: number;
+  /**
+   * Where runs are shared with other servers for resuming; null for nowhere. Default: Redis when
+   * `environment.REDIS_URL` is set, else none (runs resume on this server only).
+   */
+  runEventStore?: RunEventStore | null;
+  /** Injected for tests: ids of new runs. */
+  createRunId?: () => string;
+  /** Named models of the OpenAI gateway: aliases and router routes (docs/gateway.md). */
+  gateway?: GatewayConfig;
+  /**
+   * Where spans go; null for none. Default: OTLP/HTTP when `environment` sets
+   * `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`), else none (docs/telemetry.md).
+   */
+  telemetry?: Telemetry | null;
 }
 
 /** A `fetch(Request) → Response` application: runs on Node, Bun, Deno or serverless alike. */
@@ -75,6 +119,9 @@ interface RequestState {
   errorKind: string | null;
   /** A stream logs itself when its terminal event went out, not when its headers did. */
   streaming: boolean;
+  /** The caller's W3C trace context, which the run's spans join. */
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 /** The terminal event of a run that the server's shutdown cut short. */
@@ -93,7 +140,10 @@ function allowedMethods(pathname: string): string[] | undefined {
   if (pathname === '/health' || pathname === '/workflows' || pathname === '/openapi.json') {
     return ['GET', 'HEAD'];
   }
-  if (/^\/workflows\/[^/]+\/(run|stream)$/.test(pathname)) return ['POST'];
+  if (/^\/workflows\/[^/]+\/(run|stream|ui)$/.test(pathname)) return ['POST'];
+  if (/^\/workflows\/[^/]+\/runs\/[^/]+\/stream$/.test(pathname)) return ['GET', 'HEAD'];
+  if (pathname === '/v1/chat/completions' || pathname === '/v1/embeddings') return ['POST'];
+  if (pathname === '/v1/models') return ['GET', 'HEAD'];
   return undefined;
 }
 
@@ -128,6 +178,32 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
   const now = options.now ?? Date.now;
   const createRequestId = options.createRequestId ?? randomUUID;
   const logger = options.logger;
+  // Tracing: given, or from the standard OTEL_* variables (the SDK is loaded only then).
+  const ownTelemetry = options.telemetry === undefined;
+  const telemetryReady: Promise<Telemetry | undefined> =
+    options.telemetry !== undefined
+      ? Promise.resolve(options.telemetry ?? undefined)
+      : tracingRequested(options.environment)
+        ? createOtlpTelemetry({ environment: options.environment }).catch((error: unknown) => {
+            logger?.message('error', 'tracing is off: the OpenTelemetry exporter did not start', {
+              error: error instanceof Error ? error.message : String(error),
+            });
+            return undefined;
+          })
+        : Promise.resolve(undefined);
+  const retentionMs = options.streamRetentionMs ?? DEFAULT_STREAM_RETENTION_MS;
+  const sharedRuns =
+    options.runEventStore !== undefined
+      ? (options.runEventStore ?? undefined)
+      : options.environment.REDIS_URL
+        ? new RedisRunEventStore({ url: options.environment.REDIS_URL, retentionMs })
+        : undefined;
+  const streams = createResumableStreams({
+    retentionMs,
+    reconnectMs: options.streamReconnectMs ?? DEFAULT_STREAM_RECONNECT_MS,
+    ...(sharedRuns !== undefined && { shared: sharedRuns }),
+    ...(options.createRunId !== undefined && { createRunId: options.createRunId }),
+  });
   // Shutdown: `stopping` refuses new work; `shutdown` aborts what is left after the grace period.
   let stopping = false;
   const shutdown = new AbortController();
@@ -151,6 +227,7 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
   const prepare = async (
     request: Request,
     id: string,
+    inputOf?: (workflow: WorkflowDefinition, body: JsonValue) => JsonValue | Response,
   ): Promise<{ workflow: WorkflowDefinition; input: JsonValue } | Response> => {
     const workflow = byId.get(id);
     if (!workflow) {
@@ -162,7 +239,8 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     }
     const body = await readJsonBody(request, limits);
     if (body instanceof Response) return body;
-    const { input } = body;
+    const input = inputOf ? inputOf(workflow, body.input) : body.input;
+    if (input instanceof Response) return input;
     const problems = validateInput(workflow.input, input);
     if (problems.length > 0) {
       const summary = problems
@@ -193,6 +271,16 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       finished = resolve;
     });
     running.add(tracked);
+    const telemetry = await telemetryReady;
+    const runTrace = telemetry
+      ? startRunTrace({
+          telemetry,
+          workflow,
+          providers: options.providers,
+          traceparent: state.traceparent,
+          tracestate: state.tracestate,
+        })
+      : undefined;
     try {
       for await (const event of executeWorkflow({
         workflow,
@@ -203,6 +291,7 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
         routerState,
         ...(options.executors !== undefined && { executors: options.executors }),
         embeddingCache,
+        ...(runTrace !== undefined && { providersForNode: runTrace.providersForNode }),
       })) {
         if (event.type === 'token' && state.firstTokenAt === null) state.firstTokenAt = now();
         if (event.type === 'done') {
@@ -212,12 +301,15 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
         if (event.type === 'error') {
           const terminal = shutdown.signal.aborted && !signal.aborted ? SHUTDOWN_ERROR : event;
           state.errorKind = terminal.type === 'error' ? terminal.kind : null;
+          runTrace?.observe(terminal);
           yield terminal;
           continue;
         }
+        runTrace?.observe(event);
         yield event;
       }
     } finally {
+      runTrace?.end();
       running.delete(tracked);
       finished();
     }
@@ -250,17 +342,141 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
   });
 
   app.post('/workflows/:id/stream', async (context) => {
+    const lastEventId = context.req.header('last-event-id');
+    if (lastEventId !== undefined) {
+      return resume(context.req.raw, context.env.state, context.req.param('id'), lastEventId);
+    }
     const prepared = await prepare(context.req.raw, context.req.param('id'));
     if (prepared instanceof Response) return prepared;
     const state = context.env.state;
     state.streaming = true;
-    return eventStreamResponse({
+    const runId = streams.start({
+      workflowId: prepared.workflow.id,
       events: (signal) => run(prepared.workflow, prepared.input, signal, state),
+    });
+    return eventStreamResponse({
+      runId,
+      events: (signal) => readRun({ runId, workflowId: prepared.workflow.id, after: 0, signal }),
       signal: context.req.raw.signal,
       keepAliveMs,
       closeConnection: (context.req.header('connection') ?? '').toLowerCase() === 'close',
     });
   });
+
+  // The AI SDK UI message stream, for `useChat` (docs/ui-message-stream.md).
+  app.post('/workflows/:id/ui', async (context) => {
+    const prepared = await prepare(
+      context.req.raw,
+      context.req.param('id'),
+      (workflow, body) => uiRequestInput(workflow, body) ?? uiInputMissing(workflow),
+    );
+    if (prepared instanceof Response) return prepared;
+    const state = context.env.state;
+    state.streaming = true;
+    const cancelled = new AbortController();
+    const signal = AbortSignal.any([context.req.raw.signal, cancelled.signal]);
+    return uiMessageStreamResponse({
+      chunks: toUIMessageChunks(run(prepared.workflow, prepared.input, signal, state)),
+      onCancel: () => cancelled.abort(),
+    });
+  });
+
+  // For EventSource, which can only GET: the run's events from the start, or after its
+  // Last-Event-ID when it reconnects.
+  app.get('/workflows/:id/runs/:runId/stream', (context) =>
+    resume(
+      context.req.raw,
+      context.env.state,
+      context.req.param('id'),
+      context.req.header('last-event-id') ?? `${context.req.param('runId')}:0`,
+      context.req.param('runId'),
+    ),
+  );
+
+  /** A run's events after `after`, or one `expired` error when no store holds the run. */
+  async function* readRun(options: {
+    runId: string;
+    workflowId: string;
+    after: number;
+    signal: AbortSignal;
+  }): AsyncGenerator<RunRecord> {
+    const records = await streams.open(options);
+    if (records !== undefined) {
+      yield* records;
+      return;
+    }
+    yield {
+      seq: options.after + 1,
+      event: {
+        type: 'error',
+        kind: 'expired',
+        message: `run "${options.runId}" of workflow "${options.workflowId}" cannot be resumed: this server keeps a run's events for ${retentionMs / 1000} s after it ends and has none for it; start a new run`,
+        retryable: false,
+      },
+    };
+  }
+
+  /** Answers a reconnect: the rest of the run named by `lastEventId`, replayed then live. */
+  const resume = (
+    request: Request,
+    state: RequestState,
+    workflowId: string,
+    lastEventId: string,
+    expectedRunId?: string,
+  ): Response => {
+    const parsed = parseEventId(lastEventId);
+    if (parsed === undefined || (expectedRunId !== undefined && parsed.runId !== expectedRunId)) {
+      return errorResponse(400, {
+        kind: 'invalid_last_event_id',
+        message:
+          'Last-Event-ID must be the id of an event of this run, "RUN_ID:SEQUENCE" as sent in the stream',
+      });
+    }
+    if (!byId.has(workflowId)) {
+      const known = [...byId.keys()].map((name) => `"${name}"`).join(', ') || 'none';
+      return errorResponse(404, {
+        kind: 'not_found',
+        message: `no workflow "${workflowId}"; this server runs: ${known}`,
+      });
+    }
+    state.workflow = workflowId;
+    state.streaming = true;
+    return eventStreamResponse({
+      runId: parsed.runId,
+      events: (signal) => readRun({ runId: parsed.runId, workflowId, after: parsed.seq, signal }),
+      signal: request.signal,
+      keepAliveMs,
+      closeConnection: (request.headers.get('connection') ?? '').toLowerCase() === 'close',
+    });
+  };
+
+  // The OpenAI-compatible gateway (docs/gateway.md); its workflow runs are this app's runs.
+  const catalog = ModelCatalog.default();
+  const gatewayFor = async (state: RequestState) => {
+    const telemetry = await telemetryReady;
+    return createOpenAIGateway({
+      workflows: options.workflows,
+      // Direct provider calls get their spans under the caller's trace context.
+      providers: telemetry
+        ? tracedProviders({
+            providers: options.providers,
+            telemetry,
+            parent: contextFromTraceparent(state.traceparent, state.tracestate),
+          })
+        : options.providers,
+      limits,
+      catalog,
+      ...(options.gateway !== undefined && { gateway: options.gateway }),
+      runWorkflow: (workflow, input, signal) => run(workflow, input, signal, state),
+    });
+  };
+  app.post('/v1/chat/completions', async (context) =>
+    (await gatewayFor(context.env.state)).chatCompletions(context.req.raw),
+  );
+  app.post('/v1/embeddings', async (context) =>
+    (await gatewayFor(context.env.state)).embeddings(context.req.raw),
+  );
+  app.get('/v1/models', async (context) => (await gatewayFor(context.env.state)).models());
 
   app.notFound((context) =>
     errorResponse(404, {
@@ -372,18 +588,21 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       costUsd: null,
       errorKind: null,
       streaming: false,
+      traceparent: request.headers.get('traceparent'),
+      tracestate: request.headers.get('tracestate'),
     };
     const isHead = request.method === 'HEAD';
     let response =
       gate(request, url) ??
       (await app.fetch(isHead ? new Request(request, { method: 'GET' }) : request, { state }));
+    if (url.pathname.startsWith('/v1/')) response = await asOpenAIError(response);
     // Headers of a Response from fetch() may be immutable; a copy always is not.
     response = new Response(isHead ? null : response.body, response);
     response.headers.set('x-request-id', requestId);
     const origin = request.headers.get('origin');
     if (origin !== null && (corsOrigins.has(origin) || corsOrigins.has('*'))) {
       response.headers.set('access-control-allow-origin', origin);
-      response.headers.set('access-control-expose-headers', 'x-request-id');
+      response.headers.set('access-control-expose-headers', `x-request-id, ${RUN_ID_HEADER}`);
       if (!/\borigin\b/i.test(response.headers.get('vary') ?? '')) {
         response.headers.append('vary', 'Origin');
       }
@@ -442,16 +661,53 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     // A state passed in belongs to the caller, who closes it.
     close: async () => {
       if (options.routerState === undefined) await routerState.close();
+      await streams.close();
+      // Flush the spans still buffered; telemetry passed in belongs to the caller.
+      if (ownTelemetry) await (await telemetryReady)?.shutdown();
+      // A store passed in belongs to the caller too.
+      if (options.runEventStore === undefined) await sharedRuns?.close();
     },
   };
 }
 
-/** The `kind` of a `{"error": {"kind"}}` answer, for the log; null for success. */
+/**
+ * Under `/v1/` every error has OpenAI's shape, so the SDKs raise their typed exceptions: a
+ * Catalyst `{"error": {"kind", "message"}}` (from the checks every route shares) becomes
+ * `{"error": {"message", "type", "param": null, "code": KIND}}`.
+ */
+async function asOpenAIError(response: Response): Promise<Response> {
+  if (response.status < 400) return response;
+  let body: { error?: { kind?: unknown; message?: unknown } };
+  try {
+    body = (await response.clone().json()) as typeof body;
+  } catch {
+    return response;
+  }
+  if (typeof body.error?.kind !== 'string') return response;
+  const type =
+    response.status === 401
+      ? 'authentication_error'
+      : response.status === 403
+        ? 'permission_error'
+        : response.status === 429
+          ? 'rate_limit_error'
+          : response.status >= 500
+            ? 'server_error'
+            : 'invalid_request_error';
+  const converted = openAIError(response.status, String(body.error.message), type, body.error.kind);
+  for (const [name, value] of response.headers) {
+    if (name !== 'content-type' && name !== 'content-length') converted.headers.set(name, value);
+  }
+  return converted;
+}
+
+/** The `kind` (or OpenAI `code`) of an error answer, for the log; null for success. */
 async function errorKindOf(response: Response): Promise<string | null> {
   if (response.status < 400) return null;
   try {
-    const body = (await response.clone().json()) as { error?: { kind?: unknown } };
-    return typeof body.error?.kind === 'string' ? body.error.kind : 'internal';
+    const body = (await response.clone().json()) as { error?: { kind?: unknown; code?: unknown } };
+    if (typeof body.error?.kind === 'string') return body.error.kind;
+    return typeof body.error?.code === 'string' ? body.error.code : 'internal';
   } catch {
     return 'internal';
   }

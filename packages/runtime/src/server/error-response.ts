@@ -33,6 +33,9 @@ export function statusForRunError(kind: WorkflowErrorEvent['kind']): number {
     case 'content_filter':
       // The upstream provider failed, not the caller's request.
       return 502;
+    case 'expired':
+      // Only a resumed stream meets it; kept here so the switch stays exhaustive.
+      return 410;
     case 'expression':
     case 'validation':
     case 'internal':

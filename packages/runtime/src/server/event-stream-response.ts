@@ -1,4 +1,5 @@
-import type { WorkflowEvent } from '@catalyst/spec';
+import { formatEventId, RUN_ID_HEADER } from './run-event-id.js';
+import type { RunRecord } from './run-event-store.js';
 import { encodeSseEvent, SSE_HEADERS, SSE_KEEP_ALIVE } from './sse.js';
 
 /**
@@ -7,7 +8,9 @@ import { encodeSseEvent, SSE_HEADERS, SSE_KEEP_ALIVE } from './sse.js';
  * silence. When the client goes away the stream is cancelled, which stops the run.
  */
 export function eventStreamResponse(options: {
-  events: (signal: AbortSignal) => AsyncIterable<WorkflowEvent>;
+  /** The run the events belong to: their ids and the `X-Catalyst-Run-Id` header. */
+  runId: string;
+  events: (signal: AbortSignal) => AsyncIterable<RunRecord>;
   /** The request's signal (aborted by the server adapter when the client disconnects). */
   signal: AbortSignal;
   keepAliveMs: number;
@@ -40,15 +43,22 @@ export function eventStreamResponse(options: {
         },
         Math.max(10, Math.floor(options.keepAliveMs / 2)),
       );
+      let seq = 0;
       try {
-        for await (const event of options.events(signal)) {
-          if (signal.aborted && event.type !== 'error') continue;
-          write(encodeSseEvent(event));
+        for await (const record of options.events(signal)) {
+          seq = record.seq;
+          if (signal.aborted && record.event.type !== 'error') continue;
+          write(encodeSseEvent(record.event, formatEventId(options.runId, record.seq)));
         }
       } catch (error) {
         // executeWorkflow never throws; this guards against a bug ending the stream silently.
         const message = error instanceof Error ? error.message : String(error);
-        write(encodeSseEvent({ type: 'error', kind: 'internal', message, retryable: false }));
+        write(
+          encodeSseEvent(
+            { type: 'error', kind: 'internal', message, retryable: false },
+            formatEventId(options.runId, seq + 1),
+          ),
+        );
       } finally {
         clearInterval(keepAlive);
         try {
@@ -63,7 +73,7 @@ export function eventStreamResponse(options: {
       cancelled.abort();
     },
   });
-  const headers = { ...SSE_HEADERS };
+  const headers: Record<string, string> = { ...SSE_HEADERS, [RUN_ID_HEADER]: options.runId };
   if (options.closeConnection) headers.connection = 'close';
   return new Response(body, { status: 200, headers });
 }

@@ -104,12 +104,44 @@ export function openApiDocument(workflows: WorkflowDefinition[]): JsonSchema {
         operationId: `stream_${workflow.id}`,
         summary: `Run "${workflow.name}" as a Server-Sent Events stream`,
         description:
-          'Events: node, token, partial, then exactly one done or error. See docs/protocol.md.',
+          'Events (each with id RUN:SEQ): node, token, tool-call-delta, partial, then exactly one done or error. With a Last-Event-ID header, the rest of that run instead of a new one. See docs/protocol.md.',
+        parameters: [
+          {
+            name: 'Last-Event-ID',
+            in: 'header',
+            required: false,
+            description: 'Resume: the id of the last event received (RUN:SEQ)',
+            schema: { type: 'string' },
+          },
+        ],
         requestBody,
         responses: {
           '200': {
             description: 'An event stream',
             content: { 'text/event-stream': { schema: EVENT_SCHEMA } },
+          },
+          ...errors,
+        },
+      },
+    };
+    paths[`/workflows/${workflow.id}/runs/{run}/stream`] = {
+      get: {
+        operationId: `resume_${workflow.id}`,
+        summary: `The events of one run of "${workflow.name}" (for EventSource)`,
+        parameters: [
+          { name: 'run', in: 'path', required: true, schema: { type: 'string' } },
+          {
+            name: 'Last-Event-ID',
+            in: 'header',
+            required: false,
+            description: 'Only the events after this one (RUN:SEQ)',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'An event stream',
+            content: { 'text/event-stream': { schema: { type: 'string' } } },
           },
           ...errors,
         },

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LOG_LEVELS, type LogLevel } from './request-log.js';
+import { DEFAULT_STREAM_RECONNECT_MS, DEFAULT_STREAM_RETENTION_MS } from './resumable-streams.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 
 /** Everything about serving that the environment can set (both runtimes read the same names). */
@@ -10,6 +11,10 @@ export interface ServerConfig {
   /** Time in-flight runs get to finish after SIGTERM/SIGINT. */
   shutdownGraceMs: number;
   logLevel: LogLevel;
+  /** How long a streamed run stays resumable after it ended (0: only while it runs). */
+  streamRetentionMs: number;
+  /** How long a run nobody reads keeps running, waiting for a reconnect (0: stop at once). */
+  streamReconnectMs: number;
 }
 
 /**
@@ -26,6 +31,8 @@ export const SERVER_ENVIRONMENT = {
   corsOrigins: 'CATALYST_CORS_ORIGINS',
   shutdownGraceMs: 'CATALYST_SHUTDOWN_GRACE_MS',
   logLevel: 'CATALYST_LOG_LEVEL',
+  streamRetentionMs: 'CATALYST_STREAM_RETENTION_MS',
+  streamReconnectMs: 'CATALYST_STREAM_RECONNECT_MS',
 } as const;
 
 /**
@@ -71,6 +78,12 @@ export function readServerConfig(environment: Record<string, string | undefined>
       positiveInteger(environment, SERVER_ENVIRONMENT.shutdownGraceMs, true) ??
       DEFAULT_SHUTDOWN_GRACE_MS,
     logLevel,
+    streamRetentionMs:
+      positiveInteger(environment, SERVER_ENVIRONMENT.streamRetentionMs, true) ??
+      DEFAULT_STREAM_RETENTION_MS,
+    streamReconnectMs:
+      positiveInteger(environment, SERVER_ENVIRONMENT.streamReconnectMs, true) ??
+      DEFAULT_STREAM_RECONNECT_MS,
   };
 }
 

@@ -12,11 +12,11 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 export const SSE_KEEP_ALIVE = ': keep-alive\n\n';
 
 /**
- * One event on the wire: `event: NAME`, one `data:` line of JSON (without the `type` field,
- * which is the event name), a blank line. JSON.stringify escapes every CR and LF, so data is
- * always one line.
+ * One event on the wire: `id: RUN:SEQ`, `event: NAME`, one `data:` line of JSON (without the
+ * `type` field, which is the event name), a blank line. JSON.stringify escapes every CR and LF,
+ * so data is always one line; run ids and sequence numbers never contain CR or LF.
  */
-export function encodeSseEvent(event: WorkflowEvent): string {
+export function encodeSseEvent(event: WorkflowEvent, id: string): string {
   const { type, ...payload } = event;
-  return `event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`;
+  return `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(payload)}\n\n`;
 }

@@ -10,7 +10,7 @@ export interface ConformanceVector {
   /** Extra server environment (`CATALYST_API_KEYS`, `CATALYST_CORS_ORIGINS` …) for this vector. */
   environment?: Record<string, string>;
   request: {
-    endpoint?: 'run' | 'stream';
+    endpoint?: 'run' | 'stream' | 'ui';
     /** HTTP method; default POST. */
     method?: string;
     /** Request target instead of `/workflows/{id}/{endpoint}`. */
@@ -25,6 +25,12 @@ export interface ConformanceVector {
     body?: VectorText;
     /** URL id, when it differs from the workflow's (unknown-workflow vectors). */
     workflowId?: string;
+    /**
+     * A resume: the harness first sends the request and reads its stream to the end, then sends
+     * it again with `Last-Event-ID: RUN:resumeAfter` (RUN from the first answer's
+     * `X-Catalyst-Run-Id`); `expected` is about that second answer.
+     */
+    resumeAfter?: number;
   };
   expected: {
     status: number;
@@ -83,16 +89,64 @@ export function conformanceEnvironment(simulatorUrl: string): Record<string, str
   return environment;
 }
 
-/** Parses an event-stream body into `[name, data]` pairs, ignoring comments. */
-export function parseEventStream(text: string): Array<[string, JsonValue]> {
+/** One frame of an event stream: its `id:` (absent when it had none), name and data. */
+export interface EventFrame {
+  id: string | undefined;
+  name: string;
+  data: JsonValue;
+}
+
+/**
+ * Parses an event-stream body into frames, ignoring comments. Each frame must be exactly
+ * `[id: ID\n]event: NAME\ndata: JSON` (the bytes both runtimes send).
+ */
+export function parseEventFrames(text: string): EventFrame[] {
+  const frames: EventFrame[] = [];
+  for (const block of text.split('\n\n')) {
+    if (block === '' || block.startsWith(':')) continue;
+    const match = /^(?:id: ([^\n]+)\n)?event: ([^\n]+)\ndata: ([^\n]*)$/.exec(block);
+    if (!match) throw new Error(`not one event per frame: ${JSON.stringify(block)}`);
+    frames.push({
+      id: match[1],
+      name: match[2] ?? '',
+      data: JSON.parse(match[3] ?? 'null') as JsonValue,
+    });
+  }
+  return frames;
+}
+
+/**
+ * Parses an AI SDK UI message stream (`data: JSON` frames, then `data: [DONE]`) into
+ * `["data", chunk]` pairs, the last one `["data", "[DONE]"]`.
+ */
+export function parseDataStream(text: string): Array<[string, JsonValue]> {
   const events: Array<[string, JsonValue]> = [];
   for (const block of text.split('\n\n')) {
     if (block === '' || block.startsWith(':')) continue;
-    const match = /^event: ([^\n]+)\ndata: ([^\n]*)$/.exec(block);
-    if (!match) throw new Error(`not one event per frame: ${JSON.stringify(block)}`);
-    events.push([match[1] ?? '', JSON.parse(match[2] ?? 'null') as JsonValue]);
+    const match = /^data: ([^\n]*)$/.exec(block);
+    if (!match) throw new Error(`not one data line per frame: ${JSON.stringify(block)}`);
+    const data = match[1] ?? '';
+    events.push(['data', data === '[DONE]' ? data : (JSON.parse(data) as JsonValue)]);
   }
   return events;
+}
+
+/** Parses an event-stream body into `[name, data]` pairs, ignoring comments and ids. */
+export function parseEventStream(text: string): Array<[string, JsonValue]> {
+  return parseEventFrames(text).map((frame) => [frame.name, frame.data]);
+}
+
+/** What every run id looks like: a random (version 4) UUID in lower case. */
+export const RUN_ID_PATTERN =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * The ids a stream must carry: `RUN:SEQ`, RUN the response's `X-Catalyst-Run-Id`, SEQ counting
+ * up by one from `first` (1, or one past the `Last-Event-ID` the request resumed after). Run ids
+ * are random, so vectors hold no ids: the harness checks them by this rule.
+ */
+export function expectedEventIds(runId: string, count: number, first: number): string[] {
+  return Array.from({ length: count }, (_, index) => `${runId}:${first + index}`);
 }
 
 /** Groups events by node for order-insensitive comparison of parallel branches. */

@@ -87,6 +87,7 @@ export class RunStore {
         };
         break;
       case 'partial':
+      case 'tool-call-delta':
         break;
       case 'route':
         this.log({

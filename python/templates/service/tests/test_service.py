@@ -34,12 +34,12 @@ def scripted_client() -> tuple[TestClient, ScriptedProviders]:
 
 
 def parse_events(body: str) -> list[tuple[str, Any]]:
-    """``event: NAME\\ndata: JSON`` frames; ``:`` comments (keep-alives) skipped."""
+    """``event: NAME\\ndata: JSON`` frames (``id:`` lines ignored); ``:`` comments skipped."""
     events: list[tuple[str, Any]] = []
     for frame in body.split("\n\n"):
         if not frame or frame.startswith(":"):
             continue
-        name, data = frame.split("\n", 1)
+        name, data = [line for line in frame.split("\n") if not line.startswith("id: ")]
         events.append((name.removeprefix("event: "), json.loads(data.removeprefix("data: "))))
     return events
 

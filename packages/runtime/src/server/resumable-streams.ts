@@ -1,0 +1,123 @@
+import type { WorkflowEvent } from '@catalyst/spec';
+import { createRunId } from './run-event-id.js';
+import { MemoryRunEventStore, type RunEventStore, type RunRecord } from './run-event-store.js';
+
+/** Streamed runs that outlive their connection: started once, read by any number of clients. */
+export interface ResumableStreams {
+  /**
+   * Starts a run that is not tied to one connection and returns its id. It stops early only when
+   * nobody has read it for the reconnect grace period (or `events` ends by itself).
+   */
+  start(options: {
+    workflowId: string;
+    events: (signal: AbortSignal) => AsyncIterable<WorkflowEvent>;
+  }): string;
+  /**
+   * The run's events after `after` (0: all), replayed, then live until its terminal event or
+   * `signal`; undefined when no store holds the run (unknown, or its retention window is over).
+   */
+  open(options: {
+    runId: string;
+    workflowId: string;
+    after: number;
+    signal: AbortSignal;
+  }): Promise<AsyncIterable<RunRecord> | undefined>;
+  /** Forgets the runs held in memory; `shared` stays open (it belongs to the caller). */
+  close(): Promise<void>;
+}
+
+/** How long events are kept after a run ends, by default: 5 minutes. */
+export const DEFAULT_STREAM_RETENTION_MS = 300_000;
+
+/** How long a run nobody reads keeps running, waiting for its client to reconnect: 15 s. */
+export const DEFAULT_STREAM_RECONNECT_MS = 15_000;
+
+/**
+ * Resumable streams over this process's memory, and over `shared` (Redis) when given so that a
+ * client can resume on another server. This server's own runs are always read from memory (no
+ * round trip per token); `shared` is written through and read only for runs of other servers.
+ *
+ * @example
+ * const streams = createResumableStreams({ retentionMs: 300_000, reconnectMs: 15_000 });
+ * const runId = streams.start({ workflowId: 'chat', events: (signal) => run(signal) });
+ * for await (const record of (await streams.open({ runId, workflowId: 'chat', after: 0, signal }))!) …
+ */
+export function createResumableStreams(options: {
+  retentionMs: number;
+  reconnectMs: number;
+  shared?: RunEventStore;
+  createRunId?: () => string;
+}): ResumableStreams {
+  const local = new MemoryRunEventStore({ retentionMs: options.retentionMs });
+  const { shared } = options;
+  const newRunId = options.createRunId ?? createRunId;
+  /** Runs of this server still running: how to stop them and the pending abandonment check. */
+  const owned = new Map<
+    string,
+    { controller: AbortController; check?: ReturnType<typeof setTimeout> }
+  >();
+
+  /** After the last local reader left: stop the run unless someone reads it within the grace. */
+  const scheduleCheck = (runId: string) => {
+    const run = owned.get(runId);
+    if (!run || run.check !== undefined) return;
+    run.check = setTimeout(async () => {
+      run.check = undefined;
+      if (!owned.has(runId) || local.readers(runId) > 0) return;
+      const elsewhere = shared ? await shared.readers(runId) : 0;
+      if (local.readers(runId) > 0) return;
+      if (elsewhere > 0) scheduleCheck(runId);
+      else run.controller.abort();
+    }, options.reconnectMs);
+    run.check.unref?.();
+  };
+
+  return {
+    start({ workflowId, events }) {
+      const runId = newRunId();
+      const controller = new AbortController();
+      owned.set(runId, { controller });
+      local.begin(runId, workflowId);
+      void shared?.begin(runId, workflowId);
+      void (async () => {
+        let seq = 0;
+        try {
+          for await (const event of events(controller.signal)) {
+            seq += 1;
+            const record = { seq, event };
+            local.append(runId, record);
+            void shared?.append(runId, record);
+          }
+        } finally {
+          clearTimeout(owned.get(runId)?.check);
+          owned.delete(runId);
+        }
+      })();
+      // Until the first client attaches, the run counts as read (its client is on its way).
+      return runId;
+    },
+
+    async open({ runId, workflowId, after, signal }) {
+      const mine = await local.read({ runId, workflowId, after, signal });
+      const records =
+        mine ?? (shared ? await shared.read({ runId, workflowId, after, signal }) : undefined);
+      if (records === undefined) return undefined;
+      const store = mine ? local : shared;
+      return (async function* () {
+        await store?.attach(runId);
+        try {
+          yield* records;
+        } finally {
+          await store?.detach(runId);
+          if (owned.has(runId) && local.readers(runId) === 0) scheduleCheck(runId);
+        }
+      })();
+    },
+
+    async close() {
+      for (const run of owned.values()) clearTimeout(run.check);
+      // `shared` belongs to whoever passed it in.
+      await local.close();
+    },
+  };
+}

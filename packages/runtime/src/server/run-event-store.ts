@@ -1,0 +1,147 @@
+import type { WorkflowEvent } from '@catalyst/spec';
+
+/** One event of a run with its place in the run (the first event is 1). */
+export interface RunRecord {
+  seq: number;
+  event: WorkflowEvent;
+}
+
+/**
+ * Where the events of a streamed run are kept so a client can resume it: this process's memory,
+ * or Redis (shared by every server on it). A run is kept while it runs and for the retention
+ * window after its terminal event.
+ */
+export interface RunEventStore {
+  /** Registers a run before its first event, so it can be read (and waited on) at once. */
+  begin(runId: string, workflowId: string): Promise<void> | void;
+  /** Records the next event (seq in order); a terminal event starts the retention window. */
+  append(runId: string, record: RunRecord): Promise<void> | void;
+  /**
+   * The run's events after `after`, then live ones until its terminal event or `signal`;
+   * undefined when this store does not hold the run for `workflowId` (never did, or expired).
+   */
+  read(options: {
+    runId: string;
+    workflowId: string;
+    after: number;
+    signal: AbortSignal;
+  }): Promise<AsyncIterable<RunRecord> | undefined>;
+  /** A client started reading the run (anywhere); `readers` counts them. */
+  attach(runId: string): Promise<void> | void;
+  detach(runId: string): Promise<void> | void;
+  readers(runId: string): Promise<number> | number;
+  close(): Promise<void>;
+}
+
+/** Whether an event ends its run. */
+export function isTerminal(event: WorkflowEvent): boolean {
+  return event.type === 'done' || event.type === 'error';
+}
+
+/** A run held in memory, with the readers waiting for its next event. */
+interface MemoryRun {
+  workflowId: string;
+  records: RunRecord[];
+  ended: boolean;
+  readers: number;
+  waiting: Set<() => void>;
+  expiry?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Runs in this process's memory; a run is forgotten `retentionMs` after its terminal event.
+ * Readers get each event the moment it is appended (no polling).
+ */
+export class MemoryRunEventStore implements RunEventStore {
+  private readonly runs = new Map<string, MemoryRun>();
+  private readonly retentionMs: number;
+
+  constructor(options: { retentionMs: number }) {
+    this.retentionMs = options.retentionMs;
+  }
+
+  begin(runId: string, workflowId: string): void {
+    this.runs.set(runId, {
+      workflowId,
+      records: [],
+      ended: false,
+      readers: 0,
+      waiting: new Set(),
+    });
+  }
+
+  append(runId: string, record: RunRecord): void {
+    const run = this.runs.get(runId);
+    if (!run || run.ended) return;
+    run.records.push(record);
+    if (isTerminal(record.event)) {
+      run.ended = true;
+      run.expiry = setTimeout(() => this.runs.delete(runId), this.retentionMs);
+      // Retention must not keep a finished process alive.
+      run.expiry.unref?.();
+    }
+    for (const wake of run.waiting) wake();
+    run.waiting.clear();
+  }
+
+  async read(options: {
+    runId: string;
+    workflowId: string;
+    after: number;
+    signal: AbortSignal;
+  }): Promise<AsyncIterable<RunRecord> | undefined> {
+    const run = this.runs.get(options.runId);
+    if (!run || run.workflowId !== options.workflowId) return undefined;
+    return follow(run, options.after, options.signal);
+  }
+
+  attach(runId: string): void {
+    const run = this.runs.get(runId);
+    if (run) run.readers += 1;
+  }
+
+  detach(runId: string): void {
+    const run = this.runs.get(runId);
+    if (run) run.readers = Math.max(0, run.readers - 1);
+  }
+
+  readers(runId: string): number {
+    return this.runs.get(runId)?.readers ?? 0;
+  }
+
+  async close(): Promise<void> {
+    for (const run of this.runs.values()) {
+      clearTimeout(run.expiry);
+      for (const wake of run.waiting) wake();
+    }
+    this.runs.clear();
+  }
+}
+
+/** Yields a run's records after `after`, waiting for new ones until the terminal or `signal`. */
+async function* follow(
+  run: MemoryRun,
+  after: number,
+  signal: AbortSignal,
+): AsyncGenerator<RunRecord> {
+  // Records are numbered from 1 in order, so record `seq` sits at index seq - 1.
+  let index = after;
+  while (!signal.aborted) {
+    while (index < run.records.length) {
+      const record = run.records[index] as RunRecord;
+      index += 1;
+      yield record;
+      if (isTerminal(record.event)) return;
+    }
+    if (run.ended) return;
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        signal.removeEventListener('abort', wake);
+        run.waiting.delete(wake);
+        resolve();
+      };
+      run.waiting.add(wake);
+      signal.addEventListener('abort', wake, { once: true });
+    });
+  }
+}

@@ -343,11 +343,13 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
 
   app.post('/workflows/:id/stream', async (context) => {
     const lastEventId = context.req.header('last-event-id');
+    // A reconnect sends the same request again: its body is checked as for a new run (one
+    // contract for the route), then the run it names is followed instead of started.
+    const prepared = await prepare(context.req.raw, context.req.param('id'));
+    if (prepared instanceof Response) return prepared;
     if (lastEventId !== undefined) {
       return resume(context.req.raw, context.env.state, context.req.param('id'), lastEventId);
     }
-    const prepared = await prepare(context.req.raw, context.req.param('id'));
-    if (prepared instanceof Response) return prepared;
     const state = context.env.state;
     state.streaming = true;
     const runId = streams.start({

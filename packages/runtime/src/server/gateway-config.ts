@@ -57,7 +57,7 @@ export function gatewayRouteWorkflow(
  * routes:
  *   smart:                       # an llmRouter config (docs/router.md)
  *     routes:
- *       - { name: long, condition: "prompt_tokens > 2000", target: [{ provider: anthropic, model: claude-sonnet-4-5 }] }
+ *       - { name: long, condition: "prompt_tokens > 2000", target: [{ provider: anthropic, model: claude-sonnet-4-6 }] }
  *     default: [{ provider: openai, model: gpt-4.1-mini }, { provider: anthropic, model: claude-haiku-4-5 }]
  * ```
  *

@@ -50,7 +50,7 @@ routes:
     routes:
       - name: long
         condition: "prompt_tokens > 2000"
-        target: [{ provider: anthropic, model: claude-sonnet-4-5 }]
+        target: [{ provider: anthropic, model: claude-sonnet-4-6 }]
     default:
       - { provider: openai, model: gpt-4.1-mini }
       - { provider: anthropic, model: claude-haiku-4-5 }

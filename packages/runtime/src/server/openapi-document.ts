@@ -17,12 +17,22 @@ function errorAnswer(description: string) {
   return { description, content: { 'application/json': { schema: ERROR_SCHEMA } } };
 }
 
+/** A run id as the server makes them and as `Last-Event-ID` may name them. */
+const RUN_ID_PATTERN = '[0-9A-Za-z_-]{1,128}';
+
+/** An event id, `RUN:SEQ` (docs/protocol.md, "Resuming a stream"). */
+const EVENT_ID_SCHEMA: JsonSchema = {
+  type: 'string',
+  pattern: `^${RUN_ID_PATTERN}:(0|[1-9][0-9]{0,15})$`,
+};
+
 /** One Server-Sent Event whose `data` is JSON with these required fields. */
 function eventSchema(name: string, required: string[]): JsonSchema {
   return {
     type: 'object',
-    required: ['event', 'data'],
+    required: ['id', 'event', 'data'],
     properties: {
+      id: EVENT_ID_SCHEMA,
       event: { const: name },
       data: {
         type: 'string',
@@ -33,8 +43,12 @@ function eventSchema(name: string, required: string[]): JsonSchema {
   };
 }
 
+// Last-Event-ID is described in the operations' text, not as a header parameter: what it may be
+// depends on the run (an id this server sent), which a schema cannot say, and a fuzzer would
+// take any string matching its pattern for a valid request.
+
 /**
- * One event of `POST /workflows/{id}/stream`. OpenAPI 3.1 has no `itemSchema` (3.2 does): the
+ * One event of `POST /workflows/{id}/stream` and `GET /workflows/{id}/runs/{run}/stream`. OpenAPI 3.1 has no `itemSchema` (3.2 does): the
  * `schema` of a `text/event-stream` response describes each event, as `{event, data}` with `data`
  * the JSON text (docs/protocol.md, "The event stream"). Keep-alive comments are not events.
  */
@@ -42,6 +56,7 @@ const EVENT_SCHEMA: JsonSchema = {
   oneOf: [
     eventSchema('node', ['node', 'nodeType', 'status']),
     eventSchema('token', ['node', 'text']),
+    eventSchema('tool-call-delta', ['node', 'index', 'argumentsDelta']),
     eventSchema('partial', ['node', 'output']),
     eventSchema('route', ['node', 'route', 'targets']),
     eventSchema('fallback', ['node', 'from', 'to', 'error']),
@@ -105,15 +120,6 @@ export function openApiDocument(workflows: WorkflowDefinition[]): JsonSchema {
         summary: `Run "${workflow.name}" as a Server-Sent Events stream`,
         description:
           'Events (each with id RUN:SEQ): node, token, tool-call-delta, partial, then exactly one done or error. With a Last-Event-ID header, the rest of that run instead of a new one. See docs/protocol.md.',
-        parameters: [
-          {
-            name: 'Last-Event-ID',
-            in: 'header',
-            required: false,
-            description: 'Resume: the id of the last event received (RUN:SEQ)',
-            schema: { type: 'string' },
-          },
-        ],
         requestBody,
         responses: {
           '200': {
@@ -128,22 +134,24 @@ export function openApiDocument(workflows: WorkflowDefinition[]): JsonSchema {
       get: {
         operationId: `resume_${workflow.id}`,
         summary: `The events of one run of "${workflow.name}" (for EventSource)`,
+        description:
+          'From the first event, or after the Last-Event-ID header (RUN:SEQ of this run; another value is a 400). See docs/protocol.md.',
         parameters: [
-          { name: 'run', in: 'path', required: true, schema: { type: 'string' } },
           {
-            name: 'Last-Event-ID',
-            in: 'header',
-            required: false,
-            description: 'Only the events after this one (RUN:SEQ)',
-            schema: { type: 'string' },
+            name: 'run',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', pattern: `^${RUN_ID_PATTERN}$` },
           },
         ],
         responses: {
           '200': {
-            description: 'An event stream',
-            content: { 'text/event-stream': { schema: { type: 'string' } } },
+            description:
+              "The run's event stream; for a run this server does not hold, one error event of kind expired",
+            content: { 'text/event-stream': { schema: EVENT_SCHEMA } },
           },
-          ...errors,
+          '400': errorAnswer('Last-Event-ID is not an event id of this run'),
+          '503': errors['503'],
         },
       },
     };

@@ -430,7 +430,11 @@ describe.each(['typescript', 'python'] as const)('the %s server under disconnect
     console.log(
       `[reliability] ${runtime}: ${DISCONNECTS} disconnects in ${Date.now() - startedAt} ms; upstream close lag (reconnect grace ${RECONNECT_MS} ms included) p50 ${percentile(lags, 50)} ms, p95 ${percentile(lags, 95)} ms, max ${Math.max(...lags)} ms`,
     );
-    expect(entries).toHaveLength(DISCONNECTS);
+    // One run per client; a loaded machine may retry a slow first attempt (also closed early).
+    const runs = new Set(
+      entries.map((entry) => /(\w+-leave-\d+)/.exec(JSON.stringify(entry.body))?.[1]),
+    );
+    expect(runs.size).toBe(DISCONNECTS);
     expect(open, server.output()).toEqual([]);
   }, 120_000);
 });
@@ -455,8 +459,10 @@ function runSchemathesis(url: string): Promise<{ code: number; output: string }>
         '15',
         '--seed',
         '1',
+        // One worker: Hypothesis describes its strategies' lambdas through Python's ast module,
+        // which is not thread-safe on 3.11 ("AST constructor recursion depth mismatch").
         '--workers',
-        '2',
+        '1',
         '--generation-database',
         'none',
         '--request-timeout',

@@ -78,7 +78,8 @@ function resumeStream(server: RunningServer, lastEventId: string): Promise<Respo
   return fetch(`${server.url}/workflows/chat/stream`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'last-event-id': lastEventId },
-    body: '{}',
+    // A reconnect sends the same request again.
+    body: JSON.stringify({ question: SLOW_QUESTION }),
   });
 }
 

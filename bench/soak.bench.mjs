@@ -8,10 +8,10 @@
 //
 // Writes bench/results/soak.md and bench/results/soak-rss.png.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -159,7 +159,7 @@ function slope(points) {
 }
 
 /** RSS (MB) and completed streams per sample period over time, as an SVG line chart. */
-function rssChart({ samples, warmUpMinutes }) {
+function rssChart({ samples, heap, warmUpMinutes }) {
   const width = 760;
   const height = 380;
   const margin = { top: 40, right: 30, bottom: 50, left: 70 };
@@ -175,17 +175,27 @@ function rssChart({ samples, warmUpMinutes }) {
         `${index === 0 ? 'M' : 'L'}${x(sample.minutes).toFixed(1)},${y(sample.rss).toFixed(1)}`,
     )
     .join(' ');
+  const heapLine = heap
+    .filter((sample) => sample.minutes <= xMax)
+    .map(
+      (sample, index) =>
+        `${index === 0 ? 'M' : 'L'}${x(sample.minutes).toFixed(1)},${y(sample.heap).toFixed(1)}`,
+    )
+    .join(' ');
   const yTicks = Array.from({ length: 6 }, (_, index) => (yMax / 5) * index);
   const xTicks = Array.from({ length: 6 }, (_, index) => (xMax / 5) * index);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, sans-serif">
 <rect width="100%" height="100%" fill="#ffffff"/>
-<text x="${margin.left}" y="24" font-size="15" font-weight="bold">catalyst serve RSS during the soak (MB)</text>
+<text x="${margin.left}" y="24" font-size="15" font-weight="bold">catalyst serve memory during the soak (MB)</text>
 <rect x="${x(0)}" y="${margin.top}" width="${x(warmUpMinutes) - x(0)}" height="${plotHeight}" fill="#eeeeee"/>
 <text x="${x(0) + 4}" y="${margin.top + 14}" font-size="11" fill="#666666">warm-up</text>
 ${yTicks.map((tick) => `<line x1="${margin.left}" x2="${width - margin.right}" y1="${y(tick)}" y2="${y(tick)}" stroke="#dddddd"/><text x="${margin.left - 8}" y="${y(tick) + 4}" font-size="11" text-anchor="end">${tick.toFixed(0)}</text>`).join('')}
 ${xTicks.map((tick) => `<text x="${x(tick)}" y="${height - margin.bottom + 18}" font-size="11" text-anchor="middle">${tick.toFixed(1)}</text>`).join('')}
 <text x="${margin.left + plotWidth / 2}" y="${height - 12}" font-size="12" text-anchor="middle">minutes</text>
 <path d="${line}" fill="none" stroke="#0072B2" stroke-width="2"/>
+<path d="${heapLine}" fill="none" stroke="#D55E00" stroke-width="2"/>
+<text x="${width - margin.right - 4}" y="${margin.top + 14}" font-size="11" text-anchor="end" fill="#0072B2">RSS</text>
+<text x="${width - margin.right - 4}" y="${margin.top + 28}" font-size="11" text-anchor="end" fill="#D55E00">live heap after a full GC</text>
 </svg>`;
 }
 
@@ -217,15 +227,22 @@ async function main() {
     if (!name.startsWith('/')) env[name] = value.replaceAll('{SIMULATOR}', simulatorUrl);
   }
   env.CATALYST_LOG_LEVEL = 'warn';
+  // The live heap after a full GC, every 10 s (bench/soak-heap-probe.cjs).
+  const heapLog = join(tmpdir(), `catalyst-soak-heap-${process.pid}.jsonl`);
+  rmSync(heapLog, { force: true });
+  env.CATALYST_SOAK_HEAP_LOG = heapLog;
   const simulator = await start({
     command: process.execPath,
     args: [join(REPOSITORY, 'packages/simulator/dist/bin.js'), '--port', String(simulatorPort)],
     env: process.env,
     ready: /listening on/,
   });
+  const serverStartedAt = performance.now();
   const server = await start({
     command: process.execPath,
     args: [
+      '--require',
+      join(REPOSITORY, 'bench/soak-heap-probe.cjs'),
       join(REPOSITORY, 'packages/cli/dist/bin.js'),
       'serve',
       join(REPOSITORY, 'examples/chat.json'),
@@ -250,6 +267,7 @@ async function main() {
 
     const samples = [];
     const soakStartedAt = performance.now();
+    const soakOffsetMs = soakStartedAt - serverStartedAt;
     const sampler = setInterval(() => {
       samples.push({
         minutes: (performance.now() - soakStartedAt) / 60_000,
@@ -291,6 +309,21 @@ async function main() {
     const warmUpMinutes = (DURATION_MS / 60_000) * WARM_UP_SHARE;
     const steady = samples.filter((sample) => sample.minutes >= warmUpMinutes);
     const rssSlope = slope(steady.map((sample) => [sample.minutes, sample.rss]));
+    // Heap samples are timed from the server's start; the soak began capacity-seconds later.
+    const heap = existsSync(heapLog)
+      ? readFileSync(heapLog, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line))
+          .map((sample) => ({
+            minutes: (sample.seconds * 1000 - soakOffsetMs) / 60_000,
+            heap: sample.heapMb,
+          }))
+          .filter((sample) => sample.minutes >= 0)
+      : [];
+    rmSync(heapLog, { force: true });
+    const steadyHeap = heap.filter((sample) => sample.minutes >= warmUpMinutes);
+    const heapSlope = slope(steadyHeap.map((sample) => [sample.minutes, sample.heap]));
     const figures = {
       capacity,
       rate,
@@ -308,9 +341,12 @@ async function main() {
       rssEnd: samples.at(-1).rss,
       rssMax: Math.max(...samples.map((sample) => sample.rss)),
       rssSlope,
+      heapWarm: steadyHeap[0]?.heap ?? Number.NaN,
+      heapEnd: heap.at(-1)?.heap ?? Number.NaN,
+      heapSlope,
     };
     console.log(figures);
-    await writePng(rssChart({ samples, warmUpMinutes }), join(RESULTS, 'soak-rss.png'));
+    await writePng(rssChart({ samples, heap, warmUpMinutes }), join(RESULTS, 'soak-rss.png'));
     const minutes = DURATION_MS / 60_000;
     const verdict = figures.lost === 0 && figures.unterminated === 0 ? 'pass' : 'FAIL';
     writeFileSync(
@@ -341,6 +377,12 @@ bound) without exactly one \`done\` or \`error\`.
 | Stream time, fault-free, p50 / p99 | ${figures.p50.toFixed(0)} ms / ${figures.p99.toFixed(0)} ms |
 | RSS at start / after warm-up / end / max | ${figures.rssStart.toFixed(0)} / ${figures.rssWarm.toFixed(0)} / ${figures.rssEnd.toFixed(0)} / ${figures.rssMax.toFixed(0)} MB |
 | RSS slope after warm-up (first ${(WARM_UP_SHARE * 100).toFixed(0)} %) | ${rssSlope.toFixed(2)} MB/min |
+| Live heap after a full GC, after warm-up / end | ${figures.heapWarm.toFixed(1)} / ${figures.heapEnd.toFixed(1)} MB |
+| **Live heap slope after warm-up** | **${heapSlope.toFixed(2)} MB/min** |
+
+RSS counts memory V8 and the allocator keep after freeing it, so it can creep up without a leak.
+Every 10 s the server (through \`bench/soak-heap-probe.cjs\`) forces a full garbage collection
+and records the heap that survives it: a leak shows as a rising live heap, retention as a flat one.
 
 ![RSS over the soak](soak-rss.png)
 `,

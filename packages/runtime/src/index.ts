@@ -57,6 +57,7 @@ export {
 export {
   createResumableStreams,
   DEFAULT_STREAM_RECONNECT_MS,
+  DEFAULT_STREAM_RETAINED_EVENTS,
   DEFAULT_STREAM_RETENTION_MS,
   type ResumableStreams,
 } from './server/resumable-streams.js';

@@ -25,7 +25,8 @@ import { UsageError } from '../usage-error.js';
 export const SERVE_HELP = `catalyst serve FILE... [--port N] [--host H] [--cors ORIGINS] [--log-level L]
               [--max-body-bytes N] [--shutdown-grace MS] [--studio]
               [--first-token-timeout MS] [--idle-timeout MS]
-              [--stream-retention MS] [--stream-reconnect MS] [--gateway FILE]
+              [--stream-retention MS] [--stream-retained-events N]
+              [--stream-reconnect MS] [--gateway FILE]
 
 Serves workflows over HTTP: GET /health, GET /workflows, GET /openapi.json,
 POST /workflows/{id}/run (JSON) and POST /workflows/{id}/stream (Server-Sent Events; resume a
@@ -43,6 +44,8 @@ Listens on 127.0.0.1 unless --host says otherwise. Each flag overrides its varia
   --idle-timeout         CATALYST_IDLE_TIMEOUT_MS  default 30000 (0 = off)
   --stream-retention     CATALYST_STREAM_RETENTION_MS  default 300000: a run's events stay
                          resumable this long after it ended (in Redis when REDIS_URL is set)
+  --stream-retained-events  CATALYST_STREAM_RETAINED_EVENTS  default 200000: at most this many
+                         events of finished runs stay in memory (the oldest runs are forgotten first)
   --stream-reconnect     CATALYST_STREAM_RECONNECT_MS  default 15000: a run nobody reads keeps
                          running this long, waiting for its client to reconnect (0 = stop at once)
 API keys only from CATALYST_API_KEYS (comma-separated) or CATALYST_API_KEYS_FILE, never a flag
@@ -68,6 +71,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
       'shutdown-grace': { type: 'string' },
       'stream-retention': { type: 'string' },
       'stream-reconnect': { type: 'string' },
+      'stream-retained-events': { type: 'string' },
       gateway: { type: 'string' },
       'first-token-timeout': { type: 'string' },
       'idle-timeout': { type: 'string' },
@@ -87,6 +91,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     [values['shutdown-grace'], 'CATALYST_SHUTDOWN_GRACE_MS'],
     [values['stream-retention'], 'CATALYST_STREAM_RETENTION_MS'],
     [values['stream-reconnect'], 'CATALYST_STREAM_RECONNECT_MS'],
+    [values['stream-retained-events'], 'CATALYST_STREAM_RETAINED_EVENTS'],
     [values['first-token-timeout'], 'CATALYST_FIRST_TOKEN_TIMEOUT_MS'],
     [values['idle-timeout'], 'CATALYST_IDLE_TIMEOUT_MS'],
   ];
@@ -152,6 +157,7 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     corsOrigins: config.corsOrigins,
     streamRetentionMs: config.streamRetentionMs,
     streamReconnectMs: config.streamReconnectMs,
+    streamRetainedEvents: config.streamRetainedEvents,
     ...(gateway !== undefined && { gateway }),
     logger,
   });

@@ -23,6 +23,7 @@ import type { RequestLogRecord, ServerLogger } from './request-log.js';
 import {
   createResumableStreams,
   DEFAULT_STREAM_RECONNECT_MS,
+  DEFAULT_STREAM_RETAINED_EVENTS,
   DEFAULT_STREAM_RETENTION_MS,
 } from './resumable-streams.js';
 import { parseEventId, RUN_ID_HEADER } from './run-event-id.js';
@@ -79,6 +80,11 @@ export interface CatalystAppOptions {
    * reconnect; 0 stops it at once. Default DEFAULT_STREAM_RECONNECT_MS (15 s).
    */
   streamReconnectMs?: number;
+  /**
+   * Events of finished runs kept in memory for resuming, at most; the oldest finished runs are
+   * forgotten first. Default DEFAULT_STREAM_RETAINED_EVENTS (200,000).
+   */
+  streamRetainedEvents?: number;
   /**
    * Where runs are shared with other servers for resuming; null for nowhere. Default: Redis when
    * `environment.REDIS_URL` is set, else none (runs resume on this server only).
@@ -198,8 +204,10 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       : options.environment.REDIS_URL
         ? new RedisRunEventStore({ url: options.environment.REDIS_URL, retentionMs })
         : undefined;
+  const retainedEvents = options.streamRetainedEvents ?? DEFAULT_STREAM_RETAINED_EVENTS;
   const streams = createResumableStreams({
     retentionMs,
+    retainedEvents,
     reconnectMs: options.streamReconnectMs ?? DEFAULT_STREAM_RECONNECT_MS,
     ...(sharedRuns !== undefined && { shared: sharedRuns }),
     ...(options.createRunId !== undefined && { createRunId: options.createRunId }),
@@ -412,7 +420,7 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       event: {
         type: 'error',
         kind: 'expired',
-        message: `run "${options.runId}" of workflow "${options.workflowId}" cannot be resumed: this server keeps a run's events for ${retentionMs / 1000} s after it ends and has none for it; start a new run`,
+        message: `run "${options.runId}" of workflow "${options.workflowId}" cannot be resumed: this server keeps a finished run's events for ${retentionMs / 1000} s (and at most ${retainedEvents} events of finished runs) and has none for it; start a new run`,
         retryable: false,
       },
     };

@@ -169,7 +169,7 @@ describe('resumable streams', () => {
         name: 'error',
         data: {
           kind: 'expired',
-          message: `run "${runId}" of workflow "chat" cannot be resumed: this server keeps a run's events for 0.15 s after it ends and has none for it; start a new run`,
+          message: `run "${runId}" of workflow "chat" cannot be resumed: this server keeps a finished run's events for 0.15 s (and at most 200000 events of finished runs) and has none for it; start a new run`,
           retryable: false,
         },
       },

@@ -29,6 +29,13 @@ export interface ResumableStreams {
 /** How long events are kept after a run ends, by default: 5 minutes. */
 export const DEFAULT_STREAM_RETENTION_MS = 300_000;
 
+/**
+ * How many events of finished runs this process keeps in memory at most, by default: the oldest
+ * finished runs are forgotten first, before their retention window is over. Bounds memory under
+ * load (a short chat run is about 25 events; a long answer a few thousand).
+ */
+export const DEFAULT_STREAM_RETAINED_EVENTS = 200_000;
+
 /** How long a run nobody reads keeps running, waiting for its client to reconnect: 15 s. */
 export const DEFAULT_STREAM_RECONNECT_MS = 15_000;
 
@@ -44,11 +51,16 @@ export const DEFAULT_STREAM_RECONNECT_MS = 15_000;
  */
 export function createResumableStreams(options: {
   retentionMs: number;
+  /** Events of finished runs kept in memory at most (default DEFAULT_STREAM_RETAINED_EVENTS). */
+  retainedEvents?: number;
   reconnectMs: number;
   shared?: RunEventStore;
   createRunId?: () => string;
 }): ResumableStreams {
-  const local = new MemoryRunEventStore({ retentionMs: options.retentionMs });
+  const local = new MemoryRunEventStore({
+    retentionMs: options.retentionMs,
+    retainedEvents: options.retainedEvents ?? DEFAULT_STREAM_RETAINED_EVENTS,
+  });
   const { shared } = options;
   const newRunId = options.createRunId ?? createRunId;
   /** Runs of this server still running: how to stop them and the pending abandonment check. */

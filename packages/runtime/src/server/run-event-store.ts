@@ -49,15 +49,38 @@ interface MemoryRun {
 }
 
 /**
- * Runs in this process's memory; a run is forgotten `retentionMs` after its terminal event.
- * Readers get each event the moment it is appended (no polling).
+ * Runs in this process's memory; a run is forgotten `retentionMs` after its terminal event, or
+ * earlier when the finished runs hold more than `retainedEvents` events (oldest first). Running
+ * runs are never forgotten. Readers get each event the moment it is appended (no polling).
  */
 export class MemoryRunEventStore implements RunEventStore {
   private readonly runs = new Map<string, MemoryRun>();
   private readonly retentionMs: number;
+  private readonly retainedEvents: number;
+  /** Finished runs still kept, oldest first (a Map keeps insertion order). */
+  private readonly finished = new Map<string, number>();
+  /** Events held by the finished runs in `finished`. */
+  private finishedEvents = 0;
 
-  constructor(options: { retentionMs: number }) {
+  constructor(options: { retentionMs: number; retainedEvents?: number }) {
     this.retentionMs = options.retentionMs;
+    this.retainedEvents = options.retainedEvents ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Finished runs' events now held in memory (for tests and metrics). */
+  get retainedEventCount(): number {
+    return this.finishedEvents;
+  }
+
+  private forget(runId: string): void {
+    const run = this.runs.get(runId);
+    if (run) clearTimeout(run.expiry);
+    this.runs.delete(runId);
+    const events = this.finished.get(runId);
+    if (events !== undefined) {
+      this.finished.delete(runId);
+      this.finishedEvents -= events;
+    }
   }
 
   begin(runId: string, workflowId: string): void {
@@ -76,9 +99,15 @@ export class MemoryRunEventStore implements RunEventStore {
     run.records.push(record);
     if (isTerminal(record.event)) {
       run.ended = true;
-      run.expiry = setTimeout(() => this.runs.delete(runId), this.retentionMs);
+      run.expiry = setTimeout(() => this.forget(runId), this.retentionMs);
       // Retention must not keep a finished process alive.
       run.expiry.unref?.();
+      this.finished.set(runId, run.records.length);
+      this.finishedEvents += run.records.length;
+      for (const oldest of this.finished.keys()) {
+        if (this.finishedEvents <= this.retainedEvents) break;
+        this.forget(oldest);
+      }
     }
     for (const wake of run.waiting) wake();
     run.waiting.clear();
@@ -115,6 +144,8 @@ export class MemoryRunEventStore implements RunEventStore {
       for (const wake of run.waiting) wake();
     }
     this.runs.clear();
+    this.finished.clear();
+    this.finishedEvents = 0;
   }
 }
 

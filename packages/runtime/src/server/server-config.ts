@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { LOG_LEVELS, type LogLevel } from './request-log.js';
-import { DEFAULT_STREAM_RECONNECT_MS, DEFAULT_STREAM_RETENTION_MS } from './resumable-streams.js';
+import {
+  DEFAULT_STREAM_RECONNECT_MS,
+  DEFAULT_STREAM_RETAINED_EVENTS,
+  DEFAULT_STREAM_RETENTION_MS,
+} from './resumable-streams.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 
 /** Everything about serving that the environment can set (both runtimes read the same names). */
@@ -13,6 +17,8 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** How long a streamed run stays resumable after it ended (0: only while it runs). */
   streamRetentionMs: number;
+  /** Events of finished runs kept in memory for resuming, at most (oldest runs go first). */
+  streamRetainedEvents: number;
   /** How long a run nobody reads keeps running, waiting for a reconnect (0: stop at once). */
   streamReconnectMs: number;
 }
@@ -32,6 +38,7 @@ export const SERVER_ENVIRONMENT = {
   shutdownGraceMs: 'CATALYST_SHUTDOWN_GRACE_MS',
   logLevel: 'CATALYST_LOG_LEVEL',
   streamRetentionMs: 'CATALYST_STREAM_RETENTION_MS',
+  streamRetainedEvents: 'CATALYST_STREAM_RETAINED_EVENTS',
   streamReconnectMs: 'CATALYST_STREAM_RECONNECT_MS',
 } as const;
 
@@ -81,6 +88,9 @@ export function readServerConfig(environment: Record<string, string | undefined>
     streamRetentionMs:
       positiveInteger(environment, SERVER_ENVIRONMENT.streamRetentionMs, true) ??
       DEFAULT_STREAM_RETENTION_MS,
+    streamRetainedEvents:
+      positiveInteger(environment, SERVER_ENVIRONMENT.streamRetainedEvents, true) ??
+      DEFAULT_STREAM_RETAINED_EVENTS,
     streamReconnectMs:
       positiveInteger(environment, SERVER_ENVIRONMENT.streamReconnectMs, true) ??
       DEFAULT_STREAM_RECONNECT_MS,

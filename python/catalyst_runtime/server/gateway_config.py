@@ -138,7 +138,8 @@ def read_gateway_config(environment: Mapping[str, str | None]) -> GatewayConfig:
 
 def _router_config_problems(router_config: Mapping[str, Any]) -> list[str]:
     """What the ``llmRouter`` config schema (from the node manifest) and the expression checker
-    find wrong, as ``config/FIELD message``."""
+    find wrong, as ``config/FIELD message``. The schema's ``oneOf`` (a target or a list of them)
+    is checked here, as the input checker knows no ``oneOf``."""
     schema = next(
         entry["configSchema"]
         for entry in load_manifest()["nodeTypes"]
@@ -148,16 +149,38 @@ def _router_config_problems(router_config: Mapping[str, Any]) -> list[str]:
         f"config{problem.path} {problem.message}"
         for problem in validate_input(schema, dict(router_config))
     ]
+    properties = schema["properties"]
+    default = router_config.get("default")
+    if default is not None:
+        problems += _one_of_problems(properties["default"], default, "config/default")
     route_list = router_config.get("routes")
+    target_schema = properties["routes"]["items"]["properties"]["target"]
     for index, route in enumerate(route_list if isinstance(route_list, list) else []):
-        condition = route.get("condition") if isinstance(route, dict) else None
+        if not isinstance(route, dict):
+            continue
+        if "target" in route:
+            path = f"config/routes/{index}/target"
+            problems += _one_of_problems(target_schema, route["target"], path)
+        condition = route.get("condition")
         if isinstance(condition, str):
             problems += [
                 f"config/routes/{index}/condition {error}" for error in check_expression(condition)
             ]
-    if router_config.get("default") is None and not route_list:
-        problems.append("config needs default targets or routes")
     return problems
+
+
+def _one_of_problems(schema: Mapping[str, Any], value: Any, path: str) -> list[str]:
+    """The problems of ``value`` against the option of ``schema["oneOf"]`` of its own JSON type
+    (an object or an array), or none when some option accepts it."""
+    options = schema.get("oneOf") or [schema]
+    found: list[str] = []
+    for option in options:
+        problems = validate_input(option, value)
+        if not problems:
+            return []
+        if not found or option.get("type") == ("array" if isinstance(value, list) else "object"):
+            found = [f"{path}{problem.path} {problem.message}" for problem in problems]
+    return found
 
 
 def _check_name(file_name: str, section: str, name: object) -> None:

@@ -1,7 +1,8 @@
 """The ``http-*``, ``fault-*``, ``bad-request-*`` and ``gateway-*`` vectors of
-``conformance/workflows/`` against the Python app, with the HTTP-level fields of conformance/README.md (per-vector environment,
-method, path, headers, concat/repeat bodies, expected headers and body). The TypeScript runtime
-runs the same files in ``packages/runtime/src/conformance.test.ts``."""
+``conformance/workflows/`` against the Python app, with the HTTP-level fields of
+conformance/README.md (per-vector environment, method, path, headers, concat/repeat bodies,
+expected headers and body). The TypeScript runtime runs the same files in
+``packages/runtime/src/conformance.test.ts``."""
 
 from __future__ import annotations
 

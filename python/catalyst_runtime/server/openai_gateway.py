@@ -228,9 +228,8 @@ class OpenAIGateway:
             id=f"chatcmpl-{self._create_id()}", created=int(self._now()), model=model
         )
         if parsed.stream:
-            state.streaming = True
             include_usage = parsed.include_usage
-            return self._run_response(lambda: _stream_answer(identity, parts, include_usage))
+            return self._run_response(lambda: _stream_answer(identity, parts, include_usage, state))
         return self._run_response(lambda: _collect_answer(identity, parts))
 
     async def embeddings(self, body: Any) -> Response:
@@ -475,7 +474,10 @@ async def _collect_answer(identity: CompletionIdentity, parts: AsyncIterator[_Pa
 
 
 async def _stream_answer(
-    identity: CompletionIdentity, parts: AsyncIterator[_Part], include_usage: bool
+    identity: CompletionIdentity,
+    parts: AsyncIterator[_Part],
+    include_usage: bool,
+    state: RequestState,
 ) -> Response:
     """A streaming answer: ``chat.completion.chunk``s, a finish chunk carrying the ``catalyst``
     extension, a usage chunk with ``stream_options.include_usage``, then ``data: [DONE]``. A
@@ -492,6 +494,8 @@ async def _stream_answer(
         await parts.aclose()  # type: ignore[attr-defined]
         status, body = first[1]
         return _json(status, body)
+    # Only a stream that started logs itself at its end (an HTTP error above logs its code).
+    state.streaming = True
     return _ChunkStream(_chunks(identity, first, parts, include_usage))
 
 

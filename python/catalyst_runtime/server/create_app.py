@@ -503,7 +503,7 @@ def create_app(
         )
 
     # The OpenAI-compatible gateway (docs/gateway.md); its workflow runs are this app's runs.
-    openai = OpenAIGateway(
+    openai_gateway = OpenAIGateway(
         workflows=list(by_id.values()),
         providers=pool.get,
         embedders=pool.embedder,
@@ -515,15 +515,15 @@ def create_app(
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Response:
         state = _request_state(request)
-        return await openai.chat_completions(state.input, state)
+        return await openai_gateway.chat_completions(state.input, state)
 
     @app.post("/v1/embeddings")
     async def embeddings(request: Request) -> Response:
-        return await openai.embeddings(_request_state(request).input)
+        return await openai_gateway.embeddings(_request_state(request).input)
 
     @app.get("/v1/models")
     async def models() -> Response:
-        return openai.models()
+        return openai_gateway.models()
 
     async def not_found(request: Request, _error: Exception) -> Response:
         raw_path = request.scope.get("raw_path")

@@ -238,8 +238,8 @@ class OpenAIGateway:
             return openai_error(
                 400, "The body must be a JSON object.", "invalid_request_error", None
             )
-        model = body.get("model") if isinstance(body.get("model"), str) else ""
-        assert isinstance(model, str)
+        raw_model = body.get("model")
+        model = raw_model if isinstance(raw_model, str) else ""
         slash = model.find("/")
         provider_name = model[: max(0, slash)]
         model_id = model[slash + 1 :]

@@ -254,4 +254,25 @@ describe('catalyst CLI', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('serve it on a loopback host');
   });
+
+  it('serve reads the gateway file from CATALYST_GATEWAY_FILE, and --gateway overrides it', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'catalyst-gateway-'));
+    const broken = join(directory, 'broken.yaml');
+    writeFileSync(broken, 'routes:\n  broken:\n    default: []\n');
+    const fromVariable = await catalyst(['serve', 'examples/chat.json', '--port', '0'], {
+      CATALYST_GATEWAY_FILE: broken,
+    });
+    expect(fromVariable.exitCode).toBe(1);
+    expect(fromVariable.stderr).toContain(`${broken}: routes.broken: `);
+    const missing = await catalyst(
+      ['serve', 'examples/chat.json', '--port', '0', '--gateway', join(directory, 'none.yaml')],
+      { CATALYST_GATEWAY_FILE: broken },
+    );
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('--gateway: cannot read');
+    const unreadable = await catalyst(['serve', 'examples/chat.json', '--port', '0'], {
+      CATALYST_GATEWAY_FILE: join(directory, 'none.yaml'),
+    });
+    expect(unreadable.stderr).toContain('CATALYST_GATEWAY_FILE: cannot read');
+  });
 });

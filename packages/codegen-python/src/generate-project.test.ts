@@ -204,6 +204,7 @@ describe('a localCompletion service', () => {
     const lines = text('.env.example').split('\n');
     expect(lines).toContain('CATALYST_LOCAL_BASE_URL=http://127.0.0.1:8080/v1');
     expect(lines).toContain('# CATALYST_LOCAL_API_KEY=');
+    expect(lines).toContain('# CATALYST_GATEWAY_FILE=gateway.yaml');
   });
 
   it('documents what the service needs and how it behaves in production', () => {
@@ -218,6 +219,7 @@ describe('a localCompletion service', () => {
       'CATALYST_CORS_ORIGINS',
       'CATALYST_LOG_LEVEL',
       'CATALYST_SHUTDOWN_GRACE_MS',
+      'CATALYST_GATEWAY_FILE',
     ]) {
       expect(readme).toContain(`\`${name}\``);
     }

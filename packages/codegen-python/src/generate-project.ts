@@ -285,6 +285,13 @@ curl -N http://127.0.0.1:8000${path}/stream -H 'content-type: application/json' 
 \`node\`, \`token\` and \`partial\` events and ends with exactly one \`done\` or \`error\`; a client that
 disconnects cancels the run and its provider calls.
 
+It speaks OpenAI's API too, so the official OpenAI SDKs work against it unchanged (base URL
+\`http://127.0.0.1:8000/v1\`): \`POST /v1/chat/completions\` (streaming, tools, JSON schema),
+\`POST /v1/embeddings\` and \`GET /v1/models\`. \`model\` is \`PROVIDER/MODEL\` (one provider call),
+\`workflow/ID\` (a workflow whose input is \`{"messages": [...]}\`), or a name from the gateway file
+that \`CATALYST_GATEWAY_FILE\` names (YAML or JSON: aliases and \`llmRouter\` routes, as
+\`catalyst serve --gateway\` reads it; Catalyst's docs/gateway.md).
+
 ## In production
 
 The same rules and names as \`catalyst serve\` (Catalyst's docs/protocol.md, "Serving in
@@ -344,6 +351,8 @@ function envExample(workflow: WorkflowDefinition, needs: ProjectNeeds): string {
     if (names.baseUrl) lines.push(`# ${names.baseUrl}=`);
   }
   if (needs.redis) lines.push('# REDIS_URL=redis://127.0.0.1:6379');
+  lines.push("# The OpenAI gateway's named models (aliases, llmRouter routes), YAML or JSON:");
+  lines.push('# CATALYST_GATEWAY_FILE=gateway.yaml');
   for (const name of workflow.env ?? []) {
     // Names reach a file other tools parse: only plain environment variable names.
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) lines.push(`${name}=`);

@@ -31,7 +31,8 @@ export const PROVIDER_NEEDS: Record<ProviderName, ProviderNeeds> = {
 
 /**
  * Every project depends on these: the web stack, JSON, HTTP pools and expressions; the embedding
- * cache's LRU (cachetools) and the Redis client for REDIS_URL are part of the runtime core.
+ * cache's LRU (cachetools), the Redis client for REDIS_URL and the YAML reader of the OpenAI
+ * gateway's file (CATALYST_GATEWAY_FILE) are part of the runtime core.
  */
 export const CORE_PACKAGES = [
   'fastapi',
@@ -41,6 +42,7 @@ export const CORE_PACKAGES = [
   'common-expression-language',
   'cachetools',
   'redis',
+  'pyyaml',
 ];
 
 /** Node categories whose state or cache can live in Redis (`REDIS_URL`). */

@@ -33,6 +33,7 @@ export {
 export { errorResponse, statusForRunError } from './server/error-response.js';
 export {
   EMPTY_GATEWAY_CONFIG,
+  GATEWAY_FILE_ENVIRONMENT,
   type GatewayConfig,
   gatewayRouteWorkflow,
   parseGatewayConfig,

@@ -1,6 +1,7 @@
 """The HTTP API of a Catalyst service, byte for byte the one ``catalyst serve`` (Catalyst's
 TypeScript server) answers: ``GET /health``, ``GET /workflows``, ``GET /openapi.json``,
-``POST /workflows/{id}/run`` (JSON) and ``POST /workflows/{id}/stream`` (Server-Sent Events).
+``POST /workflows/{id}/run`` (JSON) and ``POST /workflows/{id}/stream`` (Server-Sent Events),
+and the OpenAI-compatible gateway under ``/v1/`` (:mod:`.openai_gateway`, docs/gateway.md).
 
 Bodies are written by :mod:`catalyst_runtime.javascript.json_text` (JavaScript's
 ``JSON.stringify`` bytes); the OpenAPI document is ours, not FastAPI's generated one. A client
@@ -38,7 +39,9 @@ from catalyst_runtime.javascript import json_text
 from catalyst_runtime.providers.config.provider_environment import read_environment
 from catalyst_runtime.providers.create_provider import Providers, preload_adapters
 from catalyst_runtime.providers.embeddings.embeddings import create_embedding_cache
+from catalyst_runtime.server.gateway_config import GatewayConfig, read_gateway_config
 from catalyst_runtime.server.http_gate import HttpGate
+from catalyst_runtime.server.openai_gateway import OpenAIGateway
 from catalyst_runtime.server.request_log import ServerLogger, capture_dependency_logs
 from catalyst_runtime.server.request_state import SCOPE_KEY, RequestState
 from catalyst_runtime.server.server_config import ServerConfig, read_server_config
@@ -307,6 +310,7 @@ def create_app(
     config: ServerConfig | None = None,
     logger: ServerLogger | None = None,
     handle_signals: bool = True,
+    gateway: GatewayConfig | None = None,
 ) -> FastAPI:
     """A FastAPI app serving ``workflows`` (validated workflow dicts, as in their JSON files).
 
@@ -316,7 +320,9 @@ def create_app(
     ``environment`` (docs/protocol.md, "Server environment"); a malformed one raises
     ``ValueError`` naming it. ``logger`` defaults to one access-log line per request on stderr.
     With ``handle_signals`` the lifespan installs the SIGTERM/SIGINT drain (main thread only);
-    ``app.state.shutdown`` is the :class:`ShutdownControl` either way.
+    ``app.state.shutdown`` is the :class:`ShutdownControl` either way. ``gateway`` names the
+    OpenAI gateway's models (aliases and router routes); it defaults to the file named by
+    ``CATALYST_GATEWAY_FILE`` in ``environment``, none when unset.
     """
 
     env: Mapping[str, str | None] = read_environment() if environment is None else environment
@@ -335,6 +341,7 @@ def create_app(
     # with other servers, TypeScript ones included), else this process's memory.
     router_state = create_router_state(env)
     by_id = {workflow["id"]: _canonical(workflow) for workflow in workflows}
+    gateway_config = read_gateway_config(env) if gateway is None else gateway
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -494,6 +501,29 @@ def create_app(
             event_stream(run(workflow, value, state), keep_alive_ms=keep_alive_ms),
             close_connection=request.headers.get("connection", "").lower() == "close",
         )
+
+    # The OpenAI-compatible gateway (docs/gateway.md); its workflow runs are this app's runs.
+    openai_gateway = OpenAIGateway(
+        workflows=list(by_id.values()),
+        providers=pool.get,
+        embedders=pool.embedder,
+        run_workflow=run,
+        run_response=_RunResponse,
+        gateway=gateway_config,
+    )
+
+    @app.post("/v1/chat/completions")
+    async def chat_completions(request: Request) -> Response:
+        state = _request_state(request)
+        return await openai_gateway.chat_completions(state.input, state)
+
+    @app.post("/v1/embeddings")
+    async def embeddings(request: Request) -> Response:
+        return await openai_gateway.embeddings(_request_state(request).input)
+
+    @app.get("/v1/models")
+    async def models() -> Response:
+        return openai_gateway.models()
 
     async def not_found(request: Request, _error: Exception) -> Response:
         raw_path = request.scope.get("raw_path")

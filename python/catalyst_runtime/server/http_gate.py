@@ -4,7 +4,9 @@ request target longer than the limit → 414; shutting down → 503; CORS prefli
 a known route with the wrong method → 405 + ``Allow``; API key → 401. Then, for the workflow
 routes of a workflow that exists: content type → 415; body size → 413 (counted while reading,
 never more than the limit is read); invalid UTF-8, empty, too deep, not JSON, lone surrogate →
-400. The checked input goes to the route in the scope (:mod:`.request_state`).
+400. The checked input goes to the route in the scope (:mod:`.request_state`). The OpenAI
+gateway's ``POST`` routes get the same body checks, and every error under ``/v1/`` leaves in
+OpenAI's shape (:func:`.openai_gateway.as_openai_error`).
 
 Every response gets ``X-Request-Id`` (the client's when usable, else a new UUID) and, for a listed
 origin, the CORS headers; ``HEAD`` is answered as ``GET`` without a body; one access-log line is
@@ -29,6 +31,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalyst_runtime.javascript import json_text
+from catalyst_runtime.server.openai_gateway import as_openai_error
 from catalyst_runtime.server.read_json_body import (
     BodyProblem,
     is_json_content_type,
@@ -44,6 +47,8 @@ from catalyst_runtime.server.shutdown import SHUTDOWN_RETRY_AFTER_SECONDS, Shutd
 __all__ = ["HttpGate", "allowed_methods", "create_api_key_check"]
 
 _WORKFLOW_ROUTE = re.compile(r"^/workflows/([^/]+)/(run|stream)$")
+# The OpenAI gateway's routes that take a JSON body (docs/gateway.md).
+_GATEWAY_BODY_ROUTES = frozenset({"/v1/chat/completions", "/v1/embeddings"})
 _REQUEST_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
 _BEARER = re.compile(r"^Bearer[ \t]+(\S+)[ \t]*$", re.IGNORECASE)
 _CORS_ALLOW_HEADERS = "authorization, content-type, last-event-id, x-request-id"
@@ -53,8 +58,10 @@ def allowed_methods(path: str) -> list[str] | None:
     """The methods a route answers, for 405 and ``Allow``; HEAD goes wherever GET does."""
     if path in ("/health", "/workflows", "/openapi.json"):
         return ["GET", "HEAD"]
-    if _WORKFLOW_ROUTE.match(path):
+    if _WORKFLOW_ROUTE.match(path) or path in _GATEWAY_BODY_ROUTES:
         return ["POST"]
+    if path == "/v1/models":
+        return ["GET", "HEAD"]
     return None
 
 
@@ -189,18 +196,19 @@ class HttpGate:
                 return
             await send(message)
 
+        respond: Send = _openai_errors(send_out) if path.startswith("/v1/") else send_out
         try:
             refusal = self._gate(scope, headers, method, raw_path, path, origin, cors_allowed)
             if refusal is None and method == "POST":
                 refusal = await self._read_input(scope, receive, headers, path, state)
             if refusal is not None:
                 status, body, extra_headers = refusal
-                await _respond(send_out, status, body, extra_headers)
+                await _respond(respond, status, body, extra_headers)
                 return
             scope = {**scope, SCOPE_KEY: state}
             if is_head:
                 scope["method"] = "GET"
-            await self.app(scope, receive, send_out)
+            await self.app(scope, receive, respond)
         finally:
             log()
 
@@ -277,7 +285,9 @@ class HttpGate:
     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
         route = _WORKFLOW_ROUTE.match(path)
         # An unknown workflow is the route's 404, before anything about the body.
-        if route is None or route.group(1) not in self._workflow_ids:
+        if path not in _GATEWAY_BODY_ROUTES and (
+            route is None or route.group(1) not in self._workflow_ids
+        ):
             return None
         max_bytes = self._config.limits.max_body_bytes
         try:
@@ -336,12 +346,40 @@ async def _respond(
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+def _openai_errors(send: Send) -> Send:
+    """``send`` with every error answer (a Catalyst ``{"error": {"kind"}}``) rewritten in OpenAI's
+    shape: its body is held until complete, then converted. Successes pass as they come."""
+    held: dict[str, Any] = {}
+
+    async def converting(message: Message) -> None:
+        if message["type"] == "http.response.start" and message["status"] >= 400:
+            held["start"], held["body"] = message, b""
+            return
+        if message["type"] == "http.response.body" and "start" in held:
+            held["body"] += message.get("body", b"")
+            if message.get("more_body", False):
+                return
+            start, body = held.pop("start"), held.pop("body")
+            converted = as_openai_error(start["status"], start.get("headers", []), body)
+            if converted is not None:
+                headers, body = converted
+                start = {**start, "headers": headers}
+            await send(start)
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+            return
+        await send(message)
+
+    return converting
+
+
 def _error_kind_of(body: bytes) -> str:
-    """The ``kind`` of a ``{"error": {"kind"}}`` answer, for the log."""
+    """The ``kind`` (or OpenAI ``code``) of an error answer, for the log."""
     try:
         parsed = json_text.loads(body)
     except ValueError:
         return "internal"
     error = parsed.get("error") if isinstance(parsed, dict) else None
     kind = error.get("kind") if isinstance(error, dict) else None
+    if not isinstance(kind, str) and isinstance(error, dict):
+        kind = error.get("code")
     return kind if isinstance(kind, str) else "internal"

@@ -1,7 +1,8 @@
-"""The ``http-*``, ``fault-*`` and ``bad-request-*`` vectors of ``conformance/workflows/`` against
-the Python app, with the HTTP-level fields of conformance/README.md (per-vector environment,
-method, path, headers, concat/repeat bodies, expected headers and body). The TypeScript runtime
-runs the same files in ``packages/runtime/src/conformance.test.ts``."""
+"""The ``http-*``, ``fault-*``, ``bad-request-*`` and ``gateway-*`` vectors of
+``conformance/workflows/`` against the Python app, with the HTTP-level fields of
+conformance/README.md (per-vector environment, method, path, headers, concat/repeat bodies,
+expected headers and body). The TypeScript runtime runs the same files in
+``packages/runtime/src/conformance.test.ts``."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from catalyst_runtime.server.request_log import ServerLogger
 REPO = Path(__file__).resolve().parents[3]
 VECTORS = sorted(
     path
-    for prefix in ("http-", "fault-", "bad-request-")
+    for prefix in ("http-", "fault-", "bad-request-", "gateway-")
     for path in (REPO / "conformance" / "workflows").glob(f"{prefix}*.json")
 )
 

@@ -1,6 +1,7 @@
 // Serves one workflow with the TypeScript runtime (packages/runtime/dist), for the cross-runtime
 // comparison tests. Usage: node ts_server.mjs WORKFLOW.json [KEEP_ALIVE_MS]
 // Providers read keys and base URLs from the environment (the tests point them at a simulator).
+// CATALYST_GATEWAY_FILE names the OpenAI gateway's file, as generated Python services read it.
 // Prints "listening on http://HOST:PORT" once ready.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,11 +31,16 @@ const providers = (name) => {
   if (!cache.has(name)) cache.set(name, factories[name]({ environment }));
   return cache.get(name);
 };
+const gatewayFile = environment.CATALYST_GATEWAY_FILE;
+const gateway = gatewayFile
+  ? runtime.parseGatewayConfig(readFileSync(gatewayFile, 'utf8'), gatewayFile)
+  : undefined;
 const app = runtime.createCatalystApp({
   workflows: [workflow],
   providers,
   environment,
   keepAliveMs,
+  ...(gateway !== undefined && { gateway }),
 });
 const server = await runtime.serveNode(app, { port: 0, host: '127.0.0.1' });
 console.log(`listening on ${server.url}`);

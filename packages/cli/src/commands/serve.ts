@@ -10,6 +10,7 @@ import {
   captureConsole,
   createCatalystApp,
   createServerLogger,
+  GATEWAY_FILE_ENVIRONMENT,
   type GatewayConfig,
   parseGatewayConfig,
   readServerConfig,
@@ -48,6 +49,8 @@ Listens on 127.0.0.1 unless --host says otherwise. Each flag overrides its varia
                          events of finished runs stay in memory (the oldest runs are forgotten first)
   --stream-reconnect     CATALYST_STREAM_RECONNECT_MS  default 15000: a run nobody reads keeps
                          running this long, waiting for its client to reconnect (0 = stop at once)
+  --gateway              CATALYST_GATEWAY_FILE  the OpenAI gateway's named models (YAML or JSON;
+                         docs/gateway.md), as generated Python services read it
 API keys only from CATALYST_API_KEYS (comma-separated) or CATALYST_API_KEYS_FILE, never a flag
 (a flag shows in the process list). One log line per request on stderr.
 Ctrl-C or SIGTERM: new requests get 503, runs in flight finish within the grace period, the rest
@@ -121,17 +124,21 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     }
   }
   let gateway: GatewayConfig | undefined;
-  if (values.gateway !== undefined) {
-    const path = resolve(io.cwd, values.gateway);
+  // The flag wins over the variable, as for the other settings; an empty variable is unset.
+  const gatewayFile =
+    values.gateway ?? (environment[GATEWAY_FILE_ENVIRONMENT]?.trim() || undefined);
+  if (gatewayFile !== undefined) {
+    const source = values.gateway !== undefined ? '--gateway' : GATEWAY_FILE_ENVIRONMENT;
+    const path = resolve(io.cwd, gatewayFile);
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
       const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
-      throw new UsageError(`--gateway: cannot read ${values.gateway} (${code})`);
+      throw new UsageError(`${source}: cannot read ${gatewayFile} (${code})`);
     }
     try {
-      gateway = parseGatewayConfig(text, values.gateway);
+      gateway = parseGatewayConfig(text, gatewayFile);
     } catch (error) {
       io.stderr.write(
         `catalyst serve: ${error instanceof Error ? error.message : String(error)}; not serving\n`,

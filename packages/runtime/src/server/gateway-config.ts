@@ -13,6 +13,12 @@ export interface GatewayConfig {
   routes: Record<string, WorkflowDefinition>;
 }
 
+/**
+ * The variable naming the gateway file: generated Python services read it, and `catalyst serve`
+ * too (its `--gateway` flag overrides it), so one deployment setting serves both runtimes.
+ */
+export const GATEWAY_FILE_ENVIRONMENT = 'CATALYST_GATEWAY_FILE';
+
 /** An empty gateway config: no named models. */
 export const EMPTY_GATEWAY_CONFIG: GatewayConfig = { aliases: {}, routes: {} };
 

@@ -15,4 +15,6 @@ from catalyst_runtime.server import create_app
 #   GET  /openapi.json            the OpenAPI 3.1 document
 #   POST /workflows/<id>/run      the result as JSON
 #   POST /workflows/<id>/stream   Server-Sent Events: node, token, partial, then done or error
+#   POST /v1/chat/completions     the OpenAI API (and /v1/embeddings, /v1/models); model is
+#                                 PROVIDER/MODEL, workflow/<id>, or a name of CATALYST_GATEWAY_FILE
 app = create_app([WORKFLOW.to_dict()])

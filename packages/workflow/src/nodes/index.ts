@@ -40,6 +40,13 @@ export type {
 export type { HandleDefinition, NodeCategory, NodeTypeDefinition } from './node-type.js';
 export { getNodeType, listNodeTypes, NODE_TYPES } from './node-types.js';
 export { OPENAI_COMPLETION_NODE } from './openai-completion-node.js';
+export {
+  COMPLETION_OUTPUT_FIELDS,
+  EMBEDDING_OUTPUT_FIELDS,
+  type OutputFieldDefinition,
+  PROMPT_TEMPLATE_OUTPUT_FIELDS,
+  ROUTER_OUTPUT_FIELDS,
+} from './output-fields.js';
 export { OUTPUT_NODE } from './output-node.js';
 export { PROMPT_TEMPLATE_NODE } from './prompt-template-node.js';
 export { COMMON_SCOPE_ROOTS, scopeRootsFor } from './scope-roots.js';

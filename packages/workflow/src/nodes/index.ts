@@ -8,6 +8,11 @@ export {
   TOOL_NAME_PATTERN,
 } from './define-completion-node.js';
 export { EMBEDDING_GENERATE_NODE, EMBEDDING_PROVIDERS } from './embedding-generate-node.js';
+export {
+  type ExpressionReference,
+  type ExpressionReferencesOptions,
+  expressionReferences,
+} from './expression-references.js';
 export { findTemplateStrings, type TemplateString } from './find-template-strings.js';
 export { GEMINI_COMPLETION_NODE } from './gemini-completion-node.js';
 export { GROK_COMPLETION_NODE } from './grok-completion-node.js';

@@ -45,6 +45,15 @@ const WORKFLOW: WorkflowDefinition = {
         query: '{{ input.question }}',
       },
     },
+    {
+      id: 'route',
+      type: 'llmRouter',
+      config: {
+        prompt: '{{ input.question }}',
+        responseFormat: 'json_object',
+        default: [{ provider: 'openai', model: 'gpt-4.1-mini' }],
+      },
+    },
     { id: 'output', type: 'output' },
   ],
   edges: [
@@ -54,6 +63,8 @@ const WORKFLOW: WorkflowDefinition = {
     { from: 'prompt', to: 'output' },
     { from: 'answer', to: 'output' },
     { from: 'embed', to: 'output' },
+    { from: 'input', to: 'route' },
+    { from: 'route', to: 'output' },
   ],
 };
 
@@ -80,6 +91,6 @@ describe('node output fields', () => {
       // Each optional field is produced here (system set, JSON mode, points on, a query).
       expect(Object.keys(outputs[node.id] ?? {}).sort(), node.type).toEqual([...listed].sort());
     }
-    expect(Object.keys(outputs).sort()).toEqual(['answer', 'embed', 'prompt']);
+    expect(Object.keys(outputs).sort()).toEqual(['answer', 'embed', 'prompt', 'route']);
   });
 });

@@ -404,8 +404,10 @@ describe('catalyst studio, end to end in Chromium', () => {
         (window as unknown as { record: typeof record }).record = record;
         new MutationObserver(() => {
           const length = transcript.textContent?.length ?? 0;
+          if (length <= (record.lengths.at(-1) ?? 0)) return;
+          // The phase when the first text showed: tokens must arrive while the run goes on.
           if (record.lengths.length === 0) record.phaseAtFirst = phase.textContent ?? '';
-          if (length > (record.lengths.at(-1) ?? 0)) record.lengths.push(length);
+          record.lengths.push(length);
         }).observe(transcript, { characterData: true, subtree: true, childList: true });
       });
       await page.click('[data-testid=run]');

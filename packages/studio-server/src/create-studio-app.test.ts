@@ -54,6 +54,19 @@ describe('the studio API', () => {
     );
   });
 
+  it('answers validate with the names the expressions of each node may read', async () => {
+    const definition = JSON.parse(readFileSync(example, 'utf8'));
+    const validated = (await (
+      await call('/api/validate', json({ name: 'chat.json', definition }))
+    ).json()) as { references: Record<string, { name: string; detail: string }[]> };
+    const output = validated.references.output?.map((reference) => reference.name) ?? [];
+    expect(output).toContain('input.question');
+    expect(output).toContain('nodes.answer.text');
+    expect(
+      validated.references.answer?.some((reference) => reference.name.startsWith('nodes.answer')),
+    ).toBe(false);
+  });
+
   it('saves a one-field change as a one-line diff and refuses names outside the directory', async () => {
     const before = readFileSync(join(directory, 'chat.json'), 'utf8');
     const definition = JSON.parse(before);

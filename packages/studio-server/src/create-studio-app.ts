@@ -9,6 +9,7 @@ import {
 } from '@catalyst/runtime';
 import type { WorkflowDefinition } from '@catalyst/spec';
 import {
+  expressionReferences,
   formatProblem,
   NODE_TYPES,
   parseWorkflow,
@@ -152,7 +153,13 @@ export function createStudioApp(options: StudioAppOptions): StudioApp {
     }
     // Problems are located in the text the file would hold after a save, so lines match.
     const text = await textFor(body.name, body.definition);
-    return context.json({ problems: check(body.name, text) });
+    // The names each node's expressions may read, for the editor's completion lists; computed
+    // here with the validator's own upstream rule so the browser holds no graph logic.
+    const references =
+      typeof body.definition === 'object' && body.definition !== null
+        ? Object.fromEntries(expressionReferences({ definition: body.definition }))
+        : {};
+    return context.json({ problems: check(body.name, text), references });
   });
 
   api.get('/node-types', (context) => context.json({ nodeTypes: NODE_TYPES }));

@@ -1,5 +1,5 @@
 import type { ModelInfo, WorkflowDefinition } from '@catalyst/spec';
-import type { NodeTypeDefinition, WorkflowProblem } from '@catalyst/workflow';
+import type { ExpressionReference, NodeTypeDefinition, WorkflowProblem } from '@catalyst/workflow';
 
 /** A validator problem with the one-line text `catalyst validate` prints for it. */
 export interface StudioProblem extends WorkflowProblem {
@@ -51,11 +51,14 @@ export const api = {
       body: JSON.stringify({ definition, create }),
     }),
   validate: (name: string, definition: WorkflowDefinition, signal?: AbortSignal) =>
-    call<{ problems: StudioProblem[] }>('validate', {
-      method: 'POST',
-      body: JSON.stringify({ name, definition }),
-      ...(signal && { signal }),
-    }).then((body) => body.problems),
+    call<{ problems: StudioProblem[]; references: Record<string, ExpressionReference[]> }>(
+      'validate',
+      {
+        method: 'POST',
+        body: JSON.stringify({ name, definition }),
+        ...(signal && { signal }),
+      },
+    ),
   nodeTypes: () =>
     call<{ nodeTypes: NodeTypeDefinition[] }>('node-types').then((body) => body.nodeTypes),
   models: () => call<{ models: ModelInfo[] }>('models').then((body) => body.models),

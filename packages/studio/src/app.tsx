@@ -1,5 +1,5 @@
 import type { ModelInfo } from '@catalyst/spec';
-import type { NodeTypeDefinition } from '@catalyst/workflow';
+import type { ExpressionReference, NodeTypeDefinition } from '@catalyst/workflow';
 import {
   applyNodeChanges,
   Background,
@@ -41,6 +41,9 @@ function fileFromHash(): string | null {
   return match?.[1] ? decodeURIComponent(match[1]) : null;
 }
 
+// One empty list, so a node with no references does not hand the form a new array each render.
+const NO_REFERENCES: readonly ExpressionReference[] = [];
+
 /** Catalyst Studio: file bar, palette, canvas, settings and run panels, problems. */
 export function App() {
   const [config, setConfig] = useState<StudioConfig | null>(null);
@@ -58,6 +61,7 @@ export function App() {
   const definition = history.present;
   const [layout, setLayout] = useState<Map<string, { x: number; y: number }>>(new Map());
   const [problems, setProblems] = useState<StudioProblem[]>([]);
+  const [references, setReferences] = useState<Record<string, ExpressionReference[]>>({});
   const [selectedEdges, setSelectedEdges] = useState<Set<string>>(new Set());
   const [flowNodes, setFlowNodes] = useState<StudioFlowNode[]>([]);
   const [message, setMessage] = useState<string | null>(null);
@@ -128,7 +132,10 @@ export function App() {
     const timer = setTimeout(() => {
       api
         .validate(fileName, definition, abort.signal)
-        .then(setProblems)
+        .then((validated) => {
+          setProblems(validated.problems);
+          setReferences(validated.references);
+        })
         .catch(() => {});
     }, 150);
     return () => {
@@ -497,8 +504,8 @@ export function App() {
               <ConfigPanel
                 node={selected}
                 nodeType={nodeTypeByName.get(selected.type)}
-                definition={definition}
                 problems={problems.filter((problem) => problem.node === selected.id)}
+                references={references[selected.id] ?? NO_REFERENCES}
                 models={models}
                 onConfig={(nodeConfig) =>
                   dispatch({
@@ -544,6 +551,9 @@ export function App() {
                 definition={definition}
                 fileName={fileName}
                 simulatorAvailable={config?.simulator ?? false}
+                localNodes={definition.nodes
+                  .filter((node) => nodeTypeByName.get(node.type)?.provider === 'local')
+                  .map((node) => node.id)}
                 blockingErrors={errors.length}
                 store={runStore}
               />

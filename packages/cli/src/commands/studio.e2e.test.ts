@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveLocalModelPath } from '@catalyst/providers/local';
 import { unzipSync } from 'fflate';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,14 @@ const CHROMIUM = '/usr/bin/chromium';
 const STUDIO_BUILD = join(root, 'packages/studio/dist/index.html');
 const CLI = join(root, 'packages/cli/bin/catalyst.mjs');
 const RUFF = join(root, '.venv/bin/ruff');
+const LOCAL_MODEL = resolveLocalModelPath();
+// In CI the setup script installs the model first, so a missing model there fails, not skips.
+const runLocalModel = existsSync(LOCAL_MODEL) || Boolean(process.env.CI);
+if (!runLocalModel) {
+  console.warn(
+    `Skipping the studio's local-model run: no model at ${LOCAL_MODEL}. Run \`npm run setup:local-model\`.`,
+  );
+}
 // Set to a directory (e.g. docs) to write the README's screenshots while the test runs.
 const SCREENSHOTS = process.env.CATALYST_STUDIO_SCREENSHOTS;
 
@@ -31,8 +40,9 @@ function startStudio(): Promise<void> {
     studio = spawn(process.execPath, [CLI, 'studio', directory, '--port', '0'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
-      // No provider keys: the simulator is what a person without keys runs against.
-      env: { PATH: process.env.PATH ?? '', HOME: directory },
+      // No provider keys: the simulator is what a person without keys runs against. The embedded
+      // local model is the one file looked up outside the directory (HOME is the temp dir).
+      env: { PATH: process.env.PATH ?? '', HOME: directory, CATALYST_LOCAL_MODEL: LOCAL_MODEL },
     });
     let output = '';
     studio.stdout?.on('data', (chunk: Buffer) => {
@@ -72,6 +82,38 @@ async function simulatorRequests(): Promise<
     | { requests: { path: string; clientClosedEarly: boolean; finished: boolean }[] }
     | { path: string; clientClosedEarly: boolean; finished: boolean }[];
   return Array.isArray(body) ? body : body.requests;
+}
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function seriousViolations(): Promise<string[]> {
+  const loaded = await page.evaluate(() => 'axe' in window);
+  if (!loaded) {
+    const axeSource = readFileSync(
+      createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+      'utf8',
+    );
+    await page.addScriptTag({ content: axeSource });
+  }
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run();
+    return result.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => `${violation.id} (${violation.nodes.length})`);
+  });
+}
+
+/** The names in the open completion list of a template field. */
+async function completionOptions(field: string): Promise<string[]> {
+  const list = page.locator(`#${field}__completions`);
+  await list.waitFor();
+  return list.locator('[role=option] code').allTextContents();
 }
 
 beforeAll(async () => {
@@ -141,15 +183,65 @@ describe('catalyst studio, end to end in Chromium', () => {
     await expect.poll(() => messagesError.textContent()).toContain('is required');
     await page.click('[aria-label="Settings of node prompt_template"] .btn-add');
     await page.selectOption('#root_messages_0_role', 'user');
-    await page.fill('#root_messages_0_content', '{{ input.question }}');
+    // Completion as you type: `{{ inp` lists input.question under the caret; Enter takes it.
+    const content = page.locator('#root_messages_0_content');
+    await content.click();
+    await page.keyboard.type('{{ inp');
+    expect(await completionOptions('root_messages_0_content')).toEqual(['input.question']);
+    expect(await content.getAttribute('role')).toBe('combobox');
+    expect(await content.getAttribute('aria-expanded')).toBe('true');
+    expect(await content.getAttribute('aria-activedescendant')).toBe(
+      'root_messages_0_content__completions_0',
+    );
+    // The half-typed hole is a syntax problem on this field until the completion closes it.
+    await expect
+      .poll(() => page.textContent('#root_messages_0_content__error'))
+      .toContain('unterminated expression');
+    expect(await seriousViolations()).toEqual([]);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => content.inputValue()).toBe('{{ input.question }}');
+    expect(await content.getAttribute('aria-expanded')).toBe('false');
     await expect.poll(() => messagesError.count()).toBe(0);
+    await expect.poll(() => page.locator('#root_messages_0_content__error').count()).toBe(0);
     await expect.poll(() => page.textContent('[data-testid=problem-count]')).toContain('0 errors');
     await expect
       .poll(() => page.locator('[data-testid=node-prompt_template] .badge-error').count())
       .toBe(0);
 
-    // A bad reference in Claude's prompt shows on the prompt field, then clears when fixed.
+    // Claude's prompt offers its upstream nodes only (not output), then that node's fields.
     await selectNode('claude');
+    const prompt = page.locator('#root_prompt');
+    await prompt.click();
+    await page.keyboard.type('{{ nodes.');
+    expect(await completionOptions('root_prompt')).toEqual([
+      'nodes.input',
+      'nodes.prompt_template',
+    ]);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    expect(await prompt.getAttribute('aria-activedescendant')).toBe('root_prompt__completions_1');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => prompt.inputValue()).toBe('{{ nodes.prompt_template');
+    await page.keyboard.type('.');
+    await expect
+      .poll(() => completionOptions('root_prompt'))
+      .toEqual([
+        'nodes.prompt_template.text',
+        'nodes.prompt_template.messages',
+        'nodes.prompt_template.system',
+      ]);
+    await page.keyboard.type('te');
+    await expect
+      .poll(() => completionOptions('root_prompt'))
+      .toEqual(['nodes.prompt_template.text']);
+    await page.keyboard.press('Escape');
+    expect(await prompt.getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.press('Control+Space');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => prompt.inputValue()).toBe('{{ nodes.prompt_template.text }}');
+
+    // A bad reference in Claude's prompt shows on the prompt field, then clears when fixed.
     await page.fill('#root_prompt', 'Answer: {{ nodes.nope.text }}');
     await expect
       .poll(() => page.textContent('#root_prompt__error'))
@@ -161,25 +253,7 @@ describe('catalyst studio, end to end in Chromium', () => {
     if (SCREENSHOTS) await page.screenshot({ path: join(root, SCREENSHOTS, 'studio-editor.png') });
 
     // axe-core: no serious or critical accessibility violations on the editor.
-    const axeSource = readFileSync(
-      createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-      'utf8',
-    );
-    await page.addScriptTag({ content: axeSource });
-    const violations = await page.evaluate(async () => {
-      const axe = (
-        window as unknown as {
-          axe: {
-            run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }>;
-          };
-        }
-      ).axe;
-      const result = await axe.run();
-      return result.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map((violation) => `${violation.id} (${violation.nodes.length})`);
-    });
-    expect(violations).toEqual([]);
+    expect(await seriousViolations()).toEqual([]);
   });
 
   it('runs against the simulator with tokens arriving one at a time before the end', async () => {
@@ -306,4 +380,58 @@ describe('catalyst studio, end to end in Chromium', () => {
     execFileSync('python3', ['-m', 'compileall', '-q', join(out, 'flow')]);
     execFileSync(RUFF, ['check', '--no-cache', join(out, 'flow')], { cwd: join(out, 'flow') });
   });
+
+  it.skipIf(!runLocalModel)(
+    'runs a localCompletion node on the embedded local model, tokens arriving live',
+    async () => {
+      // examples/hello.json, kept small: a loaded machine still answers in seconds.
+      const hello = JSON.parse(readFileSync(join(root, 'examples/hello.json'), 'utf8'));
+      hello.nodes[1].config = { prompt: '{{ input.question }}', maxTokens: 16, temperature: 0 };
+      writeFileSync(join(directory, 'hello.json'), `${JSON.stringify(hello, null, 2)}\n`);
+      // Only the hash changes, so reload: the app opens the file its hash names on load.
+      await page.goto(`${studioUrl}/#file=hello.json`);
+      await page.reload();
+      await page.locator('[data-testid=node-answer]').waitFor();
+      await page.click('[data-testid=tab-run]');
+      expect(await page.textContent('[data-testid=local-note]')).toContain('answer runs on the');
+      // Off the simulator: the real runtime and providers, which is the local model here.
+      await page.uncheck('[data-testid=use-simulator]');
+      await page.fill('#input_question', 'Say hello');
+      await page.evaluate(() => {
+        const transcript = document.querySelector('[data-testid=transcript]') as HTMLElement;
+        const phase = document.querySelector('[data-testid=run-phase]') as HTMLElement;
+        const record = { lengths: [] as number[], phaseAtFirst: '' };
+        (window as unknown as { record: typeof record }).record = record;
+        new MutationObserver(() => {
+          const length = transcript.textContent?.length ?? 0;
+          if (length <= (record.lengths.at(-1) ?? 0)) return;
+          // The phase when the first text showed: tokens must arrive while the run goes on.
+          if (record.lengths.length === 0) record.phaseAtFirst = phase.textContent ?? '';
+          record.lengths.push(length);
+        }).observe(transcript, { characterData: true, subtree: true, childList: true });
+      });
+      await page.click('[data-testid=run]');
+      await expect
+        .poll(() => page.textContent('[data-testid=run-phase]'), { timeout: 90_000 })
+        .toBe('done');
+      const record = await page.evaluate(
+        () => (window as unknown as { record: { lengths: number[]; phaseAtFirst: string } }).record,
+      );
+      // The transcript grew in several steps, the first while the run was still going.
+      expect(record.phaseAtFirst).toBe('running');
+      expect(record.lengths.length).toBeGreaterThanOrEqual(2);
+      const tokens = Number.parseInt(
+        (await page.textContent('[data-testid=token-count]')) ?? '',
+        10,
+      );
+      expect(tokens).toBeGreaterThanOrEqual(record.lengths.length);
+      expect(tokens).toBeLessThanOrEqual(16);
+      expect(await page.textContent('[data-testid=status-answer]')).toBe('finished');
+      expect(await page.textContent('[data-testid=usage]')).toContain(
+        'local/SmolLM2-135M-Instruct',
+      );
+      expect((await page.textContent('[data-testid=transcript]'))?.trim()).not.toBe('');
+    },
+    120_000,
+  );
 });

@@ -1,11 +1,5 @@
-import type {
-  JsonSchema,
-  JsonValue,
-  ModelInfo,
-  WorkflowDefinition,
-  WorkflowNode,
-} from '@catalyst/spec';
-import type { NodeTypeDefinition } from '@catalyst/workflow';
+import type { JsonSchema, JsonValue, ModelInfo, WorkflowNode } from '@catalyst/spec';
+import type { ExpressionReference, NodeTypeDefinition } from '@catalyst/workflow';
 import Form from '@rjsf/core';
 import type { ErrorSchema, RegistryWidgetsType, UiSchema } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
@@ -120,8 +114,9 @@ function JsonField(props: {
 export function ConfigPanel(props: {
   node: WorkflowNode;
   nodeType: NodeTypeDefinition | undefined;
-  definition: WorkflowDefinition;
   problems: StudioProblem[];
+  /** What this node's expressions may read, from the server (`expressionReferences`). */
+  references: readonly ExpressionReference[];
   models: ModelInfo[];
   onConfig: (config: Record<string, JsonValue>) => void;
   onRename: (id: string) => void;
@@ -150,18 +145,6 @@ export function ConfigPanel(props: {
         (model) => model.provider === nodeType?.provider && !model.capabilities.embeddings,
       ),
     [props.models, nodeType],
-  );
-  const scope = useMemo(
-    () => [
-      ...Object.keys(
-        (props.definition.input as { properties?: Record<string, unknown> }).properties ?? {},
-      ).map((name) => `input.${name}`),
-      ...props.definition.nodes
-        .filter((other) => other.id !== node.id)
-        .map((other) => `nodes.${other.id}.text`),
-      ...(props.definition.env ?? []).map((name) => `env.${name}`),
-    ],
-    [props.definition, node.id],
   );
   const formData = Object.fromEntries(
     Object.entries(config).filter(([key]) => !freeForm.includes(key)),
@@ -207,7 +190,7 @@ export function ConfigPanel(props: {
         </ul>
       )}
       {formSchema && (
-        <ScopeContext.Provider value={scope}>
+        <ScopeContext.Provider value={props.references}>
           <ModelsContext.Provider value={models}>
             <Form
               key={node.id}

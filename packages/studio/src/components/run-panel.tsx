@@ -13,12 +13,15 @@ function formatUsd(value: number | undefined): string {
 
 /**
  * Runs the workflow being edited: an input form from the workflow's input schema, a switch between
- * the simulator and the real providers, Run and Stop, the live transcript, node usage and cost.
+ * the simulator and the real providers (local-model nodes use the embedded model either way), Run
+ * and Stop, the live transcript, node usage and cost.
  */
 export function RunPanel(props: {
   definition: WorkflowDefinition;
   fileName: string;
   simulatorAvailable: boolean;
+  /** Nodes that run on the embedded local model, which no switch redirects. */
+  localNodes: string[];
   blockingErrors: number;
   store: RunStore;
 }) {
@@ -95,6 +98,13 @@ export function RunPanel(props: {
         />
         Use the provider simulator (no API key needed)
       </label>
+      {props.localNodes.length > 0 && (
+        <p className="field-description" data-testid="local-note">
+          {props.localNodes.join(', ')} {props.localNodes.length === 1 ? 'runs' : 'run'} on the
+          embedded local model either way (no key, no network; installed by{' '}
+          <code>npm run setup:local-model</code>).
+        </p>
+      )}
       <div className="run-buttons">
         <button
           type="button"

@@ -2,6 +2,7 @@ import { defaultModelFor, ModelCatalog } from '@catalyst/providers';
 import type { JsonSchema, JsonValue, ProviderName } from '@catalyst/spec';
 import { MESSAGE_SCHEMA } from './message-schema.js';
 import type { NodeTypeDefinition } from './node-type.js';
+import { COMPLETION_OUTPUT_FIELDS } from './output-fields.js';
 
 /** What differs between the completion nodes; everything else is shared. */
 export interface CompletionNodeOptions {
@@ -54,6 +55,7 @@ export function defineCompletionNode(options: CompletionNodeOptions): NodeTypeDe
     provider: options.provider,
     templateFields: ['prompt', 'system', 'messages[].content'],
     expressionFields: [],
+    outputFields: COMPLETION_OUTPUT_FIELDS,
   };
 }
 

@@ -1,6 +1,7 @@
 import { ModelCatalog } from '@catalyst/providers';
 import type { JsonSchema } from '@catalyst/spec';
 import type { NodeTypeDefinition } from './node-type.js';
+import { EMBEDDING_OUTPUT_FIELDS } from './output-fields.js';
 
 /** Providers an `embeddingGenerate` node can call. */
 export const EMBEDDING_PROVIDERS = ['openai', 'azure', 'voyage', 'gemini', 'local'] as const;
@@ -128,4 +129,5 @@ export const EMBEDDING_GENERATE_NODE: NodeTypeDefinition = {
   supportsStreaming: false,
   templateFields: ['input', 'input[]', 'query', 'payload.**'],
   expressionFields: [],
+  outputFields: EMBEDDING_OUTPUT_FIELDS,
 };

@@ -8,6 +8,11 @@ export {
   TOOL_NAME_PATTERN,
 } from './define-completion-node.js';
 export { EMBEDDING_GENERATE_NODE, EMBEDDING_PROVIDERS } from './embedding-generate-node.js';
+export {
+  type ExpressionReference,
+  type ExpressionReferencesOptions,
+  expressionReferences,
+} from './expression-references.js';
 export { findTemplateStrings, type TemplateString } from './find-template-strings.js';
 export { GEMINI_COMPLETION_NODE } from './gemini-completion-node.js';
 export { GROK_COMPLETION_NODE } from './grok-completion-node.js';
@@ -40,6 +45,13 @@ export type {
 export type { HandleDefinition, NodeCategory, NodeTypeDefinition } from './node-type.js';
 export { getNodeType, listNodeTypes, NODE_TYPES } from './node-types.js';
 export { OPENAI_COMPLETION_NODE } from './openai-completion-node.js';
+export {
+  COMPLETION_OUTPUT_FIELDS,
+  EMBEDDING_OUTPUT_FIELDS,
+  type OutputFieldDefinition,
+  PROMPT_TEMPLATE_OUTPUT_FIELDS,
+  ROUTER_OUTPUT_FIELDS,
+} from './output-fields.js';
 export { OUTPUT_NODE } from './output-node.js';
 export { PROMPT_TEMPLATE_NODE } from './prompt-template-node.js';
 export { COMMON_SCOPE_ROOTS, scopeRootsFor } from './scope-roots.js';

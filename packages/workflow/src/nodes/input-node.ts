@@ -16,4 +16,5 @@ export const INPUT_NODE: NodeTypeDefinition = {
   supportsStreaming: false,
   templateFields: [],
   expressionFields: [],
+  outputFields: [],
 };

@@ -1,6 +1,7 @@
 import { type JsonSchema, PROVIDER_NAMES } from '@catalyst/spec';
 import { completionConfigSchema } from './define-completion-node.js';
 import type { NodeTypeDefinition } from './node-type.js';
+import { ROUTER_OUTPUT_FIELDS } from './output-fields.js';
 
 /** Strategies an `llmRouter` orders its chosen targets by. */
 export const ROUTER_STRATEGIES = ['ordered', 'cheapest', 'fastest', 'weighted'] as const;
@@ -160,4 +161,5 @@ export const LLM_ROUTER_NODE: NodeTypeDefinition = {
   supportsStreaming: true,
   templateFields: ['prompt', 'system', 'messages[].content'],
   expressionFields: ['routes[].condition'],
+  outputFields: ROUTER_OUTPUT_FIELDS,
 };

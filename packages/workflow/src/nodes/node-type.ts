@@ -1,4 +1,5 @@
 import type { JsonSchema, JsonValue, ProviderName } from '@catalyst/spec';
+import type { OutputFieldDefinition } from './output-fields.js';
 
 /** A connection point on a node, as a visual editor draws it. */
 export interface HandleDefinition {
@@ -43,4 +44,10 @@ export interface NodeTypeDefinition {
   templateFields: string[];
   /** Config fields holding a bare expression (no braces), e.g. router conditions. */
   expressionFields: string[];
+  /**
+   * The fields of the node's output that expressions read as `nodes.<id>.NAME` (editors offer
+   * them as completions; docs/expressions.md lists them). Empty when the output has no fixed
+   * shape: `input` outputs the run input itself, `output` its own value.
+   */
+  outputFields: readonly OutputFieldDefinition[];
 }

@@ -28,4 +28,5 @@ export const OUTPUT_NODE: NodeTypeDefinition = {
   supportsStreaming: false,
   templateFields: ['value.**'],
   expressionFields: [],
+  outputFields: [],
 };

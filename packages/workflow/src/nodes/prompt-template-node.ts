@@ -1,5 +1,6 @@
 import { MESSAGE_SCHEMA } from './message-schema.js';
 import type { NodeTypeDefinition } from './node-type.js';
+import { PROMPT_TEMPLATE_OUTPUT_FIELDS } from './output-fields.js';
 
 /**
  * Builds chat messages from templates. Its output, `{ system?, messages, text }`, feeds a
@@ -39,4 +40,5 @@ export const PROMPT_TEMPLATE_NODE: NodeTypeDefinition = {
   supportsStreaming: false,
   templateFields: ['system', 'messages[].content', 'variables.**'],
   expressionFields: [],
+  outputFields: PROMPT_TEMPLATE_OUTPUT_FIELDS,
 };

@@ -160,7 +160,7 @@ export async function* executeWorkflow(
     running += 1;
     queue.push({ type: 'node', node: id, nodeType: node.type, status: 'started' });
     const visible: Record<string, JsonValue> = {};
-    for (const ancestor of graph.upstream.get(id) ?? []) {
+    for (const ancestor of graph.upstream.upstreamOf(id)) {
       const state = states.get(ancestor);
       if (state?.status === 'finished') visible[ancestor] = state.result.output;
     }

@@ -181,7 +181,7 @@ async def execute_workflow(
         run.running += 1
         queue.push({"type": "node", "node": node_id, "nodeType": node["type"], "status": "started"})
         visible: dict[str, Any] = {}
-        for ancestor in graph.upstream.get(node_id, {}):
+        for ancestor in graph.upstream_of(node_id):
             state = states[ancestor]
             if state.status == "finished" and state.result is not None:
                 visible[ancestor] = state.result.output

@@ -127,9 +127,75 @@ describe('CLI robustness', () => {
     },
     120_000,
   );
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const)(
+    '%s stops a busy run of a 16,000-node chain of templates within a second (needs npx tsc -b: runs dist/bin.js)',
+    async (signal, exitCode) => {
+      // No provider calls: every node finishes without I/O, which used to keep the event loop
+      // (and so the signal handler and its deadline timer) from ever getting a turn. The signal
+      // comes once the run has printed its first node, so it lands in the middle of the run
+      // (which took minutes before the scheduler was made linear, and takes seconds now).
+      const path = join(directory, 'run-chain-16000.json');
+      writeFileSync(path, JSON.stringify(runChain(16_000)));
+      const child = spawn(
+        process.execPath,
+        [
+          join(root, 'packages', 'cli', 'dist', 'bin.js'),
+          'run',
+          path,
+          '--json',
+          '--input',
+          '{"q":"hi"}',
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      let stdout = '';
+      await new Promise<void>((resolve) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('"status":"finished"')) resolve();
+        });
+      });
+      expect(child.exitCode).toBeNull();
+      const signalledAt = Date.now();
+      child.kill(signal);
+      const [code] = await new Promise<[number | null, string | null]>((resolve) =>
+        child.once('exit', (exit, received) => resolve([exit, received])),
+      );
+      expect(Date.now() - signalledAt).toBeLessThan(1000);
+      expect(code).toBe(exitCode);
+      const lines = stdout.trim().split('\n');
+      expect(JSON.parse(lines.at(-1) ?? '')).toMatchObject({ type: 'error', kind: 'aborted' });
+      expect(lines.some((line) => line.includes('"type":"done"'))).toBe(false);
+    },
+    120_000,
+  );
 });
 
 /** A valid chain of `size` prompt templates, each reading its predecessor and the first one. */
+
+/** A chain of `size` prompt templates whose texts stay short, each reading its predecessor. */
+function runChain(size: number) {
+  const nodes: Array<Record<string, unknown>> = [{ id: 'input', type: 'input' }];
+  for (let index = 0; index < size; index += 1) {
+    const content =
+      index === 0
+        ? '{{ input.q }}'
+        : `{{ size(nodes.p${index - 1}.messages) }} {{ nodes.p0.text }}`;
+    nodes.push({
+      id: `p${index}`,
+      type: 'promptTemplate',
+      config: { messages: [{ role: 'user', content }] },
+    });
+  }
+  nodes.push({ id: 'output', type: 'output', config: { value: '{{ nodes.p0.text }}' } });
+  const edges = nodes.slice(1).map((node, index) => ({ from: nodes[index]?.id, to: node.id }));
+  const input = { type: 'object', properties: { q: { type: 'string' } } };
+  return { id: 'run-chain', name: 'run-chain', input, nodes, edges };
+}
 function readingChain(size: number) {
   const nodes: Array<Record<string, unknown>> = [{ id: 'input', type: 'input' }];
   for (let index = 0; index < size; index += 1) {

@@ -11,8 +11,17 @@ export interface WorkflowGraph {
   order: string[];
 }
 
+/** Options for {@link buildWorkflowGraph}. */
+export interface BuildWorkflowGraphOptions {
+  /** Called for every node an upstream question steps on (tests count the work). */
+  onVisit?: ((id: string) => void) | undefined;
+}
+
 /** Analyses a validated (acyclic) workflow. */
-export function buildWorkflowGraph(workflow: WorkflowDefinition): WorkflowGraph {
+export function buildWorkflowGraph(
+  workflow: WorkflowDefinition,
+  options: BuildWorkflowGraphOptions = {},
+): WorkflowGraph {
   const incoming = new Map<string, WorkflowEdge[]>();
   const outgoing = new Map<string, WorkflowEdge[]>();
   for (const node of workflow.nodes) {
@@ -33,6 +42,10 @@ export function buildWorkflowGraph(workflow: WorkflowDefinition): WorkflowGraph 
     : topologicalOrder(nodeIds, workflow.edges);
   if (!order) throw new Error(`workflow "${workflow.id}" has a cycle`);
   // Asked per node as it starts, not stored: every node's transitive set is n²/2 ids on a chain.
-  const upstream = createUpstreamQuery({ nodeIds, edges: workflow.edges });
+  const upstream = createUpstreamQuery({
+    nodeIds,
+    edges: workflow.edges,
+    ...(options.onVisit !== undefined && { onVisit: options.onVisit }),
+  });
   return { incoming, outgoing, upstream, order };
 }

@@ -15,8 +15,11 @@ const STOP_DEADLINE_MS = 1000;
 
 const controller = new AbortController();
 const command = process.argv[2] ?? '';
+/** The conventional exit code of the signal that stopped the command (128 + its number). */
+let signalExitCode: number | undefined;
 if (GRACEFUL_COMMANDS.has(command)) {
   const stop = (exitCode: number) => {
+    signalExitCode = exitCode;
     controller.abort();
     // A second signal exits at once.
     process.once('SIGINT', () => process.exit(130));
@@ -38,4 +41,6 @@ const exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   signal: controller.signal,
 });
-process.exitCode = exitCode;
+// A command stopped by a signal says so, whether it wound down in time or the deadline ended it
+// (serve drains and exits 0, docs/protocol.md).
+process.exitCode = signalExitCode !== undefined && command !== 'serve' ? signalExitCode : exitCode;

@@ -21,12 +21,28 @@ import type {
   UpstreamValue,
 } from './executors/node-executor.js';
 import { NodeFailure } from './node-failure.js';
+import { ReadyQueue } from './ready-queue.js';
 import { expressionFailure } from './render-config-value.js';
 import { MemoryRouterState, type RouterState } from './router/router-state.js';
+import { createUpstreamOutputs } from './upstream-outputs.js';
 import { buildWorkflowGraph } from './workflow-graph.js';
 
 /** Node categories whose finishing is announced with a `partial` event. */
 const PARTIAL_CATEGORIES = new Set(['llm', 'routing', 'embeddings']);
+
+/**
+ * How many nodes may finish one after another without the event loop getting a turn: at most
+ * {@link MAX_COMPLETIONS_PER_TURN}, fewer once {@link MAX_BUSY_MS_PER_TURN} have passed. The
+ * clock is only read from {@link MIN_COMPLETIONS_PER_TURN} on, so runs of small workflows never
+ * yield and keep exactly the event order they always had, whatever the machine's speed.
+ */
+const MIN_COMPLETIONS_PER_TURN = 32;
+const MAX_COMPLETIONS_PER_TURN = 256;
+const MAX_BUSY_MS_PER_TURN = 10;
+
+/** Runs `callback` after the event loop has handled pending I/O, signals and timers. */
+const nextTurn: (callback: () => void) => void =
+  typeof setImmediate === 'function' ? setImmediate : (callback) => setTimeout(callback, 0);
 
 /** Options of one run. */
 export interface ExecuteWorkflowOptions {
@@ -55,6 +71,11 @@ export interface ExecuteWorkflowOptions {
    * span per provider attempt under the node's span). Default: `providers` as they are.
    */
   providersForNode?: (node: WorkflowNode) => ProviderResolver;
+  /**
+   * Called for every node the scheduler and the scope lookups step on: lets tests measure the
+   * run's bookkeeping without a clock (it must grow linearly with the workflow).
+   */
+  onVisit?: (id: string) => void;
 }
 
 type NodeState =
@@ -78,7 +99,7 @@ export async function* executeWorkflow(
 ): AsyncGenerator<WorkflowEvent> {
   const { workflow, providers } = options;
   const executors = options.executors ?? EXECUTORS;
-  const graph = buildWorkflowGraph(workflow);
+  const graph = buildWorkflowGraph(workflow, { onVisit: options.onVisit });
   const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
   const states = new Map<string, NodeState>(
     workflow.nodes.map((node) => [node.id, { status: 'pending' }]),
@@ -92,20 +113,38 @@ export async function* executeWorkflow(
   let failure: WorkflowErrorEvent | undefined;
   let running = 0;
 
-  const settled = (id: string) => {
-    const status = states.get(id)?.status;
-    return status === 'finished' || status === 'skipped';
+  // Linear bookkeeping: each node counts the incoming edges whose source has not settled, and
+  // starts (or is skipped) when that reaches zero, in topological position order — the order the
+  // old scan of every node after each completion produced, so event streams are unchanged.
+  const position = new Map(graph.order.map((id, index) => [id, index]));
+  const unsettledInputs = new Map<string, number>();
+  const ready = new ReadyQueue();
+  for (const [index, id] of graph.order.entries()) {
+    const count = graph.incoming.get(id)?.length ?? 0;
+    unsettledInputs.set(id, count);
+    if (count === 0) ready.push(index);
+  }
+  let settledCount = 0;
+  // Nodes that finish without I/O (templates, expressions) finish in one long chain of
+  // microtasks; these let the event loop take a turn now and then, so signals and timers run.
+  let completionsSinceTurn = 0;
+  let turnProbePending = false;
+  let turnStartedAt = 0;
+  let drainPending = false;
+
+  const settle = (id: string) => {
+    settledCount += 1;
+    for (const edge of graph.outgoing.get(id) ?? []) {
+      const count = unsettledInputs.get(edge.to);
+      if (count === undefined) continue;
+      unsettledInputs.set(edge.to, count - 1);
+      if (count === 1) ready.push(position.get(edge.to) as number);
+    }
   };
 
   const finishIfIdle = () => {
     if (failure || running > 0) return;
-    if (
-      [...states.values()].every(
-        (state) => state.status === 'finished' || state.status === 'skipped',
-      )
-    ) {
-      queue.close();
-    }
+    if (settledCount === states.size) queue.close();
   };
 
   const fail = (nodeId: string, error: unknown) => {
@@ -115,12 +154,18 @@ export async function* executeWorkflow(
     queue.close();
   };
 
-  const schedule = () => {
+  /** Starts or skips every ready node, smallest topological position first. */
+  const drain = () => {
     if (failure) return;
-    for (const id of graph.order) {
-      if (states.get(id)?.status !== 'pending') continue;
+    for (let index = ready.pop(); index !== undefined; index = ready.pop()) {
+      const id = graph.order[index] as string;
+      options.onVisit?.(id);
+      // Nodes without I/O never see the signal: the run stops here instead.
+      if (options.signal.aborted) {
+        fail(id, options.signal.reason);
+        return;
+      }
       const incoming = graph.incoming.get(id) ?? [];
-      if (!incoming.every((edge) => settled(edge.from))) continue;
       const upstream: UpstreamValue[] = [];
       for (const edge of incoming) {
         const state = states.get(edge.from);
@@ -140,11 +185,40 @@ export async function* executeWorkflow(
         // Every branch into this node was not taken: skip it, and so its own branch.
         states.set(id, { status: 'skipped' });
         queue.push({ type: 'node', node: id, nodeType: node.type, status: 'skipped' });
+        settle(id);
         continue;
       }
       start(id, upstream);
+      if (failure) return;
     }
     finishIfIdle();
+  };
+
+  /** After a node finished: drain now, or after the event loop's next turn when it had none. */
+  const afterCompletion = () => {
+    completionsSinceTurn += 1;
+    if (!turnProbePending) {
+      turnProbePending = true;
+      turnStartedAt = performance.now();
+      nextTurn(() => {
+        turnProbePending = false;
+        completionsSinceTurn = 0;
+      });
+    }
+    if (drainPending) return;
+    const busy =
+      completionsSinceTurn >= MAX_COMPLETIONS_PER_TURN ||
+      (completionsSinceTurn >= MIN_COMPLETIONS_PER_TURN &&
+        performance.now() - turnStartedAt >= MAX_BUSY_MS_PER_TURN);
+    if (!busy) {
+      drain();
+      return;
+    }
+    drainPending = true;
+    nextTurn(() => {
+      drainPending = false;
+      drain();
+    });
   };
 
   const start = (id: string, upstream: UpstreamValue[]) => {
@@ -165,11 +239,14 @@ export async function* executeWorkflow(
     states.set(id, { status: 'running' });
     running += 1;
     queue.push({ type: 'node', node: id, nodeType: node.type, status: 'started' });
-    const visible: Record<string, JsonValue> = {};
-    for (const ancestor of graph.upstream.get(id) ?? []) {
-      const state = states.get(ancestor);
-      if (state?.status === 'finished') visible[ancestor] = state.result.output;
-    }
+    const visible = createUpstreamOutputs({
+      node: id,
+      upstream: graph.upstream,
+      outputOf: (ancestor) => {
+        const state = states.get(ancestor);
+        return state?.status === 'finished' ? state.result.output : undefined;
+      },
+    });
     const outgoing = graph.outgoing.get(id) ?? [];
     executor({
       node,
@@ -198,7 +275,8 @@ export async function* executeWorkflow(
         if (PARTIAL_CATEGORIES.has(definition.category)) {
           queue.push({ type: 'partial', node: id, output: result.output });
         }
-        schedule();
+        settle(id);
+        afterCompletion();
       },
       (error: unknown) => {
         running -= 1;
@@ -208,7 +286,7 @@ export async function* executeWorkflow(
   };
 
   try {
-    schedule();
+    drain();
     let tokenCount = 0;
     for await (const event of queue) {
       if (event.type === 'token') tokenCount += 1;

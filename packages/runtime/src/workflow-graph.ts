@@ -1,17 +1,27 @@
 import type { WorkflowDefinition, WorkflowEdge } from '@catalyst/spec';
+import { createUpstreamQuery, topologicalOrder, type UpstreamQuery } from '@catalyst/workflow';
 
 /** The edges around each node and a deterministic order, computed once per workflow. */
 export interface WorkflowGraph {
   incoming: Map<string, WorkflowEdge[]>;
   outgoing: Map<string, WorkflowEdge[]>;
-  /** Transitive upstream node ids of each node. */
-  upstream: Map<string, Set<string>>;
+  /** Which nodes are upstream of which; `upstreamOf(id)` lists them in scope order. */
+  upstream: UpstreamQuery;
   /** Topological order, ties broken by declaration order: the order results are reported in. */
   order: string[];
 }
 
+/** Options for {@link buildWorkflowGraph}. */
+export interface BuildWorkflowGraphOptions {
+  /** Called for every node an upstream question steps on (tests count the work). */
+  onVisit?: ((id: string) => void) | undefined;
+}
+
 /** Analyses a validated (acyclic) workflow. */
-export function buildWorkflowGraph(workflow: WorkflowDefinition): WorkflowGraph {
+export function buildWorkflowGraph(
+  workflow: WorkflowDefinition,
+  options: BuildWorkflowGraphOptions = {},
+): WorkflowGraph {
   const incoming = new Map<string, WorkflowEdge[]>();
   const outgoing = new Map<string, WorkflowEdge[]>();
   for (const node of workflow.nodes) {
@@ -23,29 +33,19 @@ export function buildWorkflowGraph(workflow: WorkflowDefinition): WorkflowGraph 
     outgoing.get(edge.from)?.push(edge);
   }
 
-  const order: string[] = [];
-  const remaining = new Map(
-    workflow.nodes.map((node) => [
-      node.id,
-      new Set(incoming.get(node.id)?.map((edge) => edge.from)),
-    ]),
-  );
-  while (remaining.size > 0) {
-    const ready = workflow.nodes.find((node) => remaining.get(node.id)?.size === 0);
-    if (!ready) throw new Error(`workflow "${workflow.id}" has a cycle`);
-    order.push(ready.id);
-    remaining.delete(ready.id);
-    for (const sources of remaining.values()) sources.delete(ready.id);
-  }
-
-  const upstream = new Map<string, Set<string>>();
-  for (const id of order) {
-    const set = new Set<string>();
-    for (const edge of incoming.get(id) ?? []) {
-      set.add(edge.from);
-      for (const ancestor of upstream.get(edge.from) ?? []) set.add(ancestor);
-    }
-    upstream.set(id, set);
-  }
+  // A repeated id counts once, at its first place (validation rejects repeats anyway).
+  const nodeIds = [...new Set(workflow.nodes.map((node) => node.id))];
+  const known = new Set(nodeIds);
+  // An edge from a node that does not exist holds its target back for ever, like a cycle.
+  const order = workflow.edges.some((edge) => known.has(edge.to) && !known.has(edge.from))
+    ? undefined
+    : topologicalOrder(nodeIds, workflow.edges);
+  if (!order) throw new Error(`workflow "${workflow.id}" has a cycle`);
+  // Asked per node as it starts, not stored: every node's transitive set is n²/2 ids on a chain.
+  const upstream = createUpstreamQuery({
+    nodeIds,
+    edges: workflow.edges,
+    ...(options.onVisit !== undefined && { onVisit: options.onVisit }),
+  });
   return { incoming, outgoing, upstream, order };
 }

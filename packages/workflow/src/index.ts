@@ -18,7 +18,11 @@ export {
 export { edgeFromHandle, edgeToHandle } from './graph/edge-handles.js';
 export { findCycles } from './graph/find-cycles.js';
 export { topologicalOrder } from './graph/topological-order.js';
-export { upstreamNodes } from './graph/upstream-nodes.js';
+export {
+  createUpstreamQuery,
+  type UpstreamQuery,
+  type UpstreamQueryOptions,
+} from './graph/upstream-query.js';
 export { appendPointer, parentPointer } from './load/json-pointer.js';
 export { loadWorkflowFile } from './load/load-workflow-file.js';
 export type { FileLocation, LoadedWorkflow } from './load/loaded-workflow.js';

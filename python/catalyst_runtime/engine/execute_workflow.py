@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import heapq
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,11 +97,16 @@ async def execute_workflow(
     embedding_cache: Any = None,
     router_state: RouterState | None = None,
     now: Callable[[], float] | None = None,
+    on_visit: Callable[[str], None] | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
     """Yield the run's events; never raises (failures end the run with an ``error`` event).
 
     ``router_state`` is what ``llmRouter`` nodes share (a fresh in-memory one per run when
-    None); ``now`` is the clock (ms) they measure time to first token with."""
+    None); ``now`` is the clock (ms) they measure time to first token with. ``on_visit`` is
+    called for every node the scheduler takes, so tests can measure its work without a clock.
+
+    Every node runs as its own task, so the event loop (and with it a server's signal handling)
+    gets a turn between nodes even when none of them does I/O."""
     routers: RouterState = router_state if router_state is not None else MemoryRouterState()
     executor_table = EXECUTORS if executors is None else executors
     flow = dict(workflow)
@@ -111,14 +117,30 @@ async def execute_workflow(
     env: dict[str, Any] = {name: environment.get(name) for name in flow.get("env") or []}
     run = _Run()
 
-    def settled(node_id: str) -> bool:
-        state = states.get(node_id)
-        return state is not None and state.status in ("finished", "skipped")
+    # Linear bookkeeping, as in the TypeScript runtime: each node counts the incoming edges whose
+    # source has not settled and is taken (started or skipped) when that reaches zero, smallest
+    # topological position first: the order a rescan of every node after each completion gave.
+    position = {node_id: index for index, node_id in enumerate(graph.order)}
+    unsettled_inputs = {node_id: len(graph.incoming.get(node_id, [])) for node_id in graph.order}
+    ready = [position[node_id] for node_id in graph.order if unsettled_inputs[node_id] == 0]
+    heapq.heapify(ready)
+    settled_count = 0
+
+    def settle(node_id: str) -> None:
+        nonlocal settled_count
+        settled_count += 1
+        for edge in graph.outgoing.get(node_id, []):
+            count = unsettled_inputs.get(edge["to"])
+            if count is None:
+                continue
+            unsettled_inputs[edge["to"]] = count - 1
+            if count == 1:
+                heapq.heappush(ready, position[edge["to"]])
 
     def finish_if_idle() -> None:
         if run.failure is not None or run.running > 0:
             return
-        if all(state.status in ("finished", "skipped") for state in states.values()):
+        if settled_count == len(states):
             queue.close()
 
     def fail(node_id: str, error: BaseException) -> None:
@@ -133,12 +155,11 @@ async def execute_workflow(
     def schedule() -> None:
         if run.failure is not None:
             return
-        for node_id in graph.order:
-            if states[node_id].status != "pending":
-                continue
+        while ready:
+            node_id = graph.order[heapq.heappop(ready)]
+            if on_visit is not None:
+                on_visit(node_id)
             incoming = graph.incoming.get(node_id, [])
-            if not all(settled(edge["from"]) for edge in incoming):
-                continue
             upstream: list[UpstreamValue] = []
             for edge in incoming:
                 state = states[edge["from"]]
@@ -159,8 +180,11 @@ async def execute_workflow(
                 queue.push(
                     {"type": "node", "node": node_id, "nodeType": node["type"], "status": "skipped"}
                 )
+                settle(node_id)
                 continue
             start(node_id, upstream)
+            if run.failure is not None:
+                return
         finish_if_idle()
 
     def start(node_id: str, upstream: list[UpstreamValue]) -> None:
@@ -181,7 +205,7 @@ async def execute_workflow(
         run.running += 1
         queue.push({"type": "node", "node": node_id, "nodeType": node["type"], "status": "started"})
         visible: dict[str, Any] = {}
-        for ancestor in graph.upstream.get(node_id, {}):
+        for ancestor in graph.upstream_of(node_id):
             state = states[ancestor]
             if state.status == "finished" and state.result is not None:
                 visible[ancestor] = state.result.output
@@ -228,6 +252,7 @@ async def execute_workflow(
             )
             if definition.category in _PARTIAL_CATEGORIES:
                 queue.push({"type": "partial", "node": node_id, "output": result.output})
+            settle(node_id)
             schedule()
 
         task = asyncio.create_task(run_node(), name=f"catalyst node {node_id}")

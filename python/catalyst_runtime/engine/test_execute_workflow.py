@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from catalyst_runtime.engine.execute_workflow import execute_workflow
-from catalyst_runtime.providers.create_provider import ChatRequest
+from catalyst_runtime.providers.create_provider import ChatRequest, LanguageModelProvider
 from catalyst_runtime.server.sse import encode_sse_event
 
 pytestmark = pytest.mark.asyncio
@@ -126,3 +127,61 @@ async def test_expression_failure_message() -> None:
     assert events[-1]["message"] == (
         'node "out" field "value.x": no such key: nope in "say \\"{{ input.nope }}\\""'
     )
+
+
+def _no_provider(name: str) -> LanguageModelProvider:
+    raise AssertionError(f"a template chain calls no provider (asked for {name})")
+
+
+def _template_chain(size: int) -> dict[str, Any]:
+    """input → p0 → … → p(size-1) → out, templates without expressions (no provider calls)."""
+    nodes: list[dict[str, Any]] = [{"id": "input", "type": "input"}]
+    for index in range(size):
+        message = {"role": "user", "content": f"step {index}"}
+        nodes.append(
+            {"id": f"p{index}", "type": "promptTemplate", "config": {"messages": [message]}}
+        )
+    nodes.append({"id": "out", "type": "output"})
+    edges = [
+        {"from": before["id"], "to": after["id"]} for before, after in itertools.pairwise(nodes)
+    ]
+    return _flow(nodes, edges)
+
+
+async def test_scheduling_work_grows_linearly_on_a_long_chain() -> None:
+    size = 2_000
+    visits: list[str] = []
+    events = [
+        event
+        async for event in execute_workflow(
+            workflow=_template_chain(size),
+            input={"q": "hi"},
+            providers=_no_provider,
+            environment={},
+            on_visit=visits.append,
+        )
+    ]
+    assert events[-1]["type"] == "done"
+    assert len([event for event in events if event["type"] == "node"]) == 2 * (size + 2)
+    # Each node is taken from the ready heap once; rescanning every node after each completion
+    # steps on about size²/2 = 2 million.
+    assert sorted(visits) == sorted(["input", "out", *(f"p{index}" for index in range(size))])
+
+
+async def test_the_event_loop_gets_turns_during_a_run_without_io() -> None:
+    # A server's signal handling and timers run on the loop: a long run of nodes that never wait
+    # must not hold it. A callback scheduled when the run starts fires before the run ends.
+    fired_at_events: list[int] = []
+    events: list[dict[str, Any]] = []
+    loop = asyncio.get_running_loop()
+    async for event in execute_workflow(
+        workflow=_template_chain(500),
+        input={"q": "hi"},
+        providers=_no_provider,
+        environment={},
+    ):
+        if not events:
+            loop.call_soon(lambda: fired_at_events.append(len(events)))
+        events.append(event)
+    assert events[-1]["type"] == "done"
+    assert fired_at_events and fired_at_events[0] < len(events) // 10

@@ -13,7 +13,8 @@ import { UsageError } from '../usage-error.js';
 export const RUN_HELP = `catalyst run FILE [--input JSON | --input-file F] [--json]
 
 Runs a workflow and streams its tokens to stdout as they arrive; node progress, usage and cost
-go to stderr, and the final output is printed as JSON.
+go to stderr, and the final output is printed as JSON. Ctrl-C or SIGTERM stops the run (within a
+second) and exits 130 or 143; a second one exits at once.
   --json   print every event as one JSON line on stdout instead`;
 
 /** `catalyst run`: one workflow run in the terminal. */

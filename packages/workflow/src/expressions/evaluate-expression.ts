@@ -3,6 +3,7 @@ import { runExpression } from './compile-expression.js';
 import { ExpressionError } from './expression-error.js';
 import type { ExpressionValue } from './expression-value.js';
 import { fromCelValue } from './from-cel-value.js';
+import { nodeKeysRead } from './node-keys-read.js';
 import { type ExpressionScope, toExpressionScope } from './to-expression-scope.js';
 
 /**
@@ -26,7 +27,10 @@ export function evaluateExpression(source: string, scope: ExpressionScope): Json
  * `bigint`); what {@link renderTemplate} formats.
  */
 export function evaluateToValue(source: string, scope: ExpressionScope): ExpressionValue {
-  const result = fromCelValue(runExpression(source, toExpressionScope(scope)));
+  // Only the node outputs the expression can reach are converted (compiling first, so a syntax
+  // error is reported as before).
+  const context = toExpressionScope(scope, { nodeKeys: nodeKeysRead(source) });
+  const result = fromCelValue(runExpression(source, context));
   if (!result.supported) {
     throw new ExpressionError({
       kind: 'evaluation',

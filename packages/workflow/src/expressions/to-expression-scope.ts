@@ -15,15 +15,45 @@ export type ExpressionScope = { readonly [name: string]: JsonValue | undefined }
  * so data with a `constructor` key would break it, and with a `Map` a key named `__proto__` or
  * `toString` is data and nothing else — no prototype is ever reachable from an expression.
  */
-export function toExpressionScope(scope: ExpressionScope): Record<string, unknown> {
+export function toExpressionScope(
+  scope: ExpressionScope,
+  options: ToExpressionScopeOptions = {},
+): Record<string, unknown> {
   // The root has no prototype: the library looks roots up with `context[name]`, which on a plain
   // object would find `toString` or `constructor` from Object.prototype.
   const result: Record<string, unknown> = Object.create(null);
   for (const [name, value] of Object.entries(scope)) {
-    if (value !== undefined)
-      Object.defineProperty(result, name, { value: toCelValue(value), enumerable: true });
+    if (value === undefined) continue;
+    const converted =
+      name === 'nodes' && options.nodeKeys !== undefined && isObject(value)
+        ? selectedEntries(value, options.nodeKeys)
+        : toCelValue(value);
+    Object.defineProperty(result, name, { value: converted, enumerable: true });
   }
   return result;
+}
+
+/** Options for {@link toExpressionScope}. */
+export interface ToExpressionScopeOptions {
+  /**
+   * The only `nodes` entries the expression can read (see `nodeKeysRead`); the others are not
+   * converted, and the scope's `nodes` is never enumerated. All of them when undefined.
+   */
+  nodeKeys?: readonly string[] | undefined;
+}
+
+function isObject(value: JsonValue): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The entries of `value` under `keys` that it has, as a CEL map (an absent key stays absent). */
+function selectedEntries(value: { [key: string]: JsonValue }, keys: readonly string[]) {
+  const entries = new Map<string, unknown>();
+  for (const key of keys) {
+    if (!Object.hasOwn(value, key)) continue;
+    entries.set(key, toCelValue(value[key] as JsonValue));
+  }
+  return entries;
 }
 
 function toCelValue(value: JsonValue): unknown {

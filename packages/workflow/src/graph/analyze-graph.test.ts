@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from './analyze-graph.js';
 import { findCycles } from './find-cycles.js';
 import { topologicalOrder } from './topological-order.js';
-import { upstreamNodes } from './upstream-nodes.js';
+import { createUpstreamQuery } from './upstream-query.js';
 
 const edge = (from: string, to: string, extra: Partial<WorkflowEdge> = {}): WorkflowEdge => ({
   from,
@@ -39,14 +39,17 @@ describe('graph analysis', () => {
     ]);
   });
 
-  it('computes transitive upstream sets', () => {
-    const upstream = upstreamNodes(
-      ['input', 'a', 'b', 'c'],
-      [edge('input', 'a'), edge('a', 'b'), edge('input', 'c')],
-    );
-    expect([...(upstream.get('b') ?? [])].sort()).toEqual(['a', 'input']);
-    expect([...(upstream.get('c') ?? [])]).toEqual(['input']);
-    expect(upstream.get('input')?.size).toBe(0);
+  it('answers which nodes are upstream of which', () => {
+    const upstream = createUpstreamQuery({
+      nodeIds: ['input', 'a', 'b', 'c'],
+      edges: [edge('input', 'a'), edge('a', 'b'), edge('input', 'c')],
+    });
+    expect(upstream.upstreamOf('b')).toEqual(['a', 'input']);
+    expect(upstream.upstreamOf('c')).toEqual(['input']);
+    expect(upstream.upstreamOf('input')).toEqual([]);
+    expect(upstream.isUpstream('input', 'b')).toBe(true);
+    expect(upstream.isUpstream('a', 'c')).toBe(false);
+    expect(upstream.isUpstream('b', 'b')).toBe(false);
   });
 
   it('finds dangling edges, bad handles and unreachable nodes', () => {

@@ -4,7 +4,7 @@ import { getNodeType } from '../nodes/node-types.js';
 import { edgeFromHandle, edgeToHandle } from './edge-handles.js';
 import { findCycles } from './find-cycles.js';
 import { topologicalOrder } from './topological-order.js';
-import { upstreamNodes } from './upstream-nodes.js';
+import { createUpstreamQuery, type UpstreamQuery } from './upstream-query.js';
 
 /** An edge naming a node that does not exist. */
 export interface DanglingEdge {
@@ -30,8 +30,8 @@ export interface GraphAnalysis {
   /** Execution order, or undefined when there is a cycle. */
   order: string[] | undefined;
   cycles: string[][];
-  /** Transitive upstream set per node. */
-  upstream: Map<string, Set<string>>;
+  /** Which nodes are upstream of which, answered on demand. */
+  upstream: UpstreamQuery;
   /** Edge indexes entering each node, from existing nodes only. */
   incoming: Map<string, number[]>;
   danglingEdges: DanglingEdge[];
@@ -91,7 +91,7 @@ export function analyzeGraph(
   return {
     order: topologicalOrder(nodeIds, graph.edges),
     cycles: findCycles(nodeIds, graph.edges),
-    upstream: upstreamNodes(nodeIds, graph.edges),
+    upstream: createUpstreamQuery({ nodeIds, edges: graph.edges }),
     incoming,
     danglingEdges,
     invalidHandles,
@@ -103,17 +103,23 @@ function unreachableNodes(
   graph: { nodes: readonly WorkflowNode[]; edges: readonly WorkflowEdge[] },
   known: Set<string>,
 ): string[] {
+  const successors = new Map<string, string[]>();
+  for (const edge of graph.edges) {
+    if (!known.has(edge.to)) continue;
+    const targets = successors.get(edge.from);
+    if (targets) targets.push(edge.to);
+    else successors.set(edge.from, [edge.to]);
+  }
   const reached = new Set(
     graph.nodes.filter((node) => node.type === 'input').map((node) => node.id),
   );
   const pending = [...reached];
   while (pending.length > 0) {
     const id = pending.pop() as string;
-    for (const edge of graph.edges) {
-      if (edge.from === id && known.has(edge.to) && !reached.has(edge.to)) {
-        reached.add(edge.to);
-        pending.push(edge.to);
-      }
+    for (const target of successors.get(id) ?? []) {
+      if (reached.has(target)) continue;
+      reached.add(target);
+      pending.push(target);
     }
   }
   return graph.nodes.filter((node) => !reached.has(node.id)).map((node) => node.id);

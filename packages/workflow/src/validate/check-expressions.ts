@@ -7,6 +7,7 @@ import {
   referencedRoots,
 } from '../expressions/index.js';
 import { sourcePosition } from '../expressions/source-position.js';
+import type { UpstreamQuery } from '../graph/upstream-query.js';
 import { findTemplateStrings, type TemplateString } from '../nodes/find-template-strings.js';
 import { scopeRootsFor } from '../nodes/scope-roots.js';
 import { didYouMean, suggestNames } from '../problems/suggest-names.js';
@@ -15,10 +16,10 @@ import { type CheckedNode, configPointer } from './check-nodes.js';
 import type { ProblemCollector } from './problem-collector.js';
 import { referencedEnvironment } from './referenced-environment.js';
 
-/** What expressions may see: the nodes that exist, each node's upstream set, allowed env vars. */
+/** What expressions may see: the nodes that exist, which are upstream of which, allowed env vars. */
 export interface ExpressionContext {
   nodes: readonly CheckedNode[];
-  upstream: ReadonlyMap<string, ReadonlySet<string>>;
+  upstream: UpstreamQuery;
   env: ReadonlySet<string>;
 }
 
@@ -37,6 +38,7 @@ interface Hole {
  */
 export function checkExpressions(context: ExpressionContext, problems: ProblemCollector): void {
   const ids = context.nodes.map((node) => node.node.id);
+  const known = new Set(ids);
   for (const node of context.nodes) {
     // A config that failed its schema may hold templates in wrong places; its problems are
     // already reported and guessing at them would only add noise.
@@ -70,7 +72,8 @@ export function checkExpressions(context: ExpressionContext, problems: ProblemCo
         const holes = isTemplate
           ? templateHoles(string)
           : [{ source: string.text, start: 0, end: string.text.length }];
-        for (const hole of holes) checkHole(hole, string.text, node, ids, context, report);
+        for (const hole of holes)
+          checkHole(hole, string.text, node, { ids, known }, context, report);
       }
     }
   }
@@ -86,7 +89,7 @@ function checkHole(
   hole: Hole,
   text: string,
   node: CheckedNode,
-  ids: readonly string[],
+  { ids, known }: { ids: readonly string[]; known: ReadonlySet<string> },
   context: ExpressionContext,
   report: Report,
 ): void {
@@ -101,19 +104,18 @@ function checkHole(
       at(new RegExp(`(?<![\\w$.])${escapeRegExp(root)}(?![\\w$])`)),
     );
   }
-  const upstream = context.upstream.get(node.node.id) ?? new Set<string>();
   for (const id of referencedNodes(hole.source)) {
     const location = at(
       new RegExp(
         `\\bnodes\\s*(?:\\??\\.\\s*${escapeRegExp(id)}(?![\\w$])|\\[\\??\\s*["']${escapeRegExp(id)}["'])`,
       ),
     );
-    if (!ids.includes(id)) {
+    if (!known.has(id)) {
       const hint = didYouMean(suggestNames(id, ids));
       report('unknown_reference', `unknown node "${id}"${hint}`, location);
     } else if (id === node.node.id) {
       report('not_upstream', `node "${id}" cannot read its own output`, location);
-    } else if (!upstream.has(id)) {
+    } else if (!context.upstream.isUpstream(id, node.node.id)) {
       report(
         'not_upstream',
         `node "${id}" is not upstream of "${node.node.id}": its output is not ready when "${node.node.id}" runs; add an edge (directly or through other nodes) from "${id}" to "${node.node.id}"`,

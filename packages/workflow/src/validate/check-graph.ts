@@ -15,9 +15,14 @@ export function checkGraph(
   problems: ProblemCollector,
 ): GraphAnalysis {
   const byId = new Map(nodes.map((node) => [node.node.id, node]));
+  // The first node of each type carries that type's definition (a map, not a search per node).
+  const typeDefinitions = new Map<string, CheckedNode['nodeType']>();
+  for (const node of nodes) {
+    if (!typeDefinitions.has(node.node.type)) typeDefinitions.set(node.node.type, node.nodeType);
+  }
   const analysis = analyzeGraph(
     { nodes: nodes.map((node) => node.node), edges: edges.map((edge) => edge.item) },
-    { getNodeType: (type) => nodes.find((node) => node.node.type === type)?.nodeType },
+    { getNodeType: (type) => typeDefinitions.get(type) },
   );
   // The analysis numbers edges among the well-formed ones; problems need the file's numbering.
   const fileIndex = (index: number) => edges[index]?.index ?? index;
@@ -67,12 +72,13 @@ export function checkGraph(
 
   // An edge from a missing node still shows intent; its dangling_edge problem says enough.
   const connected = new Set(edges.map((edge) => edge.item.to));
-  checkInputsAndOutputs(nodes, analysis, connected, problems);
+  checkInputsAndOutputs(nodes, byId, analysis, connected, problems);
   return analysis;
 }
 
 function checkInputsAndOutputs(
   nodes: readonly CheckedNode[],
+  byId: ReadonlyMap<string, CheckedNode>,
   analysis: GraphAnalysis,
   connected: ReadonlySet<string>,
   problems: ProblemCollector,
@@ -121,7 +127,7 @@ function checkInputsAndOutputs(
   // A node cut off only by a dangling edge is already explained by that edge's problem.
   const behindDangling = new Set(analysis.danglingEdges.map((dangling) => dangling.edge.to));
   for (const id of analysis.unreachable) {
-    const node = nodes.find((candidate) => candidate.node.id === id);
+    const node = byId.get(id);
     if (!node || needy.has(id) || behindDangling.has(id)) continue;
     problems.report({
       code: 'unreachable_node',

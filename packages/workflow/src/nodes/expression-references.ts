@@ -1,5 +1,5 @@
 import type { JsonSchema } from '@catalyst/spec';
-import { upstreamNodes } from '../graph/upstream-nodes.js';
+import { createUpstreamQuery } from '../graph/upstream-query.js';
 import type { NodeTypeDefinition } from './node-type.js';
 import { NODE_TYPES } from './node-types.js';
 import { COMMON_SCOPE_ROOTS, scopeRootsFor } from './scope-roots.js';
@@ -33,7 +33,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * For every node, the names its expressions may read, as an editor offers them: the input
- * schema's properties (nested ones too), the upstream nodes (`upstreamNodes`, the validator's
+ * schema's properties (nested ones too), the upstream nodes (`createUpstreamQuery`, the validator's
  * rule) and their output fields (the registry's `outputFields`; an `input` node's output is the
  * run input), the env names the workflow declares, and the names the node type adds
  * (`variables.NAME` in a prompt template, `prompt_tokens` in a router).
@@ -62,7 +62,7 @@ export function expressionReferences(
       typeof edge.to === 'string',
   );
   const ids = nodes.map((node) => node.id);
-  const upstream = upstreamNodes(ids, edges);
+  const upstream = createUpstreamQuery({ nodeIds: ids, edges });
   const inputNames = schemaReferences(definition.input, '', 0);
   const env = (Array.isArray(definition.env) ? definition.env : []).filter(
     (name): name is string => typeof name === 'string',
@@ -88,7 +88,7 @@ export function expressionReferences(
 
   const result = new Map<string, ExpressionReference[]>();
   for (const node of nodes) {
-    const before = upstream.get(node.id) ?? new Set<string>();
+    const before = new Set(upstream.upstreamOf(node.id));
     const references: ExpressionReference[] = [
       ...inputNames.map((reference) => ({ ...reference, name: `input${reference.name}` })),
       // Definition order, as the file lists them; a node on a cycle never reads itself.

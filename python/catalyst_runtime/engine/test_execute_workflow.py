@@ -83,7 +83,9 @@ async def test_sequential_events_and_done_payload() -> None:
     )
     provider = ScriptedProvider()
     events = await _run(flow, lambda name: provider)
-    wire = [encode_sse_event(event).split(b"\n")[0] for event in events]
+    wire = [
+        encode_sse_event(event, f"run:{seq}").split(b"\n")[1] for seq, event in enumerate(events, 1)
+    ]
     assert wire == [b"event: node"] * 3 + [b"event: token", b"event: node", b"event: partial"] + [
         b"event: node"
     ] * 2 + [b"event: done"]

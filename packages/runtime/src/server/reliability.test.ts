@@ -226,12 +226,16 @@ beforeAll(async () => {
     CATALYST_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
     CATALYST_LOG_LEVEL: 'warn',
     CATALYST_SHUTDOWN_GRACE_MS: '0',
+    // A client that leaves stops its run at once (no wait for a resume), as the disconnect
+    // checks below expect of both runtimes.
+    CATALYST_STREAM_RECONNECT_MS: '0',
   };
   const pythonUrl = startPythonServer();
   typescriptApp = createCatalystApp({
     workflows: WORKFLOWS,
     providers: createProviderRegistry({ environment }),
     environment,
+    streamReconnectMs: 0,
   });
   typescriptServer = await serveNode(typescriptApp, { port: 0, host: '127.0.0.1' });
   servers.push({ runtime: 'typescript', url: typescriptServer.url, output: () => '' });

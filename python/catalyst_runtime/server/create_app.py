@@ -74,11 +74,16 @@ def _error_answer(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
 
 
+# A Last-Event-ID: RUN:SEQ, as parse_event_id accepts it (docs/protocol.md).
+_EVENT_ID_PATTERN = "^[0-9A-Za-z_-]{1,128}:(0|[1-9][0-9]{0,15})$"
+
+
 def _event_schema(name: str, required: list[str]) -> dict[str, Any]:
     return {
         "type": "object",
-        "required": ["event", "data"],
+        "required": ["id", "event", "data"],
         "properties": {
+            "id": {"type": "string", "pattern": _EVENT_ID_PATTERN},
             "event": {"const": name},
             "data": {
                 "type": "string",
@@ -90,12 +95,13 @@ def _event_schema(name: str, required: list[str]) -> dict[str, Any]:
 
 
 # One event of ``POST /workflows/{id}/stream``. OpenAPI 3.1 has no ``itemSchema`` (3.2 does): the
-# ``schema`` of a ``text/event-stream`` response describes each event, as ``{event, data}`` with
-# ``data`` the JSON text. Keep-alive comments are not events.
+# ``schema`` of a ``text/event-stream`` response describes each event, as ``{id, event, data}``
+# with ``data`` the JSON text. Keep-alive comments are not events.
 _EVENT_SCHEMA: dict[str, Any] = {
     "oneOf": [
         _event_schema("node", ["node", "nodeType", "status"]),
         _event_schema("token", ["node", "text"]),
+        _event_schema("tool-call-delta", ["node", "index", "argumentsDelta"]),
         _event_schema("partial", ["node", "output"]),
         _event_schema("route", ["node", "route", "targets"]),
         _event_schema("fallback", ["node", "from", "to", "error"]),
@@ -174,7 +180,7 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                         "in": "header",
                         "required": False,
                         "description": "Resume: the id of the last event received (RUN:SEQ)",
-                        "schema": {"type": "string"},
+                        "schema": {"type": "string", "pattern": _EVENT_ID_PATTERN},
                     }
                 ],
                 "requestBody": request_body,
@@ -195,14 +201,17 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             "get": {
                 "operationId": f"resume_{workflow['id']}",
                 "summary": f'The events of one run of "{workflow["name"]}" (for EventSource)',
+                # EventSource sends Last-Event-ID on its own when it reconnects (only the events
+                # after it; one of another run is a 400). Not a parameter: a client never sets it.
+                "description": "Every event of the run, or those after the Last-Event-ID "
+                "(RUN:SEQ of this run) that EventSource sends when it reconnects. "
+                "See docs/protocol.md.",
                 "parameters": [
-                    {"name": "run", "in": "path", "required": True, "schema": {"type": "string"}},
                     {
-                        "name": "Last-Event-ID",
-                        "in": "header",
-                        "required": False,
-                        "description": "Only the events after this one (RUN:SEQ)",
-                        "schema": {"type": "string"},
+                        "name": "run",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9A-Za-z_-]{1,128}$"},
                     },
                 ],
                 "responses": dict(
@@ -210,7 +219,7 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                         {
                             "200": {
                                 "description": "An event stream",
-                                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                                "content": {"text/event-stream": {"schema": _EVENT_SCHEMA}},
                             },
                             **errors,
                         }.items()

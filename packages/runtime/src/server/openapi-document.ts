@@ -17,12 +17,16 @@ function errorAnswer(description: string) {
   return { description, content: { 'application/json': { schema: ERROR_SCHEMA } } };
 }
 
+/** A `Last-Event-ID`: `RUN:SEQ`, as parseEventId accepts it (docs/protocol.md). */
+const EVENT_ID_PATTERN = '^[0-9A-Za-z_-]{1,128}:(0|[1-9][0-9]{0,15})$';
+
 /** One Server-Sent Event whose `data` is JSON with these required fields. */
 function eventSchema(name: string, required: string[]): JsonSchema {
   return {
     type: 'object',
-    required: ['event', 'data'],
+    required: ['id', 'event', 'data'],
     properties: {
+      id: { type: 'string', pattern: EVENT_ID_PATTERN },
       event: { const: name },
       data: {
         type: 'string',
@@ -35,13 +39,14 @@ function eventSchema(name: string, required: string[]): JsonSchema {
 
 /**
  * One event of `POST /workflows/{id}/stream`. OpenAPI 3.1 has no `itemSchema` (3.2 does): the
- * `schema` of a `text/event-stream` response describes each event, as `{event, data}` with `data`
- * the JSON text (docs/protocol.md, "The event stream"). Keep-alive comments are not events.
+ * `schema` of a `text/event-stream` response describes each event, as `{id, event, data}` with
+ * `data` the JSON text (docs/protocol.md, "The event stream"). Keep-alive comments are not events.
  */
 const EVENT_SCHEMA: JsonSchema = {
   oneOf: [
     eventSchema('node', ['node', 'nodeType', 'status']),
     eventSchema('token', ['node', 'text']),
+    eventSchema('tool-call-delta', ['node', 'index', 'argumentsDelta']),
     eventSchema('partial', ['node', 'output']),
     eventSchema('route', ['node', 'route', 'targets']),
     eventSchema('fallback', ['node', 'from', 'to', 'error']),
@@ -111,7 +116,7 @@ export function openApiDocument(workflows: WorkflowDefinition[]): JsonSchema {
             in: 'header',
             required: false,
             description: 'Resume: the id of the last event received (RUN:SEQ)',
-            schema: { type: 'string' },
+            schema: { type: 'string', pattern: EVENT_ID_PATTERN },
           },
         ],
         requestBody,
@@ -128,20 +133,22 @@ export function openApiDocument(workflows: WorkflowDefinition[]): JsonSchema {
       get: {
         operationId: `resume_${workflow.id}`,
         summary: `The events of one run of "${workflow.name}" (for EventSource)`,
+        // EventSource sends Last-Event-ID on its own when it reconnects (only the events after
+        // it; one of another run is a 400). It is not a parameter: a client never sets it here.
+        description:
+          'Every event of the run, or those after the Last-Event-ID (RUN:SEQ of this run) that EventSource sends when it reconnects. See docs/protocol.md.',
         parameters: [
-          { name: 'run', in: 'path', required: true, schema: { type: 'string' } },
           {
-            name: 'Last-Event-ID',
-            in: 'header',
-            required: false,
-            description: 'Only the events after this one (RUN:SEQ)',
-            schema: { type: 'string' },
+            name: 'run',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', pattern: '^[0-9A-Za-z_-]{1,128}$' },
           },
         ],
         responses: {
           '200': {
             description: 'An event stream',
-            content: { 'text/event-stream': { schema: { type: 'string' } } },
+            content: { 'text/event-stream': { schema: EVENT_SCHEMA } },
           },
           ...errors,
         },

@@ -43,7 +43,7 @@ from catalyst_runtime.server.redis_run_event_store import RedisRunEventStore
 from catalyst_runtime.server.request_log import ServerLogger, capture_dependency_logs
 from catalyst_runtime.server.request_state import SCOPE_KEY, RequestState
 from catalyst_runtime.server.resumable_streams import ResumableStreams
-from catalyst_runtime.server.run_event_id import next_sequence, parse_event_id
+from catalyst_runtime.server.run_event_id import is_run_id, next_sequence, parse_event_id
 from catalyst_runtime.server.run_event_store import RunEventStore, RunRecord
 from catalyst_runtime.server.server_config import ServerConfig, read_server_config
 from catalyst_runtime.server.shutdown import (
@@ -167,6 +167,8 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         # JavaScript orders integer-like keys numerically: so must this, for identical bytes.
         run["responses"] = dict(sorted(run["responses"].items()))
         paths[f"/workflows/{workflow['id']}/run"] = {"post": run}
+        # Last-Event-ID is in the descriptions, not a parameter: with it the body is not read (any
+        # body resumes) and an id of another run is refused, which no schema of a header can say.
         paths[f"/workflows/{workflow['id']}/stream"] = {
             "post": {
                 "operationId": f"stream_{workflow['id']}",
@@ -174,15 +176,6 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                 "description": "Events (each with id RUN:SEQ): node, token, tool-call-delta, "
                 "partial, then exactly one done or error. With a Last-Event-ID header, the rest "
                 "of that run instead of a new one. See docs/protocol.md.",
-                "parameters": [
-                    {
-                        "name": "Last-Event-ID",
-                        "in": "header",
-                        "required": False,
-                        "description": "Resume: the id of the last event received (RUN:SEQ)",
-                        "schema": {"type": "string", "pattern": _EVENT_ID_PATTERN},
-                    }
-                ],
                 "requestBody": request_body,
                 "responses": dict(
                     sorted(
@@ -201,18 +194,11 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             "get": {
                 "operationId": f"resume_{workflow['id']}",
                 "summary": f'The events of one run of "{workflow["name"]}" (for EventSource)',
-                # EventSource sends Last-Event-ID on its own when it reconnects (only the events
-                # after it; one of another run is a 400). Not a parameter: a client never sets it.
                 "description": "Every event of the run, or those after the Last-Event-ID "
                 "(RUN:SEQ of this run) that EventSource sends when it reconnects. "
                 "See docs/protocol.md.",
                 "parameters": [
-                    {
-                        "name": "run",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "pattern": "^[0-9A-Za-z_-]{1,128}$"},
-                    },
+                    {"name": "run", "in": "path", "required": True, "schema": {"type": "string"}},
                 ],
                 "responses": dict(
                     sorted(
@@ -222,6 +208,7 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                                 "content": {"text/event-stream": {"schema": _EVENT_SCHEMA}},
                             },
                             **errors,
+                            "404": _error_answer("No such workflow, or {run} cannot be a run id"),
                         }.items()
                     )
                 ),
@@ -526,6 +513,16 @@ def create_app(
     ) -> Response:
         """Answers a reconnect: the rest of the run named by ``last_event_id``, replayed then
         live."""
+        # A path that cannot name a run names nothing: 404, as for any other unknown resource.
+        if expected_run_id is not None and not is_run_id(expected_run_id):
+            return error_response(
+                404,
+                {
+                    "kind": "not_found",
+                    "message": f'no run "{expected_run_id}" of workflow "{workflow_id}": a run '
+                    'id is 1 to 128 letters, digits, "_" or "-"',
+                },
+            )
         parsed = parse_event_id(last_event_id)
         if parsed is None or (expected_run_id is not None and parsed[0] != expected_run_id):
             return error_response(

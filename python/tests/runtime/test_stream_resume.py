@@ -161,6 +161,14 @@ def test_event_source_replays_a_finished_run_and_an_expired_run_gets_one_error(
     )
     assert other_run.status_code == 400
     assert other_run.json()["error"]["kind"] == "invalid_last_event_id"
+    # A path that cannot name a run is an unknown resource.
+    malformed = httpx.get(f"{url}/workflows/chat/runs/not%20a%20run/stream", timeout=30)
+    assert malformed.status_code == 404
+    assert malformed.json()["error"] == {
+        "kind": "not_found",
+        "message": 'no run "not a run" of workflow "chat": a run id is 1 to 128 letters, '
+        'digits, "_" or "-"',
+    }
 
     time.sleep(2)
     expired = _resume(url, f"{run_id}:2")

@@ -25,7 +25,7 @@ import {
   DEFAULT_STREAM_RECONNECT_MS,
   DEFAULT_STREAM_RETENTION_MS,
 } from './resumable-streams.js';
-import { parseEventId, RUN_ID_HEADER } from './run-event-id.js';
+import { isRunId, parseEventId, RUN_ID_HEADER } from './run-event-id.js';
 import type { RunEventStore, RunRecord } from './run-event-store.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 import {
@@ -424,6 +424,13 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     lastEventId: string,
     expectedRunId?: string,
   ): Response => {
+    // A path that cannot name a run names nothing: 404, as for any other unknown resource.
+    if (expectedRunId !== undefined && !isRunId(expectedRunId)) {
+      return errorResponse(404, {
+        kind: 'not_found',
+        message: `no run "${expectedRunId}" of workflow "${workflowId}": a run id is 1 to 128 letters, digits, "_" or "-"`,
+      });
+    }
     const parsed = parseEventId(lastEventId);
     if (parsed === undefined || (expectedRunId !== undefined && parsed.runId !== expectedRunId)) {
       return errorResponse(400, {

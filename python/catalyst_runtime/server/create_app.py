@@ -1,10 +1,14 @@
 """The HTTP API of a Catalyst service, byte for byte the one ``catalyst serve`` (Catalyst's
 TypeScript server) answers: ``GET /health``, ``GET /workflows``, ``GET /openapi.json``,
-``POST /workflows/{id}/run`` (JSON) and ``POST /workflows/{id}/stream`` (Server-Sent Events).
+``POST /workflows/{id}/run`` (JSON), ``POST /workflows/{id}/stream`` (Server-Sent Events, each
+with ``id: RUN:SEQ``; with ``Last-Event-ID``, the rest of that run) and
+``GET /workflows/{id}/runs/{run}/stream`` (the same for EventSource).
 
 Bodies are written by :mod:`catalyst_runtime.javascript.json_text` (JavaScript's
 ``JSON.stringify`` bytes); the OpenAPI document is ours, not FastAPI's generated one. A client
-that disconnects cancels its run, which closes the provider connections at once.
+that disconnects from ``/run`` cancels its run, which closes the provider connections at once; a
+streamed run waits ``CATALYST_STREAM_RECONNECT_MS`` for its client to resume first
+(:mod:`.resumable_streams`).
 
 Example::
 

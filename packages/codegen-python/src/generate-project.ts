@@ -226,10 +226,14 @@ function environmentRows(workflow: WorkflowDefinition, needs: ProjectNeeds): str
       `| ${provider} | ${parts.join(', ')} | ${names.note ?? DEFAULT_PROVIDER_ENVIRONMENT_NOTE} |`,
     );
   }
-  if (needs.redis)
-    rows.push(
-      '| shared state | `REDIS_URL` | optional: caches and router state in Redis instead of memory |',
-    );
+  rows.push(
+    needs.redis
+      ? '| shared state | `REDIS_URL` | optional: caches, router state and resumable streams in Redis instead of memory |'
+      : '| shared state | `REDIS_URL` | optional: resumable streams in Redis, so a client may resume on another server |',
+  );
+  rows.push(
+    '| resuming streams | `CATALYST_STREAM_RETENTION_MS`, `CATALYST_STREAM_RECONNECT_MS` | optional: how long a run stays resumable after it ended (300000) and how long a run nobody reads keeps running (15000) |',
+  );
   for (const name of workflow.env ?? []) {
     rows.push(
       `| expressions | ${markdownText(name)} | read by the workflow as env.${markdownText(name)} |`,
@@ -282,8 +286,8 @@ curl -N http://127.0.0.1:8000${path}/stream -H 'content-type: application/json' 
 )}
 
 \`GET /health\`, \`GET /workflows\` and \`GET /openapi.json\` describe the service. The stream sends
-\`node\`, \`token\` and \`partial\` events and ends with exactly one \`done\` or \`error\`; a client that
-disconnects cancels the run and its provider calls.
+\`node\`, \`token\`, \`tool-call-delta\` and \`partial\` events and ends with exactly one \`done\` or
+\`error\`; every event has an \`id: RUN:SEQ\` and \`X-Catalyst-Run-Id\` names the run.
 
 It speaks OpenAI's API too, so the official OpenAI SDKs work against it unchanged (base URL
 \`http://127.0.0.1:8000/v1\`): \`POST /v1/chat/completions\` (streaming, tools, JSON schema),
@@ -313,6 +317,12 @@ production", has the whole table):
   \`errorKind\`); \`X-Request-Id\` is accepted and echoed; \`CATALYST_LOG_LEVEL\` (\`debug\`,
   \`info\`, \`warn\`, \`error\`, \`silent\`). No prompt, reply or key is logged, nor the SDKs' own
   output.
+- **Resuming.** A client whose connection broke sends the same request again with
+  \`Last-Event-ID: RUN:SEQ\` (or GETs \`${path}/runs/RUN/stream\`, as \`EventSource\` does) and
+  gets the rest of the same run, not a new one. Events are kept 5 minutes after a run ends
+  (\`CATALYST_STREAM_RETENTION_MS\`); a run nobody reads is cancelled, with its provider calls,
+  after 15 s (\`CATALYST_STREAM_RECONNECT_MS\`; 0: at once). With \`REDIS_URL\` a client may
+  resume on any server sharing that Redis, \`catalyst serve\` included.
 - **Shutdown.** On SIGTERM new requests get 503 with \`Retry-After\`; runs in flight have 25 s
   (\`CATALYST_SHUTDOWN_GRACE_MS\`) to finish, then end with a retryable \`unavailable\` error
   event; the process exits 0. Run one uvicorn worker per process (the container does).
@@ -350,7 +360,11 @@ function envExample(workflow: WorkflowDefinition, needs: ProjectNeeds): string {
     lines.push(`${names.apiKey[0]}=`);
     if (names.baseUrl) lines.push(`# ${names.baseUrl}=`);
   }
-  if (needs.redis) lines.push('# REDIS_URL=redis://127.0.0.1:6379');
+  // Resumable streams can live in Redis whatever the workflow: the variable is always listed.
+  lines.push('# REDIS_URL=redis://127.0.0.1:6379');
+  lines.push('# CATALYST_STREAM_RETENTION_MS=300000');
+  lines.push('# CATALYST_STREAM_RETAINED_EVENTS=200000');
+  lines.push('# CATALYST_STREAM_RECONNECT_MS=15000');
   lines.push("# The OpenAI gateway's named models (aliases, llmRouter routes), YAML or JSON:");
   lines.push('# CATALYST_GATEWAY_FILE=gateway.yaml');
   for (const name of workflow.env ?? []) {

@@ -12,8 +12,11 @@ import {
   type ConformanceVector,
   conformanceEnvironment,
   eventsByNode,
+  expectedEventIds,
   loadConformanceVectors,
+  parseEventFrames,
   parseEventStream,
+  RUN_ID_PATTERN,
   vectorText,
 } from '../../runtime/src/testing/conformance-vector.js';
 import { sampleInput } from './sample-input.js';
@@ -274,18 +277,40 @@ async function exchange(
   )) {
     if (value !== null) requestHeaders.set(name, value);
   }
-  const response = await fetch(`${url}${target}`, {
-    method,
-    headers: requestHeaders,
-    ...(method !== 'GET' &&
-      method !== 'HEAD' && {
-        body:
-          vector.request.body !== undefined
-            ? vectorText(vector.request.body)
-            : JSON.stringify(vector.request.input ?? {}),
-      }),
-  });
-  const body = await response.text();
+  const send = (runIdOfFirst: string) =>
+    fetch(`${url}${target.replaceAll('{RUN_ID}', runIdOfFirst)}`, {
+      method,
+      headers: requestHeaders,
+      ...(method !== 'GET' &&
+        method !== 'HEAD' && {
+          body:
+            vector.request.body !== undefined
+              ? vectorText(vector.request.body)
+              : JSON.stringify(vector.request.input ?? {}),
+        }),
+    });
+  let runIdOfFirst = '';
+  if (vector.request.resumeAfter !== undefined) {
+    // A resume vector: the first answer is read to its end, then resumed after its event N.
+    const first = await send('');
+    await first.text();
+    runIdOfFirst = first.headers.get('x-catalyst-run-id') ?? '';
+    requestHeaders.set('last-event-id', `${runIdOfFirst}:${vector.request.resumeAfter}`);
+  }
+  const response = await send(runIdOfFirst);
+  let body = await response.text();
+  if ((response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    // Run ids are random: checked by rule, then written as RUN so two servers' bodies compare.
+    const runId = response.headers.get('x-catalyst-run-id') ?? '';
+    const resumed = /^(.*):(\d+)$/.exec(requestHeaders.get('last-event-id') ?? '');
+    if (resumed === null) expect(runId).toMatch(RUN_ID_PATTERN);
+    else expect(runId).toBe(resumed[1]);
+    const ids = parseEventFrames(body).map((frame) => frame.id);
+    expect(ids).toEqual(
+      expectedEventIds(runId, ids.length, resumed === null ? 1 : Number(resumed[2]) + 1),
+    );
+    body = body.replaceAll(`id: ${runId}:`, 'id: RUN:');
+  }
   const headers: Record<string, string | null> = {};
   const names = ['content-type', 'cache-control', 'x-accel-buffering'];
   for (const name of [...names, ...Object.keys(vector.expected.headers ?? {})])
@@ -313,6 +338,7 @@ function expectMatchesVector(actual: Exchange, vector: ConformanceVector): void 
 }
 
 const GROUPS = groups();
+const NO_RECONNECT_GRACE = { CATALYST_STREAM_RECONNECT_MS: '0' };
 let simulator: RunningSimulator;
 
 /** A built project: the workflow id the build reported, and the venv it runs in. */
@@ -615,7 +641,9 @@ for (const group of GROUPS) {
               true,
             ]);
           }
-        });
+          // Without a reconnect grace a stream's run stops with its connection (with the
+          // default 15 s one it would wait for a resume first: docs/protocol.md).
+        }, NO_RECONNECT_GRACE);
       });
     }
   });

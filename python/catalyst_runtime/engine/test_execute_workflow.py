@@ -84,7 +84,9 @@ async def test_sequential_events_and_done_payload() -> None:
     )
     provider = ScriptedProvider()
     events = await _run(flow, lambda name: provider)
-    wire = [encode_sse_event(event).split(b"\n")[0] for event in events]
+    wire = [
+        encode_sse_event(event, f"run:{seq}").split(b"\n")[1] for seq, event in enumerate(events, 1)
+    ]
     assert wire == [b"event: node"] * 3 + [b"event: token", b"event: node", b"event: partial"] + [
         b"event: node"
     ] * 2 + [b"event: done"]
@@ -185,3 +187,107 @@ async def test_the_event_loop_gets_turns_during_a_run_without_io() -> None:
         events.append(event)
     assert events[-1]["type"] == "done"
     assert fired_at_events and fired_at_events[0] < len(events) // 10
+
+
+_USAGE = {
+    "inputTokens": 1,
+    "outputTokens": 1,
+    "totalTokens": 2,
+    "cacheReadTokens": 0,
+    "cacheWriteTokens": 0,
+    "reasoningTokens": 0,
+}
+
+
+class ToolCallingProvider:
+    """Streams one tool call in two fragments, then fails (``fail``) or finishes with it."""
+
+    def __init__(self, name: str, *, fail: bool) -> None:
+        self.name = name
+        self.fail = fail
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[dict[str, Any]]:
+        yield {
+            "type": "tool-call-delta",
+            "index": 0,
+            "argumentsDelta": "",
+            "id": "call_1",
+            "name": "lookup",
+        }
+        yield {"type": "tool-call-delta", "index": 0, "argumentsDelta": '{"q":1}'}
+        if self.fail:
+            error = {"kind": "overloaded", "message": "busy", "retryable": True}
+            yield {"type": "error", "error": error, "partialText": "", "usage": _USAGE}
+            return
+        call = {"id": "call_1", "name": "lookup", "arguments": {"q": 1}}
+        yield {
+            "type": "done",
+            "provider": self.name,
+            "model": request.model,
+            "text": "",
+            "toolCalls": [call],
+            "finishReason": "tool_calls",
+            "usage": _USAGE,
+            "cost": None,
+        }
+
+
+async def test_tool_call_fragments_stream_as_tool_call_delta_events_unless_stream_is_off() -> None:
+    for stream, expected in ((True, 2), (False, 0)):
+        flow = _flow(
+            [
+                {"id": "input", "type": "input"},
+                {
+                    "id": "a",
+                    "type": "openaiCompletion",
+                    "config": {"prompt": "{{ input.q }}", "stream": stream},
+                },
+                {"id": "out", "type": "output"},
+            ],
+            [{"from": "input", "to": "a"}, {"from": "a", "to": "out"}],
+        )
+        provider = ToolCallingProvider("openai", fail=False)
+        events = await _run(flow, lambda name, provider=provider: provider)
+        deltas = [event for event in events if event["type"] == "tool-call-delta"]
+        assert len(deltas) == expected
+        if deltas:
+            # Keys in the TypeScript order; id and name only on the fragment that had them.
+            assert list(deltas[0]) == ["type", "node", "index", "id", "name", "argumentsDelta"]
+            assert deltas[1] == {
+                "type": "tool-call-delta",
+                "node": "a",
+                "index": 0,
+                "argumentsDelta": '{"q":1}',
+            }
+        assert events[-1]["type"] == "done"
+
+
+async def test_a_router_discards_streamed_tool_call_fragments_like_tokens() -> None:
+    targets = [
+        {"provider": "groq", "model": "llama-3.1-8b-instant"},
+        {"provider": "openai", "model": "gpt-4.1-mini"},
+    ]
+
+    def flow(after_tokens: str) -> dict[str, Any]:
+        config = {"prompt": "{{ input.q }}", "default": targets, "afterTokens": after_tokens}
+        return _flow(
+            [
+                {"id": "input", "type": "input"},
+                {"id": "r", "type": "llmRouter", "config": config},
+                {"id": "out", "type": "output"},
+            ],
+            [{"from": "input", "to": "r"}, {"from": "r", "to": "out"}],
+        )
+
+    providers = {
+        "groq": ToolCallingProvider("groq", fail=True),
+        "openai": ToolCallingProvider("openai", fail=False),
+    }
+    restarted = await _run(flow("restart"), providers.__getitem__)
+    fallback = next(event for event in restarted if event["type"] == "fallback")
+    assert fallback["discard"] is True
+    assert restarted[-1]["type"] == "done"
+    # With afterTokens "error" the fragments already sent bind the run to the first target.
+    failed = await _run(flow("error"), providers.__getitem__)
+    assert failed[-1]["type"] == "error" and failed[-1]["kind"] == "overloaded"
+    assert "the answer was cut" in failed[-1]["message"]

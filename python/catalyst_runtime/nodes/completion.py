@@ -161,6 +161,8 @@ class StreamOutcome:
     """The ``error`` event, when the call failed."""
     tokens: int
     """Tokens forwarded to the run as ``token`` events."""
+    tool_call_deltas: int
+    """Tool-call fragments forwarded to the run as ``tool-call-delta`` events."""
     received: int
     """Token events the provider sent, forwarded or not: what a cut attempt was billed for."""
     first_output_at: float | None
@@ -175,9 +177,17 @@ async def consume_provider_stream(
     clock: Callable[[], float] | None = None,
 ) -> StreamOutcome:
     """Reads one provider stream to its terminal event, forwarding tokens as the node's ``token``
-    events; always closes the stream, which closes the provider connection."""
+    events and tool-call fragments as its ``tool-call-delta`` events (unless ``forward_tokens``
+    is false); always closes the stream, which closes the provider connection."""
     node_id = context.node["id"]
-    outcome = StreamOutcome(result=None, failure=None, tokens=0, received=0, first_output_at=None)
+    outcome = StreamOutcome(
+        result=None,
+        failure=None,
+        tokens=0,
+        tool_call_deltas=0,
+        received=0,
+        first_output_at=None,
+    )
     try:
         async for event in events:
             kind = event["type"]
@@ -189,6 +199,9 @@ async def consume_provider_stream(
                 if kind == "token" and forward_tokens:
                     outcome.tokens += 1
                     context.emit({"type": "token", "node": node_id, "text": event["text"]})
+                elif kind == "tool-call-delta" and forward_tokens:
+                    outcome.tool_call_deltas += 1
+                    context.emit(_tool_call_delta_event(node_id, event))
             elif kind == "done":
                 outcome.result = {key: value for key, value in event.items() if key != "type"}
                 break
@@ -198,6 +211,18 @@ async def consume_provider_stream(
     finally:
         await events.aclose()  # type: ignore[attr-defined]
     return outcome
+
+
+def _tool_call_delta_event(node_id: str, delta: Mapping[str, Any]) -> dict[str, Any]:
+    """The run's ``tool-call-delta`` event of a provider's fragment, keys in the TypeScript
+    order; ``id`` and ``name`` only when the provider sent them with this fragment."""
+    event: dict[str, Any] = {"type": "tool-call-delta", "node": node_id, "index": delta["index"]}
+    if "id" in delta:
+        event["id"] = delta["id"]
+    if "name" in delta:
+        event["name"] = delta["name"]
+    event["argumentsDelta"] = delta["argumentsDelta"]
+    return event
 
 
 def completion_result(

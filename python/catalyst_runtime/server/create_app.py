@@ -1,11 +1,15 @@
 """The HTTP API of a Catalyst service, byte for byte the one ``catalyst serve`` (Catalyst's
 TypeScript server) answers: ``GET /health``, ``GET /workflows``, ``GET /openapi.json``,
-``POST /workflows/{id}/run`` (JSON) and ``POST /workflows/{id}/stream`` (Server-Sent Events),
-and the OpenAI-compatible gateway under ``/v1/`` (:mod:`.openai_gateway`, docs/gateway.md).
+``POST /workflows/{id}/run`` (JSON), ``POST /workflows/{id}/stream`` (Server-Sent Events, each
+with ``id: RUN:SEQ``; with ``Last-Event-ID``, the rest of that run),
+``GET /workflows/{id}/runs/{run}/stream`` (the same for EventSource) and the OpenAI-compatible
+gateway under ``/v1/`` (:mod:`.openai_gateway`, docs/gateway.md).
 
 Bodies are written by :mod:`catalyst_runtime.javascript.json_text` (JavaScript's
 ``JSON.stringify`` bytes); the OpenAPI document is ours, not FastAPI's generated one. A client
-that disconnects cancels its run, which closes the provider connections at once.
+that disconnects from ``/run`` cancels its run, which closes the provider connections at once; a
+streamed run waits ``CATALYST_STREAM_RECONNECT_MS`` for its client to resume first
+(:mod:`.resumable_streams`).
 
 Example::
 
@@ -15,8 +19,6 @@ Example::
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import copy as copy_module
 import logging
 import sys
@@ -24,7 +26,7 @@ import time
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -39,18 +41,23 @@ from catalyst_runtime.javascript import json_text
 from catalyst_runtime.providers.config.provider_environment import read_environment
 from catalyst_runtime.providers.create_provider import Providers, preload_adapters
 from catalyst_runtime.providers.embeddings.embeddings import create_embedding_cache
+from catalyst_runtime.server.event_stream_response import EventStreamResponse, event_stream
+from catalyst_runtime.server.event_stream_response import until_disconnect as _until_disconnect
 from catalyst_runtime.server.gateway_config import GatewayConfig, read_gateway_config
 from catalyst_runtime.server.http_gate import HttpGate
 from catalyst_runtime.server.openai_gateway import OpenAIGateway
+from catalyst_runtime.server.redis_run_event_store import RedisRunEventStore
 from catalyst_runtime.server.request_log import ServerLogger, capture_dependency_logs
 from catalyst_runtime.server.request_state import SCOPE_KEY, RequestState
+from catalyst_runtime.server.resumable_streams import ResumableStreams
+from catalyst_runtime.server.run_event_id import is_run_id, next_sequence, parse_event_id
+from catalyst_runtime.server.run_event_store import RunEventStore, RunRecord
 from catalyst_runtime.server.server_config import ServerConfig, read_server_config
 from catalyst_runtime.server.shutdown import (
     SHUTDOWN_RETRY_AFTER_SECONDS,
     ShutdownControl,
     install_signal_handlers,
 )
-from catalyst_runtime.server.sse import SSE_HEADERS, event_stream
 from catalyst_runtime.workflow.normalize_spellings import normalize_spellings
 
 _LOGGER = logging.getLogger("catalyst_runtime")
@@ -74,11 +81,16 @@ def _error_answer(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
 
 
+# A Last-Event-ID: RUN:SEQ, as parse_event_id accepts it (docs/protocol.md).
+_EVENT_ID_PATTERN = "^[0-9A-Za-z_-]{1,128}:(0|[1-9][0-9]{0,15})$"
+
+
 def _event_schema(name: str, required: list[str]) -> dict[str, Any]:
     return {
         "type": "object",
-        "required": ["event", "data"],
+        "required": ["id", "event", "data"],
         "properties": {
+            "id": {"type": "string", "pattern": _EVENT_ID_PATTERN},
             "event": {"const": name},
             "data": {
                 "type": "string",
@@ -90,12 +102,13 @@ def _event_schema(name: str, required: list[str]) -> dict[str, Any]:
 
 
 # One event of ``POST /workflows/{id}/stream``. OpenAPI 3.1 has no ``itemSchema`` (3.2 does): the
-# ``schema`` of a ``text/event-stream`` response describes each event, as ``{event, data}`` with
-# ``data`` the JSON text. Keep-alive comments are not events.
+# ``schema`` of a ``text/event-stream`` response describes each event, as ``{id, event, data}``
+# with ``data`` the JSON text. Keep-alive comments are not events.
 _EVENT_SCHEMA: dict[str, Any] = {
     "oneOf": [
         _event_schema("node", ["node", "nodeType", "status"]),
         _event_schema("token", ["node", "text"]),
+        _event_schema("tool-call-delta", ["node", "index", "argumentsDelta"]),
         _event_schema("partial", ["node", "output"]),
         _event_schema("route", ["node", "route", "targets"]),
         _event_schema("fallback", ["node", "from", "to", "error"]),
@@ -161,12 +174,15 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         # JavaScript orders integer-like keys numerically: so must this, for identical bytes.
         run["responses"] = dict(sorted(run["responses"].items()))
         paths[f"/workflows/{workflow['id']}/run"] = {"post": run}
+        # Last-Event-ID is in the descriptions, not a parameter: with it the body is not read (any
+        # body resumes) and an id of another run is refused, which no schema of a header can say.
         paths[f"/workflows/{workflow['id']}/stream"] = {
             "post": {
                 "operationId": f"stream_{workflow['id']}",
                 "summary": f'Run "{workflow["name"]}" as a Server-Sent Events stream',
-                "description": "Events: node, token, partial, then exactly one done or error. "
-                "See docs/protocol.md.",
+                "description": "Events (each with id RUN:SEQ): node, token, tool-call-delta, "
+                "partial, then exactly one done or error. With a Last-Event-ID header, the rest "
+                "of that run instead of a new one. See docs/protocol.md.",
                 "requestBody": request_body,
                 "responses": dict(
                     sorted(
@@ -176,6 +192,30 @@ def openapi_document(workflows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                                 "content": {"text/event-stream": {"schema": _EVENT_SCHEMA}},
                             },
                             **errors,
+                        }.items()
+                    )
+                ),
+            }
+        }
+        paths[f"/workflows/{workflow['id']}/runs/{{run}}/stream"] = {
+            "get": {
+                "operationId": f"resume_{workflow['id']}",
+                "summary": f'The events of one run of "{workflow["name"]}" (for EventSource)',
+                "description": "Every event of the run, or those after the Last-Event-ID "
+                "(RUN:SEQ of this run) that EventSource sends when it reconnects. "
+                "See docs/protocol.md.",
+                "parameters": [
+                    {"name": "run", "in": "path", "required": True, "schema": {"type": "string"}},
+                ],
+                "responses": dict(
+                    sorted(
+                        {
+                            "200": {
+                                "description": "An event stream",
+                                "content": {"text/event-stream": {"schema": _EVENT_SCHEMA}},
+                            },
+                            **errors,
+                            "404": _error_answer("No such workflow, or {run} cannot be a run id"),
                         }.items()
                     )
                 ),
@@ -216,66 +256,6 @@ def status_for_run_error(kind: str) -> int:
     return 502
 
 
-async def _watch_disconnect(receive: Receive) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return
-
-
-async def _until_disconnect(receive: Receive, work: Awaitable[None]) -> None:
-    """Run ``work``; cancel it the moment the client disconnects (whatever the ASGI server)."""
-    work_task = asyncio.ensure_future(work)
-    watch_task = asyncio.ensure_future(_watch_disconnect(receive))
-    try:
-        await asyncio.wait({work_task, watch_task}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in (work_task, watch_task):
-            if not task.done():
-                task.cancel()
-        await asyncio.gather(work_task, watch_task, return_exceptions=True)
-    if not work_task.cancelled() and work_task.exception() is not None:
-        raise work_task.exception()  # type: ignore[misc]
-
-
-class _EventStreamResponse(Response):
-    """Streams SSE bytes; the client going away cancels the stream (and so the run)."""
-
-    def __init__(self, body: AsyncIterator[bytes], *, close_connection: bool = False) -> None:
-        super().__init__(status_code=200)
-        # No content-length: the body streams (chunked) until the run ends. A client that sent
-        # `Connection: close` is told so, and the socket closes right after the terminal event.
-        headers = dict(SSE_HEADERS)
-        if close_connection:
-            headers["connection"] = "close"
-        self.raw_headers = [
-            (name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
-        ]
-        self._body = body
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def stream() -> None:
-            try:
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": self.status_code,
-                        "headers": self.raw_headers,
-                    }
-                )
-                async for chunk in self._body:
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                await send({"type": "http.response.body", "body": b"", "more_body": False})
-            finally:
-                close = getattr(self._body, "aclose", None)
-                if close is not None:
-                    with contextlib.suppress(Exception):
-                        await close()
-
-        with contextlib.suppress(OSError):
-            await _until_disconnect(receive, stream())
-
-
 class _RunResponse(Response):
     """Runs the workflow when sent, answers its result as JSON; a disconnect cancels it."""
 
@@ -311,6 +291,8 @@ def create_app(
     logger: ServerLogger | None = None,
     handle_signals: bool = True,
     gateway: GatewayConfig | None = None,
+    run_event_store: RunEventStore | Literal["default"] | None = "default",
+    create_run_id: Callable[[], str] | None = None,
 ) -> FastAPI:
     """A FastAPI app serving ``workflows`` (validated workflow dicts, as in their JSON files).
 
@@ -322,7 +304,10 @@ def create_app(
     With ``handle_signals`` the lifespan installs the SIGTERM/SIGINT drain (main thread only);
     ``app.state.shutdown`` is the :class:`ShutdownControl` either way. ``gateway`` names the
     OpenAI gateway's models (aliases and router routes); it defaults to the file named by
-    ``CATALYST_GATEWAY_FILE`` in ``environment``, none when unset.
+    ``CATALYST_GATEWAY_FILE`` in ``environment``, none when unset. ``run_event_store`` is
+    where streamed runs are shared with other servers for resuming (None: nowhere; default: Redis
+    when ``REDIS_URL`` is set); one passed in belongs to the caller. ``create_run_id`` is for
+    tests.
     """
 
     env: Mapping[str, str | None] = read_environment() if environment is None else environment
@@ -342,6 +327,23 @@ def create_app(
     router_state = create_router_state(env)
     by_id = {workflow["id"]: _canonical(workflow) for workflow in workflows}
     gateway_config = read_gateway_config(env) if gateway is None else gateway
+    # Streamed runs outlive their connection (docs/protocol.md, "Resuming a stream"): in memory,
+    # and in Redis when REDIS_URL is set so that a client may resume on another server.
+    retention_ms = server_config.stream_retention_ms
+    shared_runs: RunEventStore | None = (
+        run_event_store
+        if run_event_store != "default"
+        else RedisRunEventStore(url=str(env["REDIS_URL"]), retention_ms=retention_ms)
+        if env.get("REDIS_URL")
+        else None
+    )
+    streams = ResumableStreams(
+        retention_ms=retention_ms,
+        reconnect_ms=server_config.stream_reconnect_ms,
+        retained_events=server_config.stream_retained_events,
+        shared=shared_runs,
+        create_run_id=create_run_id,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -359,6 +361,9 @@ def create_app(
             undo_signals()
         await embedding_cache.aclose()
         await router_state.aclose()
+        await streams.aclose()
+        if run_event_store == "default" and shared_runs is not None:
+            await shared_runs.aclose()
         if owned:
             await pool.aclose()
 
@@ -491,14 +496,100 @@ def create_app(
 
     @app.post("/workflows/{workflow_id}/stream")
     async def stream_workflow(workflow_id: str, request: Request) -> Response:
+        last_event_id = request.headers.get("last-event-id")
+        if last_event_id is not None:
+            return resume(request, workflow_id, last_event_id)
         prepared = await prepare(request, workflow_id)
         if isinstance(prepared, Response):
             return prepared
         workflow, value = prepared
         state = _request_state(request)
         state.streaming = True
-        return _EventStreamResponse(
-            event_stream(run(workflow, value, state), keep_alive_ms=keep_alive_ms),
+        run_id = streams.start(
+            workflow_id=workflow["id"], events=lambda: run(workflow, value, state)
+        )
+        return _stream_response(request, run_id, read_run(run_id, workflow["id"], 0))
+
+    # For EventSource, which can only GET: the run's events from the start, or after its
+    # Last-Event-ID when it reconnects.
+    @app.get("/workflows/{workflow_id}/runs/{run_id}/stream")
+    async def resume_run(workflow_id: str, run_id: str, request: Request) -> Response:
+        last_event_id = request.headers.get("last-event-id", f"{run_id}:0")
+        return resume(request, workflow_id, last_event_id, expected_run_id=run_id)
+
+    def resume(
+        request: Request,
+        workflow_id: str,
+        last_event_id: str,
+        expected_run_id: str | None = None,
+    ) -> Response:
+        """Answers a reconnect: the rest of the run named by ``last_event_id``, replayed then
+        live."""
+        # A path that cannot name a run names nothing: 404, as for any other unknown resource.
+        if expected_run_id is not None and not is_run_id(expected_run_id):
+            return error_response(
+                404,
+                {
+                    "kind": "not_found",
+                    "message": f'no run "{expected_run_id}" of workflow "{workflow_id}": a run '
+                    'id is 1 to 128 letters, digits, "_" or "-"',
+                },
+            )
+        parsed = parse_event_id(last_event_id)
+        if parsed is None or (expected_run_id is not None and parsed[0] != expected_run_id):
+            return error_response(
+                400,
+                {
+                    "kind": "invalid_last_event_id",
+                    "message": "Last-Event-ID must be the id of an event of this run, "
+                    '"RUN_ID:SEQUENCE" as sent in the stream',
+                },
+            )
+        if workflow_id not in by_id:
+            known = ", ".join(f'"{name}"' for name in by_id) or "none"
+            return error_response(
+                404,
+                {
+                    "kind": "not_found",
+                    "message": f'no workflow "{workflow_id}"; this server runs: {known}',
+                },
+            )
+        state = _request_state(request)
+        state.workflow = workflow_id
+        state.streaming = True
+        run_id, after = parsed
+        return _stream_response(request, run_id, read_run(run_id, workflow_id, after))
+
+    async def read_run(run_id: str, workflow_id: str, after: int) -> AsyncIterator[RunRecord]:
+        """A run's events after ``after``, or one ``expired`` error when no store holds it."""
+        records = await streams.open(run_id=run_id, workflow_id=workflow_id, after=after)
+        if records is not None:
+            try:
+                async for record in records:
+                    yield record
+            finally:
+                await records.aclose()  # type: ignore[attr-defined]
+            return
+        yield RunRecord(
+            next_sequence(after),
+            {
+                "type": "error",
+                "kind": "expired",
+                "message": f'run "{run_id}" of workflow "{workflow_id}" cannot be resumed: this '
+                f"server keeps a finished run's events for "
+                f"{json_text.dumps_text(retention_ms / 1000)} s (and at most "
+                f"{server_config.stream_retained_events} events of finished runs) and has none "
+                "for it; start a new run",
+                "retryable": False,
+            },
+        )
+
+    def _stream_response(
+        request: Request, run_id: str, records: AsyncIterator[RunRecord]
+    ) -> Response:
+        return EventStreamResponse(
+            event_stream(records, run_id=run_id, keep_alive_ms=keep_alive_ms),
+            run_id=run_id,
             close_connection=request.headers.get("connection", "").lower() == "close",
         )
 

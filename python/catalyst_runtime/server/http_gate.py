@@ -41,6 +41,7 @@ from catalyst_runtime.server.read_json_body import (
 )
 from catalyst_runtime.server.request_log import ServerLogger
 from catalyst_runtime.server.request_state import SCOPE_KEY, RequestState
+from catalyst_runtime.server.run_event_id import RUN_ID_HEADER
 from catalyst_runtime.server.server_config import ServerConfig
 from catalyst_runtime.server.shutdown import SHUTDOWN_RETRY_AFTER_SECONDS, ShutdownControl
 
@@ -49,9 +50,11 @@ __all__ = ["HttpGate", "allowed_methods", "create_api_key_check"]
 _WORKFLOW_ROUTE = re.compile(r"^/workflows/([^/]+)/(run|stream)$")
 # The OpenAI gateway's routes that take a JSON body (docs/gateway.md).
 _GATEWAY_BODY_ROUTES = frozenset({"/v1/chat/completions", "/v1/embeddings"})
+_RUN_STREAM_ROUTE = re.compile(r"^/workflows/[^/]+/runs/[^/]+/stream$")
 _REQUEST_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
 _BEARER = re.compile(r"^Bearer[ \t]+(\S+)[ \t]*$", re.IGNORECASE)
 _CORS_ALLOW_HEADERS = "authorization, content-type, last-event-id, x-request-id"
+_CORS_EXPOSE_HEADERS = f"x-request-id, {RUN_ID_HEADER}".encode()
 
 
 def allowed_methods(path: str) -> list[str] | None:
@@ -60,7 +63,7 @@ def allowed_methods(path: str) -> list[str] | None:
         return ["GET", "HEAD"]
     if _WORKFLOW_ROUTE.match(path) or path in _GATEWAY_BODY_ROUTES:
         return ["POST"]
-    if path == "/v1/models":
+    if path == "/v1/models" or _RUN_STREAM_ROUTE.match(path):
         return ["GET", "HEAD"]
     return None
 
@@ -179,7 +182,7 @@ class HttpGate:
                 if cors_allowed and origin is not None:
                     extra += [
                         (b"access-control-allow-origin", origin.encode("latin-1")),
-                        (b"access-control-expose-headers", b"x-request-id"),
+                        (b"access-control-expose-headers", _CORS_EXPOSE_HEADERS),
                     ]
                     vary = [value for name, value in response_headers if name.lower() == b"vary"]
                     if not any(b"origin" in value.lower() for value in vary):
@@ -288,6 +291,9 @@ class HttpGate:
         if path not in _GATEWAY_BODY_ROUTES and (
             route is None or route.group(1) not in self._workflow_ids
         ):
+            return None
+        # A resume (Last-Event-ID) reads a run that exists: its body, whatever it is, is unused.
+        if route is not None and route.group(2) == "stream" and "last-event-id" in headers:
             return None
         max_bytes = self._config.limits.max_body_bytes
         try:

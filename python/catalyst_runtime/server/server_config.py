@@ -18,6 +18,11 @@ from catalyst_runtime.providers.config.provider_environment import (
     TIMEOUT_ENVIRONMENT,
     read_milliseconds_variable,
 )
+from catalyst_runtime.server.resumable_streams import (
+    DEFAULT_STREAM_RECONNECT_MS,
+    DEFAULT_STREAM_RETAINED_EVENTS,
+    DEFAULT_STREAM_RETENTION_MS,
+)
 
 __all__ = [
     "DEFAULT_SHUTDOWN_GRACE_MS",
@@ -57,13 +62,17 @@ SERVER_ENVIRONMENT: Mapping[str, str] = {
     "cors_origins": "CATALYST_CORS_ORIGINS",
     "shutdown_grace_ms": "CATALYST_SHUTDOWN_GRACE_MS",
     "log_level": "CATALYST_LOG_LEVEL",
+    "stream_retention_ms": "CATALYST_STREAM_RETENTION_MS",
+    "stream_reconnect_ms": "CATALYST_STREAM_RECONNECT_MS",
+    "stream_retained_events": "CATALYST_STREAM_RETAINED_EVENTS",
 }
 """The variables of :class:`ServerConfig`."""
 
 
 @dataclass(frozen=True)
 class ServerConfig:
-    """How a server serves: limits, API keys, CORS origins, shutdown grace and log level."""
+    """How a server serves: limits, API keys, CORS origins, shutdown grace, log level and how
+    long streamed runs stay resumable."""
 
     limits: ServerLimits = field(default_factory=ServerLimits)
     api_keys: tuple[str, ...] = ()
@@ -72,6 +81,12 @@ class ServerConfig:
     """Origins allowed to call from a browser (``*`` for any); empty: CORS off."""
     shutdown_grace_ms: int = DEFAULT_SHUTDOWN_GRACE_MS
     log_level: str = "info"
+    stream_retention_ms: int = DEFAULT_STREAM_RETENTION_MS
+    """How long a streamed run stays resumable after it ended (0: only while it runs)."""
+    stream_reconnect_ms: int = DEFAULT_STREAM_RECONNECT_MS
+    """How long a run nobody reads keeps running, waiting for a reconnect (0: stop at once)."""
+    stream_retained_events: int = DEFAULT_STREAM_RETAINED_EVENTS
+    """Events of finished runs kept in memory for resuming, at most (oldest runs go first)."""
 
 
 def read_server_config(environment: Mapping[str, str | None]) -> ServerConfig:
@@ -104,12 +119,26 @@ def read_server_config(environment: Mapping[str, str | None]) -> ServerConfig:
         read_milliseconds_variable(name, environment)
     max_body = _whole_number(environment, SERVER_ENVIRONMENT["max_body_bytes"], zero_allowed=False)
     grace = _whole_number(environment, SERVER_ENVIRONMENT["shutdown_grace_ms"], zero_allowed=True)
+    retention = _whole_number(
+        environment, SERVER_ENVIRONMENT["stream_retention_ms"], zero_allowed=True
+    )
+    reconnect = _whole_number(
+        environment, SERVER_ENVIRONMENT["stream_reconnect_ms"], zero_allowed=True
+    )
+    retained = _whole_number(
+        environment, SERVER_ENVIRONMENT["stream_retained_events"], zero_allowed=True
+    )
     return ServerConfig(
         limits=ServerLimits(max_body_bytes=max_body if max_body is not None else 1_048_576),
         api_keys=tuple(api_keys),
         cors_origins=tuple(_split_list(environment.get(SERVER_ENVIRONMENT["cors_origins"]))),
         shutdown_grace_ms=grace if grace is not None else DEFAULT_SHUTDOWN_GRACE_MS,
         log_level=log_level,
+        stream_retention_ms=retention if retention is not None else DEFAULT_STREAM_RETENTION_MS,
+        stream_reconnect_ms=reconnect if reconnect is not None else DEFAULT_STREAM_RECONNECT_MS,
+        stream_retained_events=(
+            retained if retained is not None else DEFAULT_STREAM_RETAINED_EVENTS
+        ),
     )
 
 

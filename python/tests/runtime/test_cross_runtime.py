@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.event_frames import check_event_ids, parse_event_frames
+
 SIM_TOOL_CALL = (
     '[[sim {"reply":{"toolCalls":[{"id":"call_1","name":"lookup","arguments":{"q":"x"}}]}}]]'
 )
@@ -197,10 +199,17 @@ WORKFLOWS: dict[str, dict[str, Any]] = {
 }
 
 
-def frames(body: bytes) -> list[bytes]:
-    """SSE frames without keep-alive comments."""
-    parts = [part + b"\n\n" for part in body.split(b"\n\n") if part]
-    return [part for part in parts if not part.startswith(b":")]
+def frames(response: httpx.Response) -> list[bytes]:
+    """SSE frames without keep-alive comments, the event ids checked by rule and the random run
+    id written as ``RUN``."""
+    run_id = response.headers.get("x-catalyst-run-id")
+    check_event_ids(response.text, run_id)
+    parts = [part + b"\n\n" for part in response.content.split(b"\n\n") if part]
+    return [
+        part.replace(f"id: {run_id}:".encode(), b"id: RUN:", 1)
+        for part in parts
+        if not part.startswith(b":")
+    ]
 
 
 def call(url: str, method: str, path: str, content: bytes | None = None) -> httpx.Response:
@@ -215,7 +224,7 @@ def assert_same(typescript: httpx.Response, python: httpx.Response, stream: bool
     if stream and typescript.status_code == 200:
         for name in ("cache-control", "x-accel-buffering", "connection"):
             assert python.headers.get(name) == typescript.headers.get(name)
-        assert frames(python.content) == frames(typescript.content)
+        assert frames(python) == frames(typescript)
     else:
         assert python.content == typescript.content
 
@@ -313,14 +322,17 @@ def test_keep_alive_comments_while_the_provider_is_silent(serve_both: Any) -> No
     body = b'{"question":"hi [[sim {\\"timing\\":{\\"firstTokenMs\\":300}}]]"}'
     response = call(python_url, "POST", "/workflows/flow/stream", body)
     assert b": keep-alive\n\n" in response.content
-    assert response.content.rstrip().split(b"\n\n")[-1].startswith(b"event: done")
+    assert parse_event_frames(response.text)[-1].name == "done"
 
 
 @pytest.mark.parametrize("endpoint", ["stream", "run"])
 def test_client_disconnect_closes_the_provider_connection(
     serve_both: Any, simulator: Any, endpoint: str
 ) -> None:
-    _, python_url = serve_both(WORKFLOWS["openai"])
+    # Without a reconnect grace a stream's run stops with its connection (with one, it stops
+    # when the grace is over: tests/runtime/test_stream_resume.py).
+    no_grace = {"CATALYST_STREAM_RECONNECT_MS": "0"}
+    _, python_url = serve_both(WORKFLOWS["openai"], environment=no_grace)
     simulator.reset()
     question = 'a b c d e f g h i j k l m n o p [[sim {"timing":{"tokenDelayMs":100}}]]'
     import json

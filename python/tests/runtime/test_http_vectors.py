@@ -1,7 +1,8 @@
-"""The ``http-*``, ``fault-*``, ``bad-request-*`` and ``gateway-*`` vectors of
+"""The ``http-*``, ``fault-*``, ``bad-request-*``, ``gateway-*`` and ``stream-*`` vectors of
 ``conformance/workflows/`` against the Python app, with the HTTP-level fields of
 conformance/README.md (per-vector environment, method, path, headers, concat/repeat bodies,
-expected headers and body). The TypeScript runtime runs the same files in
+resumes with ``resumeAfter`` and ``{RUN_ID}``, expected headers and body, event ids checked by
+rule). The TypeScript runtime runs the same files in
 ``packages/runtime/src/conformance.test.ts``."""
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from catalyst_runtime.javascript import json_text
 from catalyst_runtime.providers.create_provider import Providers
 from catalyst_runtime.server.create_app import create_app
 from catalyst_runtime.server.request_log import ServerLogger
+from tests.event_frames import check_event_ids, parse_events
 
 REPO = Path(__file__).resolve().parents[3]
 VECTORS = sorted(
     path
-    for prefix in ("http-", "fault-", "bad-request-", "gateway-")
+    for prefix in ("http-", "fault-", "bad-request-", "gateway-", "stream-")
     for path in (REPO / "conformance" / "workflows").glob(f"{prefix}*.json")
 )
 
@@ -42,16 +44,6 @@ def vector_text(text: Any) -> str:
         piece if isinstance(piece, str) else piece["repeat"] * piece["times"]
         for piece in text["concat"]
     )
-
-
-def parse_events(text: str) -> list[list[Any]]:
-    events: list[list[Any]] = []
-    for block in text.split("\n\n"):
-        if not block or block.startswith(":"):
-            continue
-        name, data = block.split("\n", 1)
-        events.append([name.removeprefix("event: "), json.loads(data.removeprefix("data: "))])
-    return events
 
 
 @pytest.mark.asyncio
@@ -92,7 +84,19 @@ async def test_http_vector(path: Path, scenario: Any, vector_environment: dict[s
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://catalyst.test", timeout=30
         ) as client:
-            response = await client.request(method, target, content=content, headers=headers)
+            run_id_of_first = ""
+            if "resumeAfter" in request:
+                # A resume vector: the first answer is read to its end, then resumed.
+                first = await client.request(method, target, content=content, headers=headers)
+                run_id_of_first = first.headers.get("x-catalyst-run-id", "")
+                headers["last-event-id"] = f"{run_id_of_first}:{request['resumeAfter']}"
+                log.lines.clear()
+            response = await client.request(
+                method,
+                target.replace("{RUN_ID}", run_id_of_first),
+                content=content,
+                headers=headers,
+            )
     finally:
         await providers.aclose()
     expected = vector["expected"]
@@ -106,6 +110,12 @@ async def test_http_vector(path: Path, scenario: Any, vector_environment: dict[s
         # Compared as text after a round trip, so key order counts as on the wire.
         assert response.json() == expected["json"]
         assert response.content == json_text.dumps(expected["json"])
+    if response.headers.get("content-type", "").startswith("text/event-stream"):
+        check_event_ids(
+            response.text,
+            response.headers.get("x-catalyst-run-id"),
+            resumed_after=headers.get("last-event-id"),
+        )
     if "events" in expected:
         assert parse_events(response.text) == expected["events"]
     # Exactly one access-log line, naming the request's status.

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.event_frames import parse_events
 from tests.redis_server import redis_server
 from tests.runtime.conftest import PythonServer, TypeScriptServer, provider_environment
 
@@ -52,13 +53,10 @@ def _route_and_names(url: str) -> tuple[dict[str, Any], list[str]]:
         response = client.post(f"{url}/workflows/shared/stream", json={"question": "Hi"})
     route: dict[str, Any] = {}
     names: list[str] = []
-    for block in response.text.split("\n\n"):
-        if not block.startswith("event: "):
-            continue
-        name, data = block.split("\n", 1)
-        names.append(name.removeprefix("event: "))
-        if names[-1] == "route":
-            route = json.loads(data.removeprefix("data: "))
+    for name, data in parse_events(response.text):
+        names.append(name)
+        if name == "route":
+            route = data
     return route, names
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from catalyst_runtime.providers.create_provider import Providers
 from catalyst_runtime.server.create_app import create_app
+from tests.event_frames import check_event_ids, parse_events
 
 REPO = Path(__file__).resolve().parents[3]
 VECTORS = sorted(
@@ -21,17 +22,6 @@ VECTORS = sorted(
     for pattern in ("router-*.json", "cost-*.json", "cache-*.json")
     for path in (REPO / "conformance" / "workflows").glob(pattern)
 )
-
-
-def _events(text: str) -> list[list[Any]]:
-    events: list[list[Any]] = []
-    for block in text.split("\n\n"):
-        if not block or block.startswith(":"):
-            continue
-        name, data = block.split("\n", 1)
-        assert name.startswith("event: ") and data.startswith("data: "), block
-        events.append([name[len("event: ") :], json.loads(data[len("data: ") :])])
-    return events
 
 
 def _by_node(events: list[list[Any]]) -> dict[str, list[list[Any]]]:
@@ -65,7 +55,8 @@ async def test_router_vector(
     expected = vector["expected"]
     assert response.status_code == expected["status"]
     if response.headers["content-type"].startswith("text/event-stream"):
-        events = _events(response.text)
+        check_event_ids(response.text, response.headers.get("x-catalyst-run-id"))
+        events = parse_events(response.text)
         if vector.get("ordering") == "per-node":
             assert _by_node(events) == _by_node(expected["events"])
             assert events[-1] == expected["events"][-1]

@@ -148,8 +148,8 @@ def test_a_run_that_ends_within_the_grace_period_finishes_with_done(start_uvicor
     assert first_token.wait(20)
     server.process.send_signal(signal.SIGTERM)
     reader.join(20)
-    frames = [frame for frame in b"".join(received).split(b"\n\n") if frame.startswith(b"event")]
-    assert frames[-1].startswith(b"event: done")
+    frames = [frame for frame in b"".join(received).split(b"\n\n") if b"\nevent: " in frame]
+    assert b"\nevent: done\n" in frames[-1]
     assert server.wait(timeout=20) == 0
 
 

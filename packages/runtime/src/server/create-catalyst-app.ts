@@ -26,7 +26,7 @@ import {
   DEFAULT_STREAM_RETAINED_EVENTS,
   DEFAULT_STREAM_RETENTION_MS,
 } from './resumable-streams.js';
-import { parseEventId, RUN_ID_HEADER } from './run-event-id.js';
+import { isRunId, parseEventId, RUN_ID_HEADER } from './run-event-id.js';
 import type { RunEventStore, RunRecord } from './run-event-store.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 import {
@@ -351,13 +351,12 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
 
   app.post('/workflows/:id/stream', async (context) => {
     const lastEventId = context.req.header('last-event-id');
-    // A reconnect sends the same request again: its body is checked as for a new run (one
-    // contract for the route), then the run it names is followed instead of started.
-    const prepared = await prepare(context.req.raw, context.req.param('id'));
-    if (prepared instanceof Response) return prepared;
+    // A reconnect follows the run it names; its body (the request sent again) is not read.
     if (lastEventId !== undefined) {
       return resume(context.req.raw, context.env.state, context.req.param('id'), lastEventId);
     }
+    const prepared = await prepare(context.req.raw, context.req.param('id'));
+    if (prepared instanceof Response) return prepared;
     const state = context.env.state;
     state.streaming = true;
     const runId = streams.start({
@@ -434,6 +433,13 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     lastEventId: string,
     expectedRunId?: string,
   ): Response => {
+    // A path that cannot name a run names nothing: 404, as for any other unknown resource.
+    if (expectedRunId !== undefined && !isRunId(expectedRunId)) {
+      return errorResponse(404, {
+        kind: 'not_found',
+        message: `no run "${expectedRunId}" of workflow "${workflowId}": a run id is 1 to 128 letters, digits, "_" or "-"`,
+      });
+    }
     const parsed = parseEventId(lastEventId);
     if (parsed === undefined || (expectedRunId !== undefined && parsed.runId !== expectedRunId)) {
       return errorResponse(400, {

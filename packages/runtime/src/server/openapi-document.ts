@@ -17,14 +17,8 @@ function errorAnswer(description: string) {
   return { description, content: { 'application/json': { schema: ERROR_SCHEMA } } };
 }
 
-/** A run id as the server makes them and as `Last-Event-ID` may name them. */
-const RUN_ID_PATTERN = '[0-9A-Za-z_-]{1,128}';
-
-/** An event id, `RUN:SEQ` (docs/protocol.md, "Resuming a stream"). */
-const EVENT_ID_SCHEMA: JsonSchema = {
-  type: 'string',
-  pattern: `^${RUN_ID_PATTERN}:(0|[1-9][0-9]{0,15})$`,
-};
+/** A `Last-Event-ID`: `RUN:SEQ`, as parseEventId accepts it (docs/protocol.md). */
+const EVENT_ID_PATTERN = '^[0-9A-Za-z_-]{1,128}:(0|[1-9][0-9]{0,15})$';
 
 /** One Server-Sent Event whose `data` is JSON with these required fields. */
 function eventSchema(name: string, required: string[]): JsonSchema {
@@ -32,7 +26,7 @@ function eventSchema(name: string, required: string[]): JsonSchema {
     type: 'object',
     required: ['id', 'event', 'data'],
     properties: {
-      id: EVENT_ID_SCHEMA,
+      id: { type: 'string', pattern: EVENT_ID_PATTERN },
       event: { const: name },
       data: {
         type: 'string',
@@ -43,14 +37,10 @@ function eventSchema(name: string, required: string[]): JsonSchema {
   };
 }
 
-// Last-Event-ID is described in the operations' text, not as a header parameter: what it may be
-// depends on the run (an id this server sent), which a schema cannot say, and a fuzzer would
-// take any string matching its pattern for a valid request.
-
 /**
- * One event of `POST /workflows/{id}/stream` and `GET /workflows/{id}/runs/{run}/stream`. OpenAPI 3.1 has no `itemSchema` (3.2 does): the
- * `schema` of a `text/event-stream` response describes each event, as `{event, data}` with `data`
- * the JSON text (docs/protocol.md, "The event stream"). Keep-alive comments are not events.
+ * One event of `POST /workflows/{id}/stream`. OpenAPI 3.1 has no `itemSchema` (3.2 does): the
+ * `schema` of a `text/event-stream` response describes each event, as `{id, event, data}` with
+ * `data` the JSON text (docs/protocol.md, "The event stream"). Keep-alive comments are not events.
  */
 const EVENT_SCHEMA: JsonSchema = {
   oneOf: [
@@ -114,6 +104,8 @@ export function openApiDocument(workflows: WorkflowDefinition[]): JsonSchema {
         },
       },
     };
+    // Last-Event-ID is in the descriptions, not a parameter: with it the body is not read (any
+    // body resumes) and an id of another run is refused, which no schema of a header can say.
     paths[`/workflows/${workflow.id}/stream`] = {
       post: {
         operationId: `stream_${workflow.id}`,
@@ -135,23 +127,15 @@ export function openApiDocument(workflows: WorkflowDefinition[]): JsonSchema {
         operationId: `resume_${workflow.id}`,
         summary: `The events of one run of "${workflow.name}" (for EventSource)`,
         description:
-          'From the first event, or after the Last-Event-ID header (RUN:SEQ of this run; another value is a 400). See docs/protocol.md.',
-        parameters: [
-          {
-            name: 'run',
-            in: 'path',
-            required: true,
-            schema: { type: 'string', pattern: `^${RUN_ID_PATTERN}$` },
-          },
-        ],
+          'Every event of the run, or those after the Last-Event-ID (RUN:SEQ of this run) that EventSource sends when it reconnects. See docs/protocol.md.',
+        parameters: [{ name: 'run', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
           '200': {
-            description:
-              "The run's event stream; for a run this server does not hold, one error event of kind expired",
+            description: 'An event stream',
             content: { 'text/event-stream': { schema: EVENT_SCHEMA } },
           },
-          '400': errorAnswer('Last-Event-ID is not an event id of this run'),
-          '503': errors['503'],
+          ...errors,
+          '404': errorAnswer('No such workflow, or {run} cannot be a run id'),
         },
       },
     };

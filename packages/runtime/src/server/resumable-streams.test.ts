@@ -160,6 +160,16 @@ describe('resumable streams', () => {
     const runId = response.headers.get('x-catalyst-run-id') ?? '';
     const replay = await fetch(`${server.url}/workflows/chat/runs/${runId}/stream`);
     expect(parseEventFrames(await replay.text())).toEqual(full);
+    // A path that cannot name a run is an unknown resource.
+    const malformed = await fetch(`${server.url}/workflows/chat/runs/not%20a%20run/stream`);
+    expect(malformed.status).toBe(404);
+    expect(await malformed.json()).toEqual({
+      error: {
+        kind: 'not_found',
+        message:
+          'no run "not a run" of workflow "chat": a run id is 1 to 128 letters, digits, "_" or "-"',
+      },
+    });
 
     await new Promise((resolve) => setTimeout(resolve, 300));
     const expired = parseEventFrames(await (await resumeStream(server, `${runId}:2`)).text());

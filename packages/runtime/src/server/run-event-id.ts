@@ -11,6 +11,11 @@ export function createRunId(): string {
   return randomUUID();
 }
 
+/** Whether `value` can be a run id (ours, or one a resume names): 1–128 of `[0-9A-Za-z_-]`. */
+export function isRunId(value: string): boolean {
+  return /^[0-9A-Za-z_-]{1,128}$/.test(value);
+}
+
 /** The `id:` of the `seq`-th event of a run (the first event is 1). */
 export function formatEventId(runId: string, seq: number): string {
   return `${runId}:${seq}`;

@@ -1,0 +1,147 @@
+"""A streaming response of a run's events (TypeScript ``event-stream-response``): each event is
+encoded and sent the moment it is produced (one provider token, one event, no coalescing), with
+its ``id: RUN:SEQ``, and a keep-alive comment after a silence. The client going away closes the
+stream, which stops reading the run (the run itself stops when nobody reads it: see
+:mod:`.resumable_streams`).
+
+Example::
+
+    return EventStreamResponse(
+        event_stream(records, run_id=run_id, keep_alive_ms=15_000), run_id=run_id
+    )
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from fastapi.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from catalyst_runtime.server.run_event_id import RUN_ID_HEADER, format_event_id, next_sequence
+from catalyst_runtime.server.run_event_store import RunRecord
+from catalyst_runtime.server.sse import SSE_HEADERS, SSE_KEEP_ALIVE, encode_sse_event
+
+__all__ = ["EventStreamResponse", "event_stream", "until_disconnect"]
+
+
+async def event_stream(
+    records: AsyncIterator[RunRecord],
+    *,
+    run_id: str,
+    keep_alive_ms: float,
+    clock: Callable[[], float] | None = None,
+) -> AsyncIterator[bytes]:
+    """Encode ``records`` as they come, with a keep-alive comment after ``keep_alive_ms`` of
+    silence. Closing this generator (the client went away) closes ``records``. An exception from
+    ``records`` ends the stream with an ``internal`` error event (numbered after the last one),
+    never silence."""
+    loop = asyncio.get_running_loop()
+    now = clock or loop.time
+    interval = max(10.0, keep_alive_ms // 2) / 1000
+    last_write = now()
+    seq = 0
+    pending: asyncio.Future[RunRecord] | None = None
+    try:
+        while True:
+            if pending is None:
+                pending = asyncio.ensure_future(anext(records))
+            done, _ = await asyncio.wait({pending}, timeout=interval)
+            if not done:
+                if (now() - last_write) * 1000 >= keep_alive_ms:
+                    last_write = now()
+                    yield SSE_KEEP_ALIVE
+                continue
+            future, pending = pending, None
+            try:
+                record = future.result()
+            except StopAsyncIteration:
+                return
+            seq = record.seq
+            last_write = now()
+            yield encode_sse_event(record.event, format_event_id(run_id, record.seq))
+    except Exception as error:  # noqa: BLE001 - a bug must not end the stream silently
+        yield encode_sse_event(
+            {"type": "error", "kind": "internal", "message": str(error), "retryable": False},
+            format_event_id(run_id, next_sequence(seq)),
+        )
+    finally:
+        if pending is not None:
+            pending.cancel()
+            with contextlib.suppress(BaseException):
+                await pending
+        close = getattr(records, "aclose", None)
+        if close is not None:
+            await close()
+
+
+async def _watch_disconnect(receive: Receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+async def until_disconnect(receive: Receive, work: Awaitable[None]) -> None:
+    """Run ``work``; cancel it the moment the client disconnects (whatever the ASGI server)."""
+    work_task = asyncio.ensure_future(work)
+    watch_task = asyncio.ensure_future(_watch_disconnect(receive))
+    try:
+        await asyncio.wait({work_task, watch_task}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (work_task, watch_task):
+            if not task.done():
+                task.cancel()
+        await asyncio.gather(work_task, watch_task, return_exceptions=True)
+    if not work_task.cancelled() and work_task.exception() is not None:
+        raise work_task.exception()  # type: ignore[misc]
+
+
+class EventStreamResponse(Response):
+    """Streams SSE bytes; the client going away cancels the stream. With ``run_id``, the
+    ``X-Catalyst-Run-Id`` header names the run, so a client can resume it before its first
+    event."""
+
+    def __init__(
+        self,
+        body: AsyncIterator[bytes],
+        *,
+        run_id: str | None = None,
+        close_connection: bool = False,
+    ) -> None:
+        super().__init__(status_code=200)
+        # No content-length: the body streams (chunked) until the run ends. A client that sent
+        # `Connection: close` is told so, and the socket closes right after the terminal event.
+        headers = dict(SSE_HEADERS)
+        if run_id is not None:
+            headers[RUN_ID_HEADER] = run_id
+        if close_connection:
+            headers["connection"] = "close"
+        self.raw_headers = [
+            (name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+        ]
+        self._body = body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def stream() -> None:
+            try:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": self.status_code,
+                        "headers": self.raw_headers,
+                    }
+                )
+                async for chunk in self._body:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            finally:
+                close = getattr(self._body, "aclose", None)
+                if close is not None:
+                    with contextlib.suppress(Exception):
+                        await close()
+
+        with contextlib.suppress(OSError):
+            await until_disconnect(receive, stream())

@@ -165,6 +165,8 @@ class StreamOutcome:
     """Token events the provider sent, forwarded or not: what a cut attempt was billed for."""
     first_output_at: float | None
     """The ``clock`` reading at the first token or tool-call delta (None without a clock)."""
+    tool_call_deltas: int = 0
+    """``tool-call-delta`` events forwarded to the run."""
 
 
 async def consume_provider_stream(
@@ -175,7 +177,8 @@ async def consume_provider_stream(
     clock: Callable[[], float] | None = None,
 ) -> StreamOutcome:
     """Reads one provider stream to its terminal event, forwarding tokens as the node's ``token``
-    events; always closes the stream, which closes the provider connection."""
+    events and tool-call fragments as its ``tool-call-delta`` events; always closes the stream,
+    which closes the provider connection."""
     node_id = context.node["id"]
     outcome = StreamOutcome(result=None, failure=None, tokens=0, received=0, first_output_at=None)
     try:
@@ -189,6 +192,18 @@ async def consume_provider_stream(
                 if kind == "token" and forward_tokens:
                     outcome.tokens += 1
                     context.emit({"type": "token", "node": node_id, "text": event["text"]})
+                elif kind == "tool-call-delta" and forward_tokens:
+                    outcome.tool_call_deltas += 1
+                    delta: dict[str, Any] = {
+                        "type": "tool-call-delta",
+                        "node": node_id,
+                        "index": event["index"],
+                    }
+                    for key in ("id", "name"):
+                        if event.get(key) is not None:
+                            delta[key] = event[key]
+                    delta["argumentsDelta"] = event["argumentsDelta"]
+                    context.emit(delta)
             elif kind == "done":
                 outcome.result = {key: value for key, value in event.items() if key != "type"}
                 break

@@ -228,6 +228,8 @@ async def on_failure(
     assert outcome.failure is not None
     failure = outcome.failure
     failed, tokens = failure["error"], outcome.tokens
+    # Tool-call fragments the client already has are as binding as tokens.
+    sent = tokens + outcome.tool_call_deltas
     usage = _with_streamed_output(failure["usage"], outcome.received)
     attempts.made.append(
         {
@@ -250,7 +252,7 @@ async def on_failure(
     following = _next_index(chain, index, attempts.window_floor)
     next_target = chain[following] if following < len(chain) else None
     can_fall_back = failed["kind"] in attempts.fallback_on and next_target is not None
-    if tokens > 0 and not (can_fall_back and attempts.restart_after_tokens):
+    if sent > 0 and not (can_fall_back and attempts.restart_after_tokens):
         raise _cut_answer_failure(node_id, target, failed, tokens, can_fall_back, next_target)
     if not can_fall_back or next_target is None:
         raise _run_failure(node_id, failed, _last_error_message(node_id, failed, attempts.made))
@@ -260,7 +262,7 @@ async def on_failure(
         "from": plain_target(target),
         "to": plain_target(next_target),
         "error": {"kind": failed["kind"], "message": failed["message"]},
-        "discard": tokens > 0,
+        "discard": sent > 0,
     }
     jumped = [skipped_target(t, "context_window") for t in chain[index + 1 : following]]
     if jumped:

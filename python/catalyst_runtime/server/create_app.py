@@ -48,6 +48,13 @@ from catalyst_runtime.server.shutdown import (
     install_signal_handlers,
 )
 from catalyst_runtime.server.sse import SSE_HEADERS, event_stream
+from catalyst_runtime.server.ui_message_stream import (
+    UI_MESSAGE_STREAM_HEADERS,
+    to_ui_message_chunks,
+    ui_input_missing_message,
+    ui_message_frames,
+    ui_request_input,
+)
 from catalyst_runtime.workflow.normalize_spellings import normalize_spellings
 
 _LOGGER = logging.getLogger("catalyst_runtime")
@@ -238,11 +245,17 @@ async def _until_disconnect(receive: Receive, work: Awaitable[None]) -> None:
 class _EventStreamResponse(Response):
     """Streams SSE bytes; the client going away cancels the stream (and so the run)."""
 
-    def __init__(self, body: AsyncIterator[bytes], *, close_connection: bool = False) -> None:
+    def __init__(
+        self,
+        body: AsyncIterator[bytes],
+        *,
+        close_connection: bool = False,
+        headers: Mapping[str, str] = SSE_HEADERS,
+    ) -> None:
         super().__init__(status_code=200)
         # No content-length: the body streams (chunked) until the run ends. A client that sent
         # `Connection: close` is told so, and the socket closes right after the terminal event.
-        headers = dict(SSE_HEADERS)
+        headers = dict(headers)
         if close_connection:
             headers["connection"] = "close"
         self.raw_headers = [
@@ -393,7 +406,9 @@ def create_app(
         return _json_response(200, document)
 
     async def prepare(
-        request: Request, workflow_id: str
+        request: Request,
+        workflow_id: str,
+        input_of: Callable[[Mapping[str, Any], Any], Any | Response] | None = None,
     ) -> tuple[Mapping[str, Any], Any] | Response:
         workflow = by_id.get(workflow_id)
         if workflow is None:
@@ -407,6 +422,10 @@ def create_app(
             )
         # The HTTP gate read and checked the body (size, type, Unicode, depth, syntax).
         value = _request_state(request).input
+        if input_of is not None:
+            value = input_of(workflow, value)
+            if isinstance(value, Response):
+                return value
         problems = validate_input(workflow["input"], value)
         if problems:
             summary = "; ".join(f"{p.path or '(input)'} {p.message}" for p in problems)
@@ -493,6 +512,28 @@ def create_app(
         return _EventStreamResponse(
             event_stream(run(workflow, value, state), keep_alive_ms=keep_alive_ms),
             close_connection=request.headers.get("connection", "").lower() == "close",
+        )
+
+    def ui_input(workflow: Mapping[str, Any], body: Any) -> Any | Response:
+        value = ui_request_input(workflow, body)
+        if value is None:
+            message = ui_input_missing_message(workflow)
+            return error_response(422, {"kind": "invalid_input", "message": message})
+        return value
+
+    # The AI SDK UI message stream, for `useChat` (docs/ui-message-stream.md).
+    @app.post("/workflows/{workflow_id}/ui")
+    async def ui_workflow(workflow_id: str, request: Request) -> Response:
+        prepared = await prepare(request, workflow_id, ui_input)
+        if isinstance(prepared, Response):
+            return prepared
+        workflow, value = prepared
+        state = _request_state(request)
+        state.streaming = True
+        return _EventStreamResponse(
+            ui_message_frames(to_ui_message_chunks(run(workflow, value, state))),
+            close_connection=request.headers.get("connection", "").lower() == "close",
+            headers=UI_MESSAGE_STREAM_HEADERS,
         )
 
     async def not_found(request: Request, _error: Exception) -> Response:

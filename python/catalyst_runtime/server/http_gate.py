@@ -43,7 +43,7 @@ from catalyst_runtime.server.shutdown import SHUTDOWN_RETRY_AFTER_SECONDS, Shutd
 
 __all__ = ["HttpGate", "allowed_methods", "create_api_key_check"]
 
-_WORKFLOW_ROUTE = re.compile(r"^/workflows/([^/]+)/(run|stream)$")
+_WORKFLOW_ROUTE = re.compile(r"^/workflows/([^/]+)/(run|stream|ui)$")
 _REQUEST_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
 _BEARER = re.compile(r"^Bearer[ \t]+(\S+)[ \t]*$", re.IGNORECASE)
 _CORS_ALLOW_HEADERS = "authorization, content-type, last-event-id, x-request-id"

@@ -1,7 +1,8 @@
-"""The ``http-*``, ``fault-*`` and ``bad-request-*`` vectors of ``conformance/workflows/`` against
-the Python app, with the HTTP-level fields of conformance/README.md (per-vector environment,
-method, path, headers, concat/repeat bodies, expected headers and body). The TypeScript runtime
-runs the same files in ``packages/runtime/src/conformance.test.ts``."""
+"""The ``http-*``, ``fault-*``, ``bad-request-*`` and ``ui-*`` vectors of
+``conformance/workflows/`` against the Python app, with the HTTP-level fields of
+conformance/README.md (per-vector environment, method, path, headers, concat/repeat bodies,
+expected headers and body; a UI message stream byte for byte). The TypeScript runtime runs the
+same files in ``packages/runtime/src/conformance.test.ts``."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from catalyst_runtime.server.request_log import ServerLogger
 REPO = Path(__file__).resolve().parents[3]
 VECTORS = sorted(
     path
-    for prefix in ("http-", "fault-", "bad-request-")
+    for prefix in ("http-", "fault-", "bad-request-", "ui-")
     for path in (REPO / "conformance" / "workflows").glob(f"{prefix}*.json")
 )
 
@@ -51,6 +52,27 @@ def parse_events(text: str) -> list[list[Any]]:
         name, data = block.split("\n", 1)
         events.append([name.removeprefix("event: "), json.loads(data.removeprefix("data: "))])
     return events
+
+
+def parse_data_stream(text: str) -> list[list[Any]]:
+    """An AI SDK UI message stream (``data: JSON`` frames, then ``data: [DONE]``) as
+    ``["data", chunk]`` pairs, the last one ``["data", "[DONE]"]``."""
+    events: list[list[Any]] = []
+    for block in text.split("\n\n"):
+        if not block or block.startswith(":"):
+            continue
+        data = block.removeprefix("data: ")
+        events.append(["data", data if data == "[DONE]" else json.loads(data)])
+    return events
+
+
+def data_stream_bytes(events: list[list[Any]]) -> bytes:
+    """The bytes the AI SDK's server helpers send for ``events`` (JavaScript's JSON, key order
+    kept)."""
+    return b"".join(
+        b"data: " + (b"[DONE]" if data == "[DONE]" else json_text.dumps(data)) + b"\n\n"
+        for _, data in events
+    )
 
 
 @pytest.mark.asyncio
@@ -105,7 +127,10 @@ async def test_http_vector(path: Path, scenario: Any, vector_environment: dict[s
         # Compared as text after a round trip, so key order counts as on the wire.
         assert response.json() == expected["json"]
         assert response.content == json_text.dumps(expected["json"])
-    if "events" in expected:
+    if "events" in expected and response.headers.get("x-vercel-ai-ui-message-stream") == "v1":
+        assert parse_data_stream(response.text) == expected["events"]
+        assert response.content == data_stream_bytes(expected["events"])
+    elif "events" in expected:
         assert parse_events(response.text) == expected["events"]
     # Exactly one access-log line, naming the request's status.
     assert len(log.lines) == 1

@@ -27,6 +27,7 @@ from catalyst_runtime.engine.executors import EXECUTORS
 from catalyst_runtime.engine.node_context import (
     NodeContext,
     NodeExecutor,
+    NodeProviders,
     NodeResult,
     ProviderResolver,
     UpstreamValue,
@@ -96,11 +97,15 @@ async def execute_workflow(
     embedding_cache: Any = None,
     router_state: RouterState | None = None,
     now: Callable[[], float] | None = None,
+    providers_for_node: Callable[[Mapping[str, Any]], NodeProviders] | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
     """Yield the run's events; never raises (failures end the run with an ``error`` event).
 
     ``router_state`` is what ``llmRouter`` nodes share (a fresh in-memory one per run when
-    None); ``now`` is the clock (ms) they measure time to first token with."""
+    None); ``now`` is the clock (ms) they measure time to first token with.
+    ``providers_for_node``, called as each node starts, gives the providers and embedders that
+    node calls (tracing wraps them to record one span per call under the node's span); default:
+    ``providers`` and ``embedders`` as they are."""
     routers: RouterState = router_state if router_state is not None else MemoryRouterState()
     executor_table = EXECUTORS if executors is None else executors
     flow = dict(workflow)
@@ -193,6 +198,12 @@ async def execute_workflow(
             if run.failure is None:
                 queue.push(event)
 
+        services = (
+            providers_for_node(node)
+            if providers_for_node is not None
+            else NodeProviders(providers=providers, embedders=embedders)
+        )
+
         context = NodeContext(
             node=node,
             definition=definition,
@@ -200,9 +211,9 @@ async def execute_workflow(
             scope={"input": input, "nodes": visible, "env": env},
             upstream=upstream,
             emit=emit,
-            providers=providers,
+            providers=services.providers,
             outgoing_handles=outgoing,
-            embedders=embedders,
+            embedders=services.embedders,
             embedding_cache=embedding_cache,
             router_state=routers,
             now=now,

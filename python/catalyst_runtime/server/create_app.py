@@ -55,6 +55,8 @@ from catalyst_runtime.server.ui_message_stream import (
     ui_message_frames,
     ui_request_input,
 )
+from catalyst_runtime.telemetry.run_trace import RunTrace
+from catalyst_runtime.telemetry.telemetry import Telemetry, create_otlp_telemetry
 from catalyst_runtime.workflow.normalize_spellings import normalize_spellings
 
 _LOGGER = logging.getLogger("catalyst_runtime")
@@ -320,6 +322,7 @@ def create_app(
     config: ServerConfig | None = None,
     logger: ServerLogger | None = None,
     handle_signals: bool = True,
+    telemetry: Telemetry | None = None,
 ) -> FastAPI:
     """A FastAPI app serving ``workflows`` (validated workflow dicts, as in their JSON files).
 
@@ -329,7 +332,10 @@ def create_app(
     ``environment`` (docs/protocol.md, "Server environment"); a malformed one raises
     ``ValueError`` naming it. ``logger`` defaults to one access-log line per request on stderr.
     With ``handle_signals`` the lifespan installs the SIGTERM/SIGINT drain (main thread only);
-    ``app.state.shutdown`` is the :class:`ShutdownControl` either way.
+    ``app.state.shutdown`` is the :class:`ShutdownControl` either way. ``telemetry`` (spans
+    per run, node and provider call) defaults to OTLP/HTTP export when the standard
+    ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or ``…_TRACES_ENDPOINT``) is set in ``environment``, else
+    none (docs/telemetry.md).
     """
 
     env: Mapping[str, str | None] = read_environment() if environment is None else environment
@@ -348,6 +354,9 @@ def create_app(
     # with other servers, TypeScript ones included), else this process's memory.
     router_state = create_router_state(env)
     by_id = {workflow["id"]: _canonical(workflow) for workflow in workflows}
+    # Tracing: given, or from the standard OTEL_* variables (the SDK is loaded only then).
+    own_telemetry = telemetry is None
+    tracing = telemetry if telemetry is not None else _otlp_telemetry(env, log)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -365,6 +374,9 @@ def create_app(
             undo_signals()
         await embedding_cache.aclose()
         await router_state.aclose()
+        # Flush the spans still buffered; telemetry passed in belongs to the caller.
+        if own_telemetry and tracing is not None:
+            await asyncio.to_thread(tracing.shutdown)
         if owned:
             await pool.aclose()
 
@@ -446,6 +458,18 @@ def create_app(
         """One run, counted in flight until its terminal event, observed for the access log, and
         cut short by the server's shutdown with a retryable ``unavailable`` error."""
         state.workflow = workflow["id"]
+        run_trace = (
+            RunTrace(
+                telemetry=tracing,
+                workflow=workflow,
+                providers=pool.get,
+                embedders=pool.embedder,
+                traceparent=state.traceparent,
+                tracestate=state.tracestate,
+            )
+            if tracing is not None
+            else None
+        )
         events = control.track(
             execute_workflow(
                 workflow=workflow,
@@ -456,6 +480,7 @@ def create_app(
                 embedders=pool.embedder,
                 embedding_cache=embedding_cache,
                 router_state=router_state,
+                providers_for_node=run_trace.providers_for_node if run_trace else None,
             )
         )
         try:
@@ -468,8 +493,12 @@ def create_app(
                     state.cost_usd = cost.get("totalUsd") if isinstance(cost, dict) else None
                 elif event["type"] == "error":
                     state.error_kind = event.get("kind")
+                if run_trace is not None:
+                    run_trace.observe(event)
                 yield event
         finally:
+            if run_trace is not None:
+                run_trace.end()
             await events.aclose()  # type: ignore[attr-defined]
 
     @app.post("/workflows/{workflow_id}/run")
@@ -572,6 +601,21 @@ def create_app(
         logger=log,
     )
     return app
+
+
+def _otlp_telemetry(environment: Mapping[str, str | None], log: ServerLogger) -> Telemetry | None:
+    """OTLP/HTTP telemetry when the environment asks for it; a missing or broken exporter is
+    logged and leaves tracing off rather than stopping the service."""
+    try:
+        return create_otlp_telemetry(environment)
+    except Exception as error:  # noqa: BLE001 - tracing must never stop the service
+        log.message(
+            "error",
+            "tracing is off: the OpenTelemetry exporter did not start (install the "
+            "opentelemetry-sdk and opentelemetry-exporter-otlp-proto-http packages)",
+            error=str(error),
+        )
+        return None
 
 
 def _request_state(request: Request) -> RequestState:

@@ -118,7 +118,9 @@ class HttpGate:
             if given_id is not None and _REQUEST_ID.match(given_id)
             else self._create_request_id()
         )
-        state = RequestState()
+        state = RequestState(
+            traceparent=headers.get("traceparent"), tracestate=headers.get("tracestate")
+        )
         origin = headers.get("origin")
         cors_allowed = origin is not None and (
             origin in self._cors_origins or "*" in self._cors_origins

@@ -157,8 +157,13 @@ def serve_both(simulator: Any, tmp_path: Path) -> Iterator[Callable[..., tuple[s
     """Starts the TypeScript and the Python server for one workflow; returns their URLs."""
     started: list[PythonServer | TypeScriptServer] = []
 
-    def start(workflow: dict[str, Any], keep_alive_ms: float = 15_000) -> tuple[str, str]:
-        environment = provider_environment(simulator.url)
+    def start(
+        workflow: dict[str, Any],
+        keep_alive_ms: float = 15_000,
+        environment: dict[str, str] | None = None,
+    ) -> tuple[str, str]:
+        """``environment`` adds to the providers' (e.g. ``OTEL_*``), in both servers."""
+        environment = {**provider_environment(simulator.url), **(environment or {})}
         workflow_file = tmp_path / f"{workflow['id']}.json"
         workflow_file.write_text(json.dumps(workflow), encoding="utf-8")
         typescript = TypeScriptServer(workflow_file, environment, keep_alive_ms)

@@ -13,6 +13,7 @@ import {
   conformanceEnvironment,
   eventsByNode,
   loadConformanceVectors,
+  parseDataStream,
   parseEventStream,
   vectorText,
 } from '../../runtime/src/testing/conformance-vector.js';
@@ -302,7 +303,11 @@ function expectMatchesVector(actual: Exchange, vector: ConformanceVector): void 
   if (vector.expected.json !== undefined)
     expect(JSON.parse(actual.body) as JsonValue).toEqual(vector.expected.json);
   if (vector.expected.events !== undefined) {
-    const events = parseEventStream(actual.body);
+    // The AI SDK UI message stream (/ui) frames its chunks as `data:` lines only.
+    const events =
+      actual.headers['x-vercel-ai-ui-message-stream'] === 'v1'
+        ? parseDataStream(actual.body)
+        : parseEventStream(actual.body);
     if (vector.ordering === 'per-node') {
       expect(eventsByNode(events)).toEqual(eventsByNode(vector.expected.events));
       expect(events.at(-1)).toEqual(vector.expected.events.at(-1));

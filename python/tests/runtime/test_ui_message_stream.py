@@ -109,7 +109,8 @@ async def _python_chunks(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @pytest.mark.asyncio
 async def test_chunks_match_to_ui_message_chunks(node_eval: NodeEval) -> None:
     expected = node_eval(
-        "const { toUIMessageChunks } = await import(`${PACKAGES}runtime/dist/server/ui-message-stream.js`);\n"
+        "const { toUIMessageChunks } = await import(\n"
+        "  `${PACKAGES}runtime/dist/server/ui-message-stream.js`);\n"
         f"const runs = {json.dumps(RUNS)};\n"
         "const out = {};\n"
         "for (const [name, events] of Object.entries(runs)) {\n"

@@ -305,7 +305,7 @@ function expectMatchesVector(actual: Exchange, vector: ConformanceVector): void 
   if (vector.expected.events !== undefined) {
     // The AI SDK UI message stream (/ui) frames its chunks as `data:` lines only.
     const events =
-      actual.headers['x-vercel-ai-ui-message-stream'] === 'v1'
+      vector.request.endpoint === 'ui'
         ? parseDataStream(actual.body)
         : parseEventStream(actual.body);
     if (vector.ordering === 'per-node') {

@@ -7,7 +7,10 @@ two runtimes' span trees."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -312,3 +315,25 @@ def test_a_traceparent_is_parsed_and_written_back_and_a_malformed_one_ignored() 
     ):
         current = trace.get_current_span(context_from_traceparent(malformed))
         assert not current.get_span_context().is_valid
+
+
+def test_a_service_without_an_endpoint_never_imports_the_sdk() -> None:
+    # In a fresh interpreter: this test process has imported the SDK already.
+    script = (
+        "import sys\n"
+        "from catalyst_runtime.server.create_app import create_app\n"
+        "from catalyst_runtime.providers.create_provider import Providers\n"
+        f"create_app([{CHAT!r}], providers=Providers(environment={{}}), environment={{}})\n"
+        "loaded = sorted(name for name in sys.modules if name.startswith('opentelemetry.sdk')\n"
+        "    or name.startswith('opentelemetry.exporter'))\n"
+        "print(loaded)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert completed.stdout.strip() == "[]"

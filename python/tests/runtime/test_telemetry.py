@@ -6,6 +6,7 @@ two runtimes' span trees."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -22,6 +23,8 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from catalyst_runtime.providers.create_provider import Providers
 from catalyst_runtime.server.create_app import create_app
+from catalyst_runtime.server.request_log import ServerLogger
+from catalyst_runtime.telemetry import telemetry as telemetry_module
 from catalyst_runtime.telemetry.telemetry import (
     Telemetry,
     create_otlp_telemetry,
@@ -337,3 +340,44 @@ def test_a_service_without_an_endpoint_never_imports_the_sdk() -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert completed.stdout.strip() == "[]"
+
+
+@pytest.mark.asyncio
+async def test_an_endpoint_without_the_sdk_logs_once_and_serves_untraced(
+    monkeypatch: pytest.MonkeyPatch, vector_environment: dict[str, str]
+) -> None:
+    # As in a generated project installed without the `otel` extra.
+    real_import = importlib.import_module
+
+    def missing(name: str, package: str | None = None) -> Any:
+        if name.startswith("opentelemetry."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return real_import(name, package)
+
+    monkeypatch.setattr(telemetry_module.importlib, "import_module", missing)
+    lines: list[str] = []
+
+    class Lines:
+        def write(self, text: str) -> None:
+            lines.append(text)
+
+    providers = Providers(environment=vector_environment)
+    app = create_app(
+        [CHAT],
+        providers=providers,
+        environment={"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"},
+        logger=ServerLogger(stream=Lines(), level="info", json_lines=True),
+    )
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://catalyst.test", timeout=30
+        ) as client:
+            response = await client.post("/workflows/chat/run", json={"question": "Hi"})
+    finally:
+        await providers.aclose()
+    assert response.status_code == 200
+    records = [json.loads(line) for line in lines]
+    errors = [record for record in records if record["level"] == "error"]
+    assert len(errors) == 1
+    assert errors[0]["message"].startswith("tracing is off")
+    assert "opentelemetry.sdk.trace" in errors[0]["error"]

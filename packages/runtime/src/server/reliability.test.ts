@@ -168,6 +168,7 @@ let environment: Record<string, string>;
 let typescriptApp: CatalystApp;
 let typescriptServer: RunningServer;
 let python: RunningPythonServer | undefined;
+const servers: ServerUnderTest[] = [];
 
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0 });

@@ -86,7 +86,7 @@ interface Runtime {
 const RUNTIMES: Runtime[] = [
   {
     name: 'TypeScript',
-    fetch: (path, init) => app.fetch(new Request(`http://catalyst.test${path}`, init)),
+    fetch: async (path, init) => app.fetch(new Request(`http://catalyst.test${path}`, init)),
   },
   { name: 'Python', fetch: (path, init) => fetch(`${python.url}${path}`, init) },
 ];

@@ -22,16 +22,18 @@ FORBIDDEN: dict[str, frozenset[str]] = {
     "definition": frozenset(
         {"javascript", "providers", "workflow", "engine", "nodes", "server", "testing"}
     ),
-    "providers": frozenset({"workflow", "engine", "nodes", "server", "testing"}),
+    "providers": frozenset({"workflow", "engine", "nodes", "server", "testing", "telemetry"}),
     # node_configs.py is generated (npm run generate): TypedDicts only, importing nothing.
     "node_configs": frozenset(
         {"javascript", "definition", "providers", "workflow"}
         | {"engine", "nodes", "server", "testing"}
     ),
     # As @catalyst/workflow depends on @catalyst/providers (the node manifest's reader is there).
-    "workflow": frozenset({"engine", "nodes", "server", "testing"}),
-    "engine": frozenset({"server", "testing"}),
-    "nodes": frozenset({"server", "testing"}),
+    "workflow": frozenset({"engine", "nodes", "server", "testing", "telemetry"}),
+    "engine": frozenset({"server", "testing", "telemetry"}),
+    "nodes": frozenset({"server", "testing", "telemetry"}),
+    # Tracing wraps the providers a run's nodes call; only the server starts it.
+    "telemetry": frozenset({"nodes", "server", "testing"}),
     "server": frozenset({"testing"}),
 }
 # The one engine module that may import the executors: the registry that maps node types to them.

@@ -14,6 +14,7 @@ import {
   eventsByNode,
   expectedEventIds,
   loadConformanceVectors,
+  parseDataStream,
   parseEventFrames,
   parseEventStream,
   RUN_ID_PATTERN,
@@ -327,7 +328,11 @@ function expectMatchesVector(actual: Exchange, vector: ConformanceVector): void 
   if (vector.expected.json !== undefined)
     expect(JSON.parse(actual.body) as JsonValue).toEqual(vector.expected.json);
   if (vector.expected.events !== undefined) {
-    const events = parseEventStream(actual.body);
+    // The AI SDK UI message stream (/ui) frames its chunks as `data:` lines only.
+    const events =
+      vector.request.endpoint === 'ui'
+        ? parseDataStream(actual.body)
+        : parseEventStream(actual.body);
     if (vector.ordering === 'per-node') {
       expect(eventsByNode(events)).toEqual(eventsByNode(vector.expected.events));
       expect(events.at(-1)).toEqual(vector.expected.events.at(-1));

@@ -32,7 +32,8 @@ export const PROVIDER_NEEDS: Record<ProviderName, ProviderNeeds> = {
 /**
  * Every project depends on these: the web stack, JSON, HTTP pools and expressions; the embedding
  * cache's LRU (cachetools), the Redis client for REDIS_URL and the YAML reader of the OpenAI
- * gateway's file (CATALYST_GATEWAY_FILE) are part of the runtime core.
+ * gateway's file (CATALYST_GATEWAY_FILE) are part of the runtime core, and so is the OpenTelemetry
+ * API (small and pure Python; it does nothing until tracing is on).
  */
 export const CORE_PACKAGES = [
   'fastapi',
@@ -43,7 +44,14 @@ export const CORE_PACKAGES = [
   'cachetools',
   'redis',
   'pyyaml',
+  'opentelemetry-api',
 ];
+
+/**
+ * The optional extra `otel`: the OpenTelemetry SDK and its OTLP/HTTP exporter, imported only when
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` is set; a service that never traces need not install them.
+ */
+export const TELEMETRY_PACKAGES = ['opentelemetry-sdk', 'opentelemetry-exporter-otlp-proto-http'];
 
 /** Node categories whose state or cache can live in Redis (`REDIS_URL`). */
 const REDIS_CATEGORIES = new Set(['embeddings', 'routing']);

@@ -28,6 +28,7 @@ from catalyst_runtime.engine.executors import EXECUTORS
 from catalyst_runtime.engine.node_context import (
     NodeContext,
     NodeExecutor,
+    NodeProviders,
     NodeResult,
     ProviderResolver,
     UpstreamValue,
@@ -98,12 +99,16 @@ async def execute_workflow(
     router_state: RouterState | None = None,
     now: Callable[[], float] | None = None,
     on_visit: Callable[[str], None] | None = None,
+    providers_for_node: Callable[[Mapping[str, Any]], NodeProviders] | None = None,
 ) -> AsyncIterator[dict[str, Any]]:
     """Yield the run's events; never raises (failures end the run with an ``error`` event).
 
     ``router_state`` is what ``llmRouter`` nodes share (a fresh in-memory one per run when
     None); ``now`` is the clock (ms) they measure time to first token with. ``on_visit`` is
     called for every node the scheduler takes, so tests can measure its work without a clock.
+    ``providers_for_node``, called as each node starts, gives the providers and embedders that
+    node calls (tracing wraps them to record one span per call under the node's span); default:
+    ``providers`` and ``embedders`` as they are.
 
     Every node runs as its own task, so the event loop (and with it a server's signal handling)
     gets a turn between nodes even when none of them does I/O."""
@@ -217,6 +222,12 @@ async def execute_workflow(
             if run.failure is None:
                 queue.push(event)
 
+        services = (
+            providers_for_node(node)
+            if providers_for_node is not None
+            else NodeProviders(providers=providers, embedders=embedders)
+        )
+
         context = NodeContext(
             node=node,
             definition=definition,
@@ -224,9 +235,9 @@ async def execute_workflow(
             scope={"input": input, "nodes": visible, "env": env},
             upstream=upstream,
             emit=emit,
-            providers=providers,
+            providers=services.providers,
             outgoing_handles=outgoing,
-            embedders=embedders,
+            embedders=services.embedders,
             embedding_cache=embedding_cache,
             router_state=routers,
             now=now,

@@ -15,7 +15,14 @@ from catalyst_runtime.providers.create_provider import LanguageModelProvider
 from catalyst_runtime.providers.embeddings.embeddings import Embedder, EmbeddingCache
 from catalyst_runtime.workflow.node_types import NodeType
 
-__all__ = ["NodeContext", "NodeExecutor", "NodeResult", "ProviderResolver", "UpstreamValue"]
+__all__ = [
+    "NodeContext",
+    "NodeExecutor",
+    "NodeProviders",
+    "NodeResult",
+    "ProviderResolver",
+    "UpstreamValue",
+]
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,15 @@ class ProviderResolver(Protocol):
     """The chat provider serving a provider name (``openai``, ``anthropic``, …)."""
 
     def __call__(self, name: str) -> LanguageModelProvider: ...
+
+
+@dataclass
+class NodeProviders:
+    """The chat providers and embeddings endpoints one node calls (tracing wraps a run's
+    per node, so each call gets a span under the node's)."""
+
+    providers: ProviderResolver
+    embedders: Callable[[str], Embedder] | None
 
 
 @dataclass

@@ -92,6 +92,9 @@ class ChatRequest:
     """Time allowed for the whole call, retries included; never retried."""
     max_retries: int | None = None
     provider_options: dict[str, Any] | None = None
+    headers: dict[str, str] | None = None
+    """Extra HTTP headers of every attempt (e.g. W3C ``traceparent``, so the provider call joins
+    the caller's trace). Never logged."""
 
 
 class LanguageModelProvider(Protocol):

@@ -19,6 +19,7 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 import copy as copy_module
 import logging
 import sys
@@ -58,6 +59,15 @@ from catalyst_runtime.server.shutdown import (
     ShutdownControl,
     install_signal_handlers,
 )
+from catalyst_runtime.server.ui_message_stream import (
+    UI_MESSAGE_STREAM_HEADERS,
+    to_ui_message_chunks,
+    ui_input_missing_message,
+    ui_message_frames,
+    ui_request_input,
+)
+from catalyst_runtime.telemetry.run_trace import RunTrace
+from catalyst_runtime.telemetry.telemetry import Telemetry, create_otlp_telemetry
 from catalyst_runtime.workflow.normalize_spellings import normalize_spellings
 
 _LOGGER = logging.getLogger("catalyst_runtime")
@@ -293,6 +303,7 @@ def create_app(
     gateway: GatewayConfig | None = None,
     run_event_store: RunEventStore | Literal["default"] | None = "default",
     create_run_id: Callable[[], str] | None = None,
+    telemetry: Telemetry | None = None,
 ) -> FastAPI:
     """A FastAPI app serving ``workflows`` (validated workflow dicts, as in their JSON files).
 
@@ -307,7 +318,10 @@ def create_app(
     ``CATALYST_GATEWAY_FILE`` in ``environment``, none when unset. ``run_event_store`` is
     where streamed runs are shared with other servers for resuming (None: nowhere; default: Redis
     when ``REDIS_URL`` is set); one passed in belongs to the caller. ``create_run_id`` is for
-    tests.
+    tests. ``telemetry`` (spans
+    per run, node and provider call) defaults to OTLP/HTTP export when the standard
+    ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or ``…_TRACES_ENDPOINT``) is set in ``environment``, else
+    none (docs/telemetry.md).
     """
 
     env: Mapping[str, str | None] = read_environment() if environment is None else environment
@@ -344,6 +358,9 @@ def create_app(
         shared=shared_runs,
         create_run_id=create_run_id,
     )
+    # Tracing: given, or from the standard OTEL_* variables (the SDK is loaded only then).
+    own_telemetry = telemetry is None
+    tracing = telemetry if telemetry is not None else _otlp_telemetry(env, log)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -364,6 +381,9 @@ def create_app(
         await streams.aclose()
         if run_event_store == "default" and shared_runs is not None:
             await shared_runs.aclose()
+        # Flush the spans still buffered; telemetry passed in belongs to the caller.
+        if own_telemetry and tracing is not None:
+            await asyncio.to_thread(tracing.shutdown)
         if owned:
             await pool.aclose()
 
@@ -405,7 +425,9 @@ def create_app(
         return _json_response(200, document)
 
     async def prepare(
-        request: Request, workflow_id: str
+        request: Request,
+        workflow_id: str,
+        input_of: Callable[[Mapping[str, Any], Any], Any | Response] | None = None,
     ) -> tuple[Mapping[str, Any], Any] | Response:
         workflow = by_id.get(workflow_id)
         if workflow is None:
@@ -419,6 +441,10 @@ def create_app(
             )
         # The HTTP gate read and checked the body (size, type, Unicode, depth, syntax).
         value = _request_state(request).input
+        if input_of is not None:
+            value = input_of(workflow, value)
+            if isinstance(value, Response):
+                return value
         problems = validate_input(workflow["input"], value)
         if problems:
             summary = "; ".join(f"{p.path or '(input)'} {p.message}" for p in problems)
@@ -439,6 +465,18 @@ def create_app(
         """One run, counted in flight until its terminal event, observed for the access log, and
         cut short by the server's shutdown with a retryable ``unavailable`` error."""
         state.workflow = workflow["id"]
+        run_trace = (
+            RunTrace(
+                telemetry=tracing,
+                workflow=workflow,
+                providers=pool.get,
+                embedders=pool.embedder,
+                traceparent=state.traceparent,
+                tracestate=state.tracestate,
+            )
+            if tracing is not None
+            else None
+        )
         events = control.track(
             execute_workflow(
                 workflow=workflow,
@@ -449,6 +487,7 @@ def create_app(
                 embedders=pool.embedder,
                 embedding_cache=embedding_cache,
                 router_state=router_state,
+                providers_for_node=run_trace.providers_for_node if run_trace else None,
             )
         )
         try:
@@ -461,8 +500,12 @@ def create_app(
                     state.cost_usd = cost.get("totalUsd") if isinstance(cost, dict) else None
                 elif event["type"] == "error":
                     state.error_kind = event.get("kind")
+                if run_trace is not None:
+                    run_trace.observe(event)
                 yield event
         finally:
+            if run_trace is not None:
+                run_trace.end()
             await events.aclose()  # type: ignore[attr-defined]
 
     @app.post("/workflows/{workflow_id}/run")
@@ -616,6 +659,28 @@ def create_app(
     async def models() -> Response:
         return openai_gateway.models()
 
+    def ui_input(workflow: Mapping[str, Any], body: Any) -> Any | Response:
+        value = ui_request_input(workflow, body)
+        if value is None:
+            message = ui_input_missing_message(workflow)
+            return error_response(422, {"kind": "invalid_input", "message": message})
+        return value
+
+    # The AI SDK UI message stream, for `useChat` (docs/ui-message-stream.md).
+    @app.post("/workflows/{workflow_id}/ui")
+    async def ui_workflow(workflow_id: str, request: Request) -> Response:
+        prepared = await prepare(request, workflow_id, ui_input)
+        if isinstance(prepared, Response):
+            return prepared
+        workflow, value = prepared
+        state = _request_state(request)
+        state.streaming = True
+        return EventStreamResponse(
+            ui_message_frames(to_ui_message_chunks(run(workflow, value, state))),
+            close_connection=request.headers.get("connection", "").lower() == "close",
+            headers=UI_MESSAGE_STREAM_HEADERS,
+        )
+
     async def not_found(request: Request, _error: Exception) -> Response:
         raw_path = request.scope.get("raw_path")
         path = raw_path.decode("latin-1").split("?", 1)[0] if raw_path else request.url.path
@@ -652,6 +717,21 @@ def create_app(
         logger=log,
     )
     return app
+
+
+def _otlp_telemetry(environment: Mapping[str, str | None], log: ServerLogger) -> Telemetry | None:
+    """OTLP/HTTP telemetry when the environment asks for it; a missing or broken exporter is
+    logged and leaves tracing off rather than stopping the service."""
+    try:
+        return create_otlp_telemetry(environment)
+    except Exception as error:  # noqa: BLE001 - tracing must never stop the service
+        log.message(
+            "error",
+            "tracing is off: the OpenTelemetry exporter did not start (install the "
+            "opentelemetry-sdk and opentelemetry-exporter-otlp-proto-http packages)",
+            error=str(error),
+        )
+        return None
 
 
 def _request_state(request: Request) -> RequestState:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 
 from fastapi.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -110,11 +110,12 @@ class EventStreamResponse(Response):
         *,
         run_id: str | None = None,
         close_connection: bool = False,
+        headers: Mapping[str, str] = SSE_HEADERS,
     ) -> None:
         super().__init__(status_code=200)
         # No content-length: the body streams (chunked) until the run ends. A client that sent
         # `Connection: close` is told so, and the socket closes right after the terminal event.
-        headers = dict(SSE_HEADERS)
+        headers = dict(headers)
         if run_id is not None:
             headers[RUN_ID_HEADER] = run_id
         if close_connection:

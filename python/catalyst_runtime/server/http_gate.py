@@ -47,7 +47,7 @@ from catalyst_runtime.server.shutdown import SHUTDOWN_RETRY_AFTER_SECONDS, Shutd
 
 __all__ = ["HttpGate", "allowed_methods", "create_api_key_check"]
 
-_WORKFLOW_ROUTE = re.compile(r"^/workflows/([^/]+)/(run|stream)$")
+_WORKFLOW_ROUTE = re.compile(r"^/workflows/([^/]+)/(run|stream|ui)$")
 # The OpenAI gateway's routes that take a JSON body (docs/gateway.md).
 _GATEWAY_BODY_ROUTES = frozenset({"/v1/chat/completions", "/v1/embeddings"})
 _RUN_STREAM_ROUTE = re.compile(r"^/workflows/[^/]+/runs/[^/]+/stream$")
@@ -128,7 +128,9 @@ class HttpGate:
             if given_id is not None and _REQUEST_ID.match(given_id)
             else self._create_request_id()
         )
-        state = RequestState()
+        state = RequestState(
+            traceparent=headers.get("traceparent"), tracestate=headers.get("tracestate")
+        )
         origin = headers.get("origin")
         cors_allowed = origin is not None and (
             origin in self._cors_origins or "*" in self._cors_origins

@@ -26,3 +26,6 @@ class RequestState:
     error_kind: str | None = None
     streaming: bool = False
     """A stream logs itself when its terminal event went out, not when its headers did."""
+    traceparent: str | None = None
+    """The caller's W3C trace context, which the run's spans join."""
+    tracestate: str | None = None

@@ -163,6 +163,7 @@ def serve_both(simulator: Any, tmp_path: Path) -> Iterator[Callable[..., tuple[s
         keep_alive_ms: float = 15_000,
         environment: dict[str, str] | None = None,
     ) -> tuple[str, str]:
+        """``environment`` adds to the providers' (e.g. ``OTEL_*``), in both servers."""
         environment = {**provider_environment(simulator.url), **(environment or {})}
         workflow_file = tmp_path / f"{workflow['id']}.json"
         workflow_file.write_text(json.dumps(workflow), encoding="utf-8")

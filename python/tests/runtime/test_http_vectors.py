@@ -1,8 +1,8 @@
-"""The ``http-*``, ``fault-*``, ``bad-request-*``, ``gateway-*`` and ``stream-*`` vectors of
-``conformance/workflows/`` against the Python app, with the HTTP-level fields of
+"""The ``http-*``, ``fault-*``, ``bad-request-*``, ``gateway-*``, ``stream-*`` and ``ui-*`` vectors
+of ``conformance/workflows/`` against the Python app, with the HTTP-level fields of
 conformance/README.md (per-vector environment, method, path, headers, concat/repeat bodies,
 resumes with ``resumeAfter`` and ``{RUN_ID}``, expected headers and body, event ids checked by
-rule). The TypeScript runtime runs the same files in
+rule; a UI message stream byte for byte). The TypeScript runtime runs the same files in
 ``packages/runtime/src/conformance.test.ts``."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.event_frames import check_event_ids, parse_events
 REPO = Path(__file__).resolve().parents[3]
 VECTORS = sorted(
     path
-    for prefix in ("http-", "fault-", "bad-request-", "gateway-", "stream-")
+    for prefix in ("http-", "fault-", "bad-request-", "gateway-", "stream-", "ui-")
     for path in (REPO / "conformance" / "workflows").glob(f"{prefix}*.json")
 )
 
@@ -43,6 +43,27 @@ def vector_text(text: Any) -> str:
     return "".join(
         piece if isinstance(piece, str) else piece["repeat"] * piece["times"]
         for piece in text["concat"]
+    )
+
+
+def parse_data_stream(text: str) -> list[list[Any]]:
+    """An AI SDK UI message stream (``data: JSON`` frames, then ``data: [DONE]``) as
+    ``["data", chunk]`` pairs, the last one ``["data", "[DONE]"]``."""
+    events: list[list[Any]] = []
+    for block in text.split("\n\n"):
+        if not block or block.startswith(":"):
+            continue
+        data = block.removeprefix("data: ")
+        events.append(["data", data if data == "[DONE]" else json.loads(data)])
+    return events
+
+
+def data_stream_bytes(events: list[list[Any]]) -> bytes:
+    """The bytes the AI SDK's server helpers send for ``events`` (JavaScript's JSON, key order
+    kept)."""
+    return b"".join(
+        b"data: " + (b"[DONE]" if data == "[DONE]" else json_text.dumps(data)) + b"\n\n"
+        for _, data in events
     )
 
 
@@ -110,13 +131,17 @@ async def test_http_vector(path: Path, scenario: Any, vector_environment: dict[s
         # Compared as text after a round trip, so key order counts as on the wire.
         assert response.json() == expected["json"]
         assert response.content == json_text.dumps(expected["json"])
-    if response.headers.get("content-type", "").startswith("text/event-stream"):
+    ui_stream = response.headers.get("x-vercel-ai-ui-message-stream") == "v1"
+    if response.headers.get("content-type", "").startswith("text/event-stream") and not ui_stream:
         check_event_ids(
             response.text,
             response.headers.get("x-catalyst-run-id"),
             resumed_after=headers.get("last-event-id"),
         )
-    if "events" in expected:
+    if "events" in expected and ui_stream:
+        assert parse_data_stream(response.text) == expected["events"]
+        assert response.content == data_stream_bytes(expected["events"])
+    elif "events" in expected:
         assert parse_events(response.text) == expected["events"]
     # Exactly one access-log line, naming the request's status.
     assert len(log.lines) == 1

@@ -2,7 +2,7 @@
 // provider × every simulator fault; client disconnects in bulk; schemathesis against both
 // servers' /openapi.json. The Python server is the real runtime under uvicorn
 // (python/tests/runtime/serve_workflows.py), started once with every workflow of this file.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +15,10 @@ import {
   parseEventStream,
   REPOSITORY_ROOT,
 } from '../testing/conformance-vector.js';
+import { type RunningPythonServer, startPythonServer } from '../testing/python-server.js';
 import { type CatalystApp, createCatalystApp } from './create-catalyst-app.js';
 import { type RunningServer, serveNode } from './serve-node.js';
 
-const PYTHON = join(REPOSITORY_ROOT, '.venv', 'bin', 'python');
 const SCHEMATHESIS = join(REPOSITORY_ROOT, '.venv', 'bin', 'schemathesis');
 
 /**
@@ -185,56 +185,10 @@ let simulator: RunningSimulator;
 let environment: Record<string, string>;
 let typescriptApp: CatalystApp;
 let typescriptServer: RunningServer;
-let pythonProcess: ChildProcess | undefined;
-let pythonOutput = '';
+let python: RunningPythonServer | undefined;
 const servers: ServerUnderTest[] = [];
 
-/** Starts the Python server and resolves with its URL once /health answers. */
-async function startPythonServer(): Promise<string> {
-  const child = spawn(PYTHON, ['-m', 'tests.runtime.serve_workflows', '-'], {
-    cwd: join(REPOSITORY_ROOT, 'python'),
-    env: { ...process.env, ...environment, PYTHONUNBUFFERED: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  pythonProcess = child;
-  child.stdin.end(JSON.stringify(WORKFLOWS));
-  const remember = (chunk: Buffer) => {
-    // Bounded: a failing run must not keep megabytes of access log.
-    pythonOutput = (pythonOutput + chunk.toString('utf8')).slice(-200_000);
-  };
-  child.stderr.on('data', remember);
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`the Python server did not start in time:\n${pythonOutput}`)),
-      PYTHON_READY_MS,
-    );
-    child.stdout.on('data', (chunk: Buffer) => {
-      remember(chunk);
-      const match = /listening on (http:\/\/\S+)/.exec(pythonOutput);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the Python server exited with ${code}:\n${pythonOutput}`));
-    });
-  });
-  const deadline = Date.now() + PYTHON_READY_MS;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) return url;
-    } catch {
-      // Not accepting yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the Python server never answered /health:\n${pythonOutput}`);
-}
-
 beforeAll(async () => {
-  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: run npm run setup`);
   simulator = await startSimulator({ port: 0 });
   environment = {
     ...conformanceEnvironment(simulator.url),
@@ -246,7 +200,11 @@ beforeAll(async () => {
     CATALYST_SHUTDOWN_GRACE_MS: '0',
     CATALYST_STREAM_RECONNECT_MS: String(RECONNECT_MS),
   };
-  const pythonUrl = startPythonServer();
+  const pythonServer = startPythonServer({
+    workflows: WORKFLOWS,
+    environment,
+    readyMs: PYTHON_READY_MS,
+  });
   typescriptApp = createCatalystApp({
     workflows: WORKFLOWS,
     providers: createProviderRegistry({ environment }),
@@ -255,11 +213,12 @@ beforeAll(async () => {
   });
   typescriptServer = await serveNode(typescriptApp, { port: 0, host: '127.0.0.1' });
   servers.push({ runtime: 'typescript', url: typescriptServer.url, output: () => '' });
-  servers.push({ runtime: 'python', url: await pythonUrl, output: () => pythonOutput });
+  python = await pythonServer;
+  servers.push({ runtime: 'python', url: python.url, output: python.output });
 }, PYTHON_READY_MS + 30_000);
 
 afterAll(async () => {
-  pythonProcess?.kill('SIGKILL');
+  python?.close();
   await typescriptServer?.close();
   await typescriptApp?.close();
   await simulator?.close();

@@ -13,10 +13,15 @@ import {
 } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { conformanceEnvironment, REPOSITORY_ROOT } from '../testing/conformance-vector.js';
+import { type RunningPythonServer, startPythonServer } from '../testing/python-server.js';
 import { type CatalystApp, createCatalystApp } from './create-catalyst-app.js';
 
 // The `ai` package's own client side (DefaultChatTransport, its SSE parser and chunk schema,
-// readUIMessageStream) reads `POST /workflows/{id}/ui` as it reads an AI SDK server.
+// readUIMessageStream) reads `POST /workflows/{id}/ui` as it reads an AI SDK server — of both
+// runtimes: the TypeScript app in process, the Python runtime under uvicorn over a socket.
+
+/** Time the Python server gets to import, build its app and listen (a cold machine is slow). */
+const PYTHON_READY_MS = 90_000;
 
 const assistant: WorkflowDefinition = {
   id: 'assistant',
@@ -42,19 +47,28 @@ const assistant: WorkflowDefinition = {
 
 let simulator: RunningSimulator;
 let app: CatalystApp;
+let python: RunningPythonServer;
 
 beforeAll(async () => {
   simulator = await startSimulator({ port: 0 });
   const extraction = await loadWorkflowFile(join(REPOSITORY_ROOT, 'examples', 'extraction.json'));
   const chat = await loadWorkflowFile(join(REPOSITORY_ROOT, 'examples', 'chat.json'));
   const environment = conformanceEnvironment(simulator.url);
+  const workflows = [assistant, extraction.definition, chat.definition];
+  const pythonServer = startPythonServer({
+    workflows,
+    environment: { ...environment, CATALYST_LOG_LEVEL: 'warn' },
+    readyMs: PYTHON_READY_MS,
+  });
   app = createCatalystApp({
-    workflows: [assistant, extraction.definition, chat.definition],
+    workflows,
     providers: createProviderRegistry({ environment }),
     environment: {},
   });
-});
+  python = await pythonServer;
+}, PYTHON_READY_MS + 30_000);
 afterAll(async () => {
+  python?.close();
   await app.close();
   await simulator.close();
 });
@@ -63,10 +77,25 @@ beforeEach(() => {
   simulator.setScenario(parseScenario({ rules: [] }));
 });
 
-function transport(workflow: string, body?: object) {
+/** A runtime under test: how a request reaches it. */
+interface Runtime {
+  name: string;
+  fetch(path: string, init: RequestInit): Promise<Response>;
+}
+
+const RUNTIMES: Runtime[] = [
+  {
+    name: 'TypeScript',
+    fetch: async (path, init) => app.fetch(new Request(`http://catalyst.test${path}`, init)),
+  },
+  { name: 'Python', fetch: (path, init) => fetch(`${python.url}${path}`, init) },
+];
+
+function transport(runtime: Runtime, workflow: string, body?: object) {
   return new DefaultChatTransport<UIMessage>({
     api: `http://catalyst.test/workflows/${workflow}/ui`,
-    fetch: ((url: string, init: RequestInit) => app.fetch(new Request(url, init))) as typeof fetch,
+    fetch: ((url: string, init: RequestInit) =>
+      runtime.fetch(new URL(url).pathname, init)) as typeof fetch,
     ...(body && { body }),
   });
 }
@@ -75,9 +104,9 @@ function userMessage(text: string): UIMessage {
   return { id: `user-${text.length}`, role: 'user', parts: [{ type: 'text', text }] };
 }
 
-async function send(workflow: string, text: string, body?: object) {
+async function send(runtime: Runtime, workflow: string, text: string, body?: object) {
   const chunks: UIMessageChunk[] = [];
-  const stream = await transport(workflow, body).sendMessages({
+  const stream = await transport(runtime, workflow, body).sendMessages({
     trigger: 'submit-message',
     chatId: 'chat-1',
     messageId: undefined,
@@ -96,9 +125,10 @@ async function send(workflow: string, text: string, body?: object) {
   return { chunks, messages, final: messages.at(-1) };
 }
 
-describe('AI SDK UI message stream', () => {
+describe.each(RUNTIMES)('AI SDK UI message stream ($name runtime)', (runtime) => {
   it('streams text parts token by token, data parts for nodes, usage and cost, then finish', async () => {
     const { chunks, messages, final } = await send(
+      runtime,
       'assistant',
       'Hi [[sim {"reply":{"chunks":["Hello ","from ","Catalyst."]}}]]',
     );
@@ -165,7 +195,7 @@ describe('AI SDK UI message stream', () => {
         ],
       }),
     );
-    const { chunks, final } = await send('extraction', 'ignored', {
+    const { chunks, final } = await send(runtime, 'extraction', 'ignored', {
       input: { text: 'Write to Ada at ada@example.com' },
     });
     const types = chunks.map((chunk) => chunk.type);
@@ -186,7 +216,7 @@ describe('AI SDK UI message stream', () => {
   });
 
   it('ends a failed run with an error chunk the client surfaces', async () => {
-    const stream = await transport('assistant').sendMessages({
+    const stream = await transport(runtime, 'assistant').sendMessages({
       trigger: 'submit-message',
       chatId: 'chat-1',
       messageId: undefined,
@@ -205,17 +235,15 @@ describe('AI SDK UI message stream', () => {
   });
 
   it('sends the bytes of the AI SDK server: its header, data frames that its parser accepts, [DONE]', async () => {
-    const response = await app.fetch(
-      new Request('http://catalyst.test/workflows/assistant/ui', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          id: 'chat-1',
-          trigger: 'submit-message',
-          messages: [userMessage('hello')],
-        }),
+    const response = await runtime.fetch('/workflows/assistant/ui', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'chat-1',
+        trigger: 'submit-message',
+        messages: [userMessage('hello')],
       }),
-    );
+    });
     expect(response.headers.get('x-vercel-ai-ui-message-stream')).toBe('v1');
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const [raw, parsed] = response.body?.tee() ?? [];
@@ -231,13 +259,11 @@ describe('AI SDK UI message stream', () => {
   });
 
   it('refuses a workflow without chat messages when no input is given', async () => {
-    const response = await app.fetch(
-      new Request('http://catalyst.test/workflows/chat/ui', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ id: 'c', trigger: 'submit-message', messages: [userMessage('hi')] }),
-      }),
-    );
+    const response = await runtime.fetch('/workflows/chat/ui', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'c', trigger: 'submit-message', messages: [userMessage('hi')] }),
+    });
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({
       error: {
@@ -246,5 +272,47 @@ describe('AI SDK UI message stream', () => {
           'workflow "chat" does not take chat messages (its input has no "messages" array): send its input as "input" in the request body',
       },
     });
+  });
+});
+
+describe('AI SDK UI message stream, both runtimes', () => {
+  it('sends the same bytes from TypeScript and Python for a streamed answer and a tool call', async () => {
+    const requests = [
+      {
+        path: '/workflows/assistant/ui',
+        scenario: { rules: [{ reply: { chunks: ['Same ', 'bytes ', 'twice.'] } }] },
+        body: { id: 'c', trigger: 'submit-message', messages: [userMessage('hello')] },
+      },
+      {
+        path: '/workflows/extraction/ui',
+        scenario: {
+          rules: [
+            {
+              reply: {
+                toolCalls: [{ id: 'call_9', name: 'extract_contact', arguments: { name: 'Ada' } }],
+              },
+            },
+          ],
+        },
+        body: { id: 'c', messages: [], input: { text: 'Ada' } },
+      },
+    ];
+    for (const request of requests) {
+      const texts: string[] = [];
+      for (const runtime of RUNTIMES) {
+        // The same simulator state for each: a fresh script, no cached prompt.
+        simulator.reset();
+        simulator.setScenario(parseScenario(request.scenario));
+        const response = await runtime.fetch(request.path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(request.body),
+        });
+        expect(response.headers.get('x-vercel-ai-ui-message-stream')).toBe('v1');
+        texts.push(await response.text());
+      }
+      expect(texts[0]).toContain('data: {"type":"finish"');
+      expect(texts[1]).toBe(texts[0]);
+    }
   });
 });

@@ -363,6 +363,7 @@ class AnthropicAdapter:
             messages=body["messages"],
             stream=True,
             extra_body=extra,
+            extra_headers=request.headers or None,
         )
         try:
             request_id = stream.response.headers.get("request-id")

@@ -264,6 +264,9 @@ class GeminiAdapter:
         if self._client is None:
             raise missing_key_error("gemini", request.model)
         contents, config = create_gemini_request(request)
+        if request.headers:
+            # Merged by the SDK over the client's own headers, for this request only.
+            config["httpOptions"] = {"headers": dict(request.headers)}
         chunks = await self._client.aio.models.generate_content_stream(
             model=request.model,
             contents=contents,

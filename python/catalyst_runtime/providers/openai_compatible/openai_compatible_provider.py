@@ -475,7 +475,7 @@ class OpenAIFamilyAdapter:
                 messages=body["messages"],
                 stream=True,
                 extra_body=extra,
-                extra_headers=self.request_headers or None,
+                extra_headers={**self.request_headers, **(request.headers or {})} or None,
             )
         except Exception as error:
             replacement = await self._with_server_models(error, request.model)

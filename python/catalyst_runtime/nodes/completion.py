@@ -167,8 +167,6 @@ class StreamOutcome:
     """Token events the provider sent, forwarded or not: what a cut attempt was billed for."""
     first_output_at: float | None
     """The ``clock`` reading at the first token or tool-call delta (None without a clock)."""
-    tool_call_deltas: int = 0
-    """``tool-call-delta`` events forwarded to the run."""
 
 
 async def consume_provider_stream(

@@ -175,8 +175,8 @@ def test_event_source_replays_a_finished_run_and_an_expired_run_gets_one_error(
     assert expired.text == (
         f"id: {run_id}:3\nevent: error\n"
         f'data: {{"kind":"expired","message":"run \\"{run_id}\\" of workflow \\"chat\\" cannot be '
-        "resumed: this server keeps a run's events for 1.5 s after it ends and has none for it; "
-        'start a new run","retryable":false}\n\n'
+        "resumed: this server keeps a finished run's events for 1.5 s (and at most 200000 events "
+        'of finished runs) and has none for it; start a new run","retryable":false}\n\n'
     )
     assert len(_chat_requests(simulator)) == 1
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Agent, type Dispatcher } from 'undici';
-import { SseEventParser } from '../shared/sse-event-parser.js';
 import type { OpenAIChatChunk } from './openai-chat-chunk.js';
 import type { OpenAIChatClient, OpenAIChatStream } from './openai-chat-client.js';
 import { OpenAIHttpError, openAIHttpErrorFromBody } from './openai-http-error.js';
@@ -97,13 +97,17 @@ async function* readChatChunks(
   body: Dispatcher.ResponseData['body'],
   headers: IncomingHttpHeaders,
 ): AsyncGenerator<OpenAIChatChunk> {
-  const parser = new SseEventParser();
+  const events: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => events.push(event) });
   let finished = false;
   let done = false;
   try {
     body.setEncoding('utf8');
     for await (const text of body as AsyncIterable<string>) {
-      for (const event of parser.feed(text)) {
+      parser.feed(text);
+      if (events.length === 0) continue;
+      // Taken out before yielding: the consumer may stop at any yield.
+      for (const event of events.splice(0, events.length)) {
         if (done) continue;
         if (event.data.startsWith('[DONE]')) {
           done = true;

@@ -6,7 +6,8 @@
  * written on exit) and prints the busy time by where it went: the openai SDK, web streams and
  * fetch (Node's bundled undici), undici, GC, @hono/node-server, Catalyst's packages, the rest.
  *
- * Usage: npx tsc -b && node bench/gateway/profile-catalyst.mjs [--requests 3000] [--out DIR]
+ * Usage: npx tsc -b && node bench/gateway/profile-catalyst.mjs [--requests 3000] [--chunks 20]
+ *        [--stream-only] [--out DIR]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +22,8 @@ const flag = (name, fallback) => {
   return index >= 0 ? process.argv[index + 1] : fallback;
 };
 const total = Number(flag('--requests', '3000'));
+const chunks = Number(flag('--chunks', '20'));
+const streamOnly = process.argv.includes('--stream-only');
 const outDirectory = resolve(flag('--out', join(here, '.build', 'profiles', String(Date.now()))));
 mkdirSync(outDirectory, { recursive: true });
 
@@ -49,6 +52,7 @@ const mock = await start(process.execPath, [join(here, 'mock-upstream.mjs')], {
   cpu: '1',
 });
 const mockUrl = mock.match[1];
+await fetch(`${mockUrl}/_mock/config`, { method: 'POST', body: JSON.stringify({ chunks }) });
 const port = 40_000 + Math.floor(Math.random() * 10_000);
 const server = await start(
   process.execPath,
@@ -105,8 +109,8 @@ for (let attempt = 0; ; attempt++) {
 }
 await batch('stream', 200, 8);
 const started = Date.now();
-await batch('stream', Math.round((total * 2) / 3), 16);
-await batch('run', Math.round(total / 3), 16);
+await batch('stream', streamOnly ? total : Math.round((total * 2) / 3), 16);
+if (!streamOnly) await batch('run', Math.round(total / 3), 16);
 const elapsed = Date.now() - started;
 server.child.removeAllListeners('exit');
 const exited = new Promise((done) => server.child.once('exit', done));
@@ -152,7 +156,7 @@ const busy = [...selfMicros].filter(([bucket]) => bucket !== '(idle)');
 const busyTotal = busy.reduce((sum, [, micros]) => sum + micros, 0);
 console.log(`profile: ${join(outDirectory, file)}`);
 console.log(
-  `${total} requests (2/3 streamed, c=16) in ${elapsed} ms; busy ${(busyTotal / 1000).toFixed(0)} ms = ${(busyTotal / total).toFixed(0)} µs per request (sampled)`,
+  `${total} requests (${streamOnly ? 'all' : '2/3'} streamed, ${chunks} chunks, c=16) in ${elapsed} ms; busy ${(busyTotal / 1000).toFixed(0)} ms = ${(busyTotal / total).toFixed(0)} µs per request (sampled)`,
 );
 for (const [bucket, micros] of busy.sort((a, b) => b[1] - a[1])) {
   console.log(`${bucket.padEnd(28)} ${((100 * micros) / busyTotal).toFixed(1).padStart(5)} %`);

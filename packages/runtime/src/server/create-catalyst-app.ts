@@ -429,27 +429,29 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     ),
   );
 
-  /** A run's events after `after`, or one `expired` error when no store holds the run. */
-  async function* readRun(options: {
+  /**
+   * A run's events after `after`, or one `expired` error when no store holds the run. The
+   * store's own iterable is handed on as it is (no generator in between: one hop less a token).
+   */
+  async function readRun(options: {
     runId: string;
     workflowId: string;
     after: number;
     signal: AbortSignal;
-  }): AsyncGenerator<RunRecord> {
+  }): Promise<AsyncIterable<RunRecord> | RunRecord[]> {
     const records = await streams.open(options);
-    if (records !== undefined) {
-      yield* records;
-      return;
-    }
-    yield {
-      seq: options.after + 1,
-      event: {
-        type: 'error',
-        kind: 'expired',
-        message: `run "${options.runId}" of workflow "${options.workflowId}" cannot be resumed: this server keeps a run's events for ${retentionMs / 1000} s after it ends and has none for it; start a new run`,
-        retryable: false,
+    if (records !== undefined) return records;
+    return [
+      {
+        seq: options.after + 1,
+        event: {
+          type: 'error',
+          kind: 'expired',
+          message: `run "${options.runId}" of workflow "${options.workflowId}" cannot be resumed: this server keeps a run's events for ${retentionMs / 1000} s after it ends and has none for it; start a new run`,
+          retryable: false,
+        },
       },
-    };
+    ];
   }
 
   /** Answers a reconnect: the rest of the run named by `lastEventId`, replayed then live. */

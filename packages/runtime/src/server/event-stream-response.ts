@@ -7,7 +7,7 @@ import { encodeSseEvent, SSE_HEADERS, SSE_KEEP_ALIVE } from './sse.js';
 export interface EventStreamSource {
   /** The run the events belong to: their ids and the `X-Catalyst-Run-Id` header. */
   runId: string;
-  events: (signal: AbortSignal) => AsyncIterable<RunRecord>;
+  events: (signal: AbortSignal) => Promise<AsyncIterable<RunRecord> | Iterable<RunRecord>>;
   keepAliveMs: number;
   /**
    * The client sent `Connection: close`: say so in the response, so the server closes the socket
@@ -46,7 +46,7 @@ async function pumpEvents(
   );
   let seq = 0;
   try {
-    for await (const record of source.events(signal)) {
+    for await (const record of await source.events(signal)) {
       seq = record.seq;
       if (signal.aborted && record.event.type !== 'error') continue;
       send(encodeSseEvent(record.event, formatEventId(source.runId, record.seq)));

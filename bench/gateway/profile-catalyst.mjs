@@ -7,7 +7,7 @@
  * fetch (Node's bundled undici), undici, GC, @hono/node-server, Catalyst's packages, the rest.
  *
  * Usage: npx tsc -b && node bench/gateway/profile-catalyst.mjs [--requests 3000] [--chunks 20]
- *        [--stream-only] [--out DIR]
+ *        [--stream-only | --run-only] [--out DIR]
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ const flag = (name, fallback) => {
 const total = Number(flag('--requests', '3000'));
 const chunks = Number(flag('--chunks', '20'));
 const streamOnly = process.argv.includes('--stream-only');
+const runOnly = process.argv.includes('--run-only');
 const outDirectory = resolve(flag('--out', join(here, '.build', 'profiles', String(Date.now()))));
 mkdirSync(outDirectory, { recursive: true });
 
@@ -115,8 +116,8 @@ const cpuSeconds = () => {
 };
 const cpuBefore = cpuSeconds();
 const started = Date.now();
-await batch('stream', streamOnly ? total : Math.round((total * 2) / 3), 16);
-if (!streamOnly) await batch('run', Math.round(total / 3), 16);
+if (!runOnly) await batch('stream', streamOnly ? total : Math.round((total * 2) / 3), 16);
+if (!streamOnly) await batch('run', runOnly ? total : Math.round(total / 3), 16);
 const elapsed = Date.now() - started;
 const cpuMs = (cpuSeconds() - cpuBefore) * 1000;
 server.child.removeAllListeners('exit');
@@ -166,7 +167,7 @@ console.log(
   `server CPU (from /proc, the measured batch only): ${cpuMs.toFixed(0)} ms = ${((1000 * cpuMs) / total).toFixed(0)} µs per request`,
 );
 console.log(
-  `${total} requests (${streamOnly ? 'all' : '2/3'} streamed, ${chunks} chunks, c=16) in ${elapsed} ms; sampled busy time (wall clock on a busy machine, startup included) ${(busyTotal / 1000).toFixed(0)} ms`,
+  `${total} requests (${streamOnly ? 'all' : runOnly ? 'none' : '2/3'} streamed, ${chunks} chunks, c=16) in ${elapsed} ms; sampled busy time (wall clock on a busy machine, startup included) ${(busyTotal / 1000).toFixed(0)} ms`,
 );
 for (const [bucket, micros] of busy.sort((a, b) => b[1] - a[1])) {
   console.log(`${bucket.padEnd(28)} ${((100 * micros) / busyTotal).toFixed(1).padStart(5)} %`);

@@ -640,9 +640,16 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       // The fetch-style path: the stream becomes a web ReadableStream body.
       response = eventStreamResponse({ ...eventStream, signal: eventStream.request.signal });
     }
-    if (direct?.outgoing === undefined || direct.alreadySent === undefined) {
-      // Headers of a Response from fetch() may be immutable; a copy always is not.
-      response = new Response(isHead ? null : response.body, response);
+    if (isHead) {
+      response = new Response(null, response);
+    } else {
+      try {
+        response.headers.set('x-request-id', requestId);
+      } catch {
+        // Headers of a Response from fetch() are immutable; a copy's are not. Only then copied:
+        // reading `body` turns Node's lightweight answer into a web stream.
+        response = new Response(response.body, response);
+      }
     }
     response.headers.set('x-request-id', requestId);
     const origin = request.headers.get('origin');

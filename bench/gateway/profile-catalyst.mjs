@@ -144,7 +144,11 @@ function bucketOf(frame) {
   if (url.includes('/node_modules/undici/')) return 'undici (package)';
   if (url.includes('/node_modules/eventsource-parser/')) return 'eventsource-parser';
   if (/^node:internal\/deps\/undici/.test(url)) return 'web streams + fetch';
-  if (/^node:internal\/webstreams|^node:internal\/abort_controller|^node:internal\/event_target/.test(url))
+  if (
+    /^node:internal\/webstreams|^node:internal\/abort_controller|^node:internal\/event_target/.test(
+      url,
+    )
+  )
     return 'web streams + fetch';
   const catalyst = url.match(/packages\/([^/]+)\/dist\//);
   if (catalyst) return `catalyst ${catalyst[1]}`;

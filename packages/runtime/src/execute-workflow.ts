@@ -298,8 +298,10 @@ export async function* executeWorkflow(
     }
     yield doneEvent(workflow, graph.order, states, tokenCount);
   } finally {
-    // The consumer may stop early (client disconnected): stop every node still running.
-    controller.abort();
+    // The consumer may stop early (client disconnected): stop every node still running. A run
+    // that ended with nothing running has nothing to stop; aborting anyway cost every run a
+    // DOMException and a pass through every listener on the signal.
+    if (running > 0) controller.abort();
   }
 }
 

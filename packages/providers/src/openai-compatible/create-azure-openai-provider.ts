@@ -22,7 +22,9 @@ export const azureVendor: OpenAICompatibleVendor = {
   embeddings: true,
   // Deployments are named by the user and not listed by the data-plane API.
   modelList: 'catalog',
-  createClient: (settings) => {
+  // Azure stays on the SDK: its dated API and `api-key` header are the SDK's to get right.
+  createClient: (settings) => azureVendor.createSdkClient(settings),
+  createSdkClient: (settings) => {
     if (!settings.baseUrl) {
       return 'no endpoint is configured (set AZURE_OPENAI_ENDPOINT to https://NAME.openai.azure.com, or pass baseUrl)';
     }

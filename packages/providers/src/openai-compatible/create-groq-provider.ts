@@ -4,6 +4,7 @@ import type { ProviderOptions } from '../config/provider-options.js';
 import { groqSdkChatClient } from './openai-chat-client.js';
 import { createOpenAICompatibleFamilyProvider } from './openai-compatible-provider.js';
 import type { OpenAICompatibleVendor } from './openai-compatible-vendor.js';
+import { directChatClient } from './openai-http-chat-client.js';
 import { sdkClientOptions } from './sdk-client-options.js';
 
 /** Groq's public API root; `groq-sdk` appends `/openai/v1`. */
@@ -23,7 +24,13 @@ export const groqVendor: OpenAICompatibleVendor = {
   apiKeyRequired: true,
   embeddings: false,
   modelList: 'api',
+  // groq-sdk puts its paths under `/openai/v1`; the direct client is given that root.
   createClient: (settings) =>
+    directChatClient(settings, {
+      baseUrl: `${(settings.baseUrl ?? GROQ_DEFAULT_BASE_URL).replace(/\/+$/, '')}/openai/v1`,
+      sdk: groqVendor.createSdkClient(settings),
+    }),
+  createSdkClient: (settings) =>
     groqSdkChatClient(
       new Groq({
         ...sdkClientOptions(settings),

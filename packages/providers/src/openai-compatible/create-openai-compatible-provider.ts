@@ -4,6 +4,7 @@ import type { ProviderOptions } from '../config/provider-options.js';
 import { openAISdkChatClient } from './openai-chat-client.js';
 import { createOpenAICompatibleFamilyProvider } from './openai-compatible-provider.js';
 import type { OpenAICompatibleVendor } from './openai-compatible-vendor.js';
+import { directChatClient } from './openai-http-chat-client.js';
 import { sdkClientOptions } from './sdk-client-options.js';
 
 /**
@@ -21,7 +22,12 @@ export const openAICompatibleVendor: OpenAICompatibleVendor = {
   apiKeyRequired: false,
   embeddings: true,
   modelList: 'api',
-  createClient: (settings) => {
+  createClient: (settings) =>
+    directChatClient(settings, {
+      baseUrl: settings.baseUrl ?? '',
+      sdk: openAICompatibleVendor.createSdkClient(settings),
+    }),
+  createSdkClient: (settings) => {
     if (!settings.baseUrl) {
       return 'no base URL is configured (set OPENAI_COMPATIBLE_BASE_URL, e.g. http://localhost:11434/v1, or pass baseUrl)';
     }

@@ -4,6 +4,7 @@ import type { ProviderOptions } from '../config/provider-options.js';
 import { openAISdkChatClient } from './openai-chat-client.js';
 import { createOpenAICompatibleFamilyProvider } from './openai-compatible-provider.js';
 import type { OpenAICompatibleVendor } from './openai-compatible-vendor.js';
+import { directChatClient } from './openai-http-chat-client.js';
 import { sdkClientOptions } from './sdk-client-options.js';
 
 /** OpenAI's public API. */
@@ -20,6 +21,11 @@ export const openAIVendor: OpenAICompatibleVendor = {
   embeddings: true,
   modelList: 'api',
   createClient: (settings) =>
+    directChatClient(settings, {
+      baseUrl: settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL,
+      sdk: openAIVendor.createSdkClient(settings),
+    }),
+  createSdkClient: (settings) =>
     openAISdkChatClient(
       new OpenAI({
         ...sdkClientOptions(settings),

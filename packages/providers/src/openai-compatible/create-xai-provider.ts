@@ -4,6 +4,7 @@ import type { ProviderOptions } from '../config/provider-options.js';
 import { openAISdkChatClient } from './openai-chat-client.js';
 import { createOpenAICompatibleFamilyProvider } from './openai-compatible-provider.js';
 import type { OpenAICompatibleVendor } from './openai-compatible-vendor.js';
+import { directChatClient } from './openai-http-chat-client.js';
 import { sdkClientOptions } from './sdk-client-options.js';
 
 /** xAI's public API. */
@@ -22,6 +23,11 @@ export const xaiVendor: OpenAICompatibleVendor = {
   embeddings: false,
   modelList: 'api',
   createClient: (settings) =>
+    directChatClient(settings, {
+      baseUrl: settings.baseUrl ?? XAI_DEFAULT_BASE_URL,
+      sdk: xaiVendor.createSdkClient(settings),
+    }),
+  createSdkClient: (settings) =>
     openAISdkChatClient(
       new OpenAI({
         ...sdkClientOptions(settings),

@@ -5,6 +5,7 @@ import { createProviderError, kindFromStatus } from '../shared/create-provider-e
 import { describeTransportFailure } from '../shared/describe-transport-failure.js';
 import { retryAfterFromHeaders } from '../shared/retry-after.js';
 import { transportProviderError } from '../shared/transport-provider-error.js';
+import { OpenAIHttpError } from './openai-http-error.js';
 
 /** Thrown by the adapter when a stream closes before the provider said the reply was complete. */
 export class IncompleteStreamError extends Error {
@@ -54,8 +55,16 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Pro
       detail: describeTransportFailure(error),
     });
   }
-  if (error instanceof openai.APIError || error instanceof groq.APIError) {
+  if (
+    error instanceof openai.APIError ||
+    error instanceof groq.APIError ||
+    error instanceof OpenAIHttpError
+  ) {
     return mapApiError(error, base);
+  }
+  if (isHeadersTimeout(error)) {
+    // The direct client's per-attempt timeout (undici's headersTimeout): the SDK's timeout too.
+    return createProviderError({ ...base, kind: 'timeout', detail: 'the HTTP request timed out' });
   }
   if (error instanceof IncompleteStreamError) {
     return createProviderError({ ...base, kind: 'network', detail: error.message });
@@ -64,7 +73,17 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Pro
   return transportProviderError(base, error, { malformed: error instanceof SyntaxError });
 }
 
-type ApiError = openai.APIError | groq.APIError;
+/** What both SDKs' `APIError` and the direct client's `OpenAIHttpError` carry. */
+interface ApiError {
+  status: number | undefined;
+  error: unknown;
+  headers: Headers | undefined;
+  message: string;
+}
+
+function isHeadersTimeout(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === 'UND_ERR_HEADERS_TIMEOUT';
+}
 
 function mapApiError(
   error: ApiError,

@@ -26,8 +26,14 @@ export interface OpenAICompatibleVendor {
   /** Where `listModels` looks: the API's `GET /models`, or the catalog (Azure deployments). */
   modelList: 'api' | 'catalog';
   /**
-   * Builds the SDK client for resolved settings; returns an error message (a missing endpoint,
-   * say) when the settings cannot work.
+   * Builds the client the provider uses for resolved settings (the direct HTTP client where the
+   * vendor has one); returns an error message (a missing endpoint, say) when the settings
+   * cannot work.
    */
   createClient(settings: ProviderSettings & { apiKey?: string }): OpenAIChatClient | string;
+  /**
+   * The vendor's official SDK over the same settings: it lists models and embeds for the direct
+   * client, and the tests replay recorded traffic through both to prove they agree.
+   */
+  createSdkClient(settings: ProviderSettings & { apiKey?: string }): OpenAIChatClient | string;
 }

@@ -147,9 +147,10 @@ export async function* providerStream(options: ProviderStreamOptions): AsyncGene
 
     try {
       const iterator = options.open(signal)[Symbol.asyncIterator]();
+      const reader = new AbortableReader(iterator, signal);
       try {
         while (true) {
-          const next = await nextOrAbort(iterator, signal);
+          const next = await reader.next();
           if (next.done) break;
           const part = next.value;
           const isToken =
@@ -192,6 +193,7 @@ export async function* providerStream(options: ProviderStreamOptions): AsyncGene
           }
         }
       } finally {
+        reader.release();
         stopClocks();
         // Closing the SDK iterator releases the connection when the consumer stopped early.
         // Not awaited: an iterator blocked on a stalled socket must not hold the caller.
@@ -254,26 +256,44 @@ export async function* providerStream(options: ProviderStreamOptions): AsyncGene
   }
 }
 
-/** Resolves the iterator's next value, or rejects as soon as `signal` aborts. */
-function nextOrAbort<T>(
-  iterator: AsyncIterator<T>,
-  signal: AbortSignal,
-): Promise<IteratorResult<T>> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    iterator.next().then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
+/**
+ * Reads an attempt's iterator, each `next()` rejecting as soon as `signal` aborts (an SDK
+ * blocked on a stalled socket must not hold the stream). One abort listener per attempt, not
+ * one added and removed per chunk.
+ */
+class AbortableReader<T> {
+  private pending: ((error: unknown) => void) | undefined;
+  private readonly onAbort = () => this.pending?.(this.signal.reason);
+
+  constructor(
+    private readonly iterator: AsyncIterator<T>,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.signal.aborted) return Promise.reject(this.signal.reason);
+    return new Promise((resolve, reject) => {
+      this.pending = reject;
+      this.iterator.next().then(
+        (value) => {
+          this.pending = undefined;
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.pending = undefined;
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Stops listening; the attempt is over. */
+  release(): void {
+    this.pending = undefined;
+    this.signal.removeEventListener('abort', this.onAbort);
+  }
 }
 
 /** Decides what a failure was: the caller's abort, a timeout of ours, or the provider's error. */

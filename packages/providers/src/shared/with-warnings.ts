@@ -7,12 +7,21 @@ import type { CallWarning, StreamEvent } from '@catalyst/spec';
  * @example
  * return withWarnings(providerStream({ … }), anthropicWarnings(request));
  */
-export async function* withWarnings(
+export function withWarnings(
+  events: AsyncIterable<StreamEvent>,
+  warnings: readonly CallWarning[],
+): AsyncIterable<StreamEvent> {
+  // Nothing to add (the usual case): the stream itself, not a generator hop per token.
+  if (warnings.length === 0) return events;
+  return addWarnings(events, warnings);
+}
+
+async function* addWarnings(
   events: AsyncIterable<StreamEvent>,
   warnings: readonly CallWarning[],
 ): AsyncGenerator<StreamEvent> {
   for await (const event of events) {
-    yield event.type === 'done' && warnings.length > 0
+    yield event.type === 'done'
       ? { ...event, warnings: [...(event.warnings ?? []), ...warnings] }
       : event;
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { createEmbeddingCache, type EmbeddingCache, ModelCatalog } from '@catalyst/providers';
 import type { JsonValue, WorkflowDefinition, WorkflowEvent } from '@catalyst/spec';
 import { Hono } from 'hono';
@@ -13,7 +14,12 @@ import { tracedProviders } from '../telemetry/traced-providers.js';
 import { validateInput } from '../validate-input.js';
 import { createApiKeyCheck } from './api-key-check.js';
 import { errorResponse, statusForRunError } from './error-response.js';
-import { eventStreamResponse } from './event-stream-response.js';
+import {
+  type EventStreamSource,
+  eventStreamHeaders,
+  eventStreamResponse,
+  writeEventStream,
+} from './event-stream-response.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { createOpenAIGateway, openAIError } from './openai-gateway.js';
 import { openApiDocument } from './openapi-document.js';
@@ -103,7 +109,12 @@ export interface CatalystAppOptions {
 
 /** A `fetch(Request) → Response` application: runs on Node, Bun, Deno or serverless alike. */
 export interface CatalystApp {
-  fetch(request: Request): Promise<Response> | Response;
+  /**
+   * Answers one request. Given Node's `outgoing` response (as `serveNode` does), event streams
+   * are written to it directly and the answer is `node.alreadySent`, which tells the adapter
+   * the response is out.
+   */
+  fetch(request: Request, node?: NodeTarget): Promise<Response> | Response;
   /**
    * Graceful shutdown: from now on every new request gets 503 with `Retry-After`; runs in flight
    * may finish within `graceMs`, then those left end with a retryable `unavailable` error event
@@ -114,6 +125,13 @@ export interface CatalystApp {
   inFlight(): number;
   /** Releases what the app holds (the router's Redis connection). */
   close(): Promise<void>;
+}
+
+/** Node's response for a request, for writing event streams without web streams. */
+export interface NodeTarget {
+  outgoing?: ServerResponse;
+  /** The answer that tells the server adapter the response was written already. */
+  alreadySent?: Response;
 }
 
 /** What one request did, filled in as it runs, logged when it ends. */
@@ -128,6 +146,23 @@ interface RequestState {
   /** The caller's W3C trace context, which the run's spans join. */
   traceparent: string | null;
   tracestate: string | null;
+  /**
+   * Set by a route that answers with an event stream: what to send. The response is written
+   * once the shared headers (request id, CORS) are on it, to Node directly when it can be.
+   */
+  eventStream?: EventStreamSource & { request: Request };
+}
+
+/**
+ * Records the event stream a route answers with and returns its headers as a bodiless
+ * response; `handle` sends the stream itself (see `RequestState.eventStream`).
+ */
+function eventStreamPlaceholder(
+  state: RequestState,
+  source: EventStreamSource & { request: Request },
+): Response {
+  state.eventStream = source;
+  return new Response(null, { status: 200, headers: eventStreamHeaders(source) });
 }
 
 /** The terminal event of a run that the server's shutdown cut short. */
@@ -363,10 +398,11 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       workflowId: prepared.workflow.id,
       events: (signal) => run(prepared.workflow, prepared.input, signal, state),
     });
-    return eventStreamResponse({
+    return eventStreamPlaceholder(state, {
       runId,
       events: (signal) => readRun({ runId, workflowId: prepared.workflow.id, after: 0, signal }),
-      signal: context.req.raw.signal,
+      // Its signal (the client went away) only on the fetch-style path: Node's uses the socket.
+      request: context.req.raw,
       keepAliveMs,
       closeConnection: (context.req.header('connection') ?? '').toLowerCase() === 'close',
     });
@@ -402,27 +438,29 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     ),
   );
 
-  /** A run's events after `after`, or one `expired` error when no store holds the run. */
-  async function* readRun(options: {
+  /**
+   * A run's events after `after`, or one `expired` error when no store holds the run. The
+   * store's own iterable is handed on as it is (no generator in between: one hop less a token).
+   */
+  async function readRun(options: {
     runId: string;
     workflowId: string;
     after: number;
     signal: AbortSignal;
-  }): AsyncGenerator<RunRecord> {
+  }): Promise<AsyncIterable<RunRecord> | RunRecord[]> {
     const records = await streams.open(options);
-    if (records !== undefined) {
-      yield* records;
-      return;
-    }
-    yield {
-      seq: options.after + 1,
-      event: {
-        type: 'error',
-        kind: 'expired',
-        message: `run "${options.runId}" of workflow "${options.workflowId}" cannot be resumed: this server keeps a finished run's events for ${retentionMs / 1000} s (and at most ${retainedEvents} events of finished runs) and has none for it; start a new run`,
-        retryable: false,
+    if (records !== undefined) return records;
+    return [
+      {
+        seq: options.after + 1,
+        event: {
+          type: 'error',
+          kind: 'expired',
+          message: `run "${options.runId}" of workflow "${options.workflowId}" cannot be resumed: this server keeps a finished run's events for ${retentionMs / 1000} s (and at most ${retainedEvents} events of finished runs) and has none for it; start a new run`,
+          retryable: false,
+        },
       },
-    };
+    ];
   }
 
   /** Answers a reconnect: the rest of the run named by `lastEventId`, replayed then live. */
@@ -457,10 +495,10 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     }
     state.workflow = workflowId;
     state.streaming = true;
-    return eventStreamResponse({
+    return eventStreamPlaceholder(state, {
       runId: parsed.runId,
       events: (signal) => readRun({ runId: parsed.runId, workflowId, after: parsed.seq, signal }),
-      signal: request.signal,
+      request,
       keepAliveMs,
       closeConnection: (request.headers.get('connection') ?? '').toLowerCase() === 'close',
     });
@@ -593,7 +631,7 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     });
   };
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, node?: NodeTarget): Promise<Response> => {
     const startedAt = now();
     const url = new URL(request.url);
     const requestId = acceptedRequestId(request.headers.get('x-request-id')) ?? createRequestId();
@@ -612,8 +650,23 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       gate(request, url) ??
       (await app.fetch(isHead ? new Request(request, { method: 'GET' }) : request, { state }));
     if (url.pathname.startsWith('/v1/')) response = await asOpenAIError(response);
-    // Headers of a Response from fetch() may be immutable; a copy always is not.
-    response = new Response(isHead ? null : response.body, response);
+    const eventStream = state.eventStream;
+    const direct = eventStream !== undefined && !isHead ? node : undefined;
+    if (eventStream !== undefined && direct?.outgoing === undefined) {
+      // The fetch-style path: the stream becomes a web ReadableStream body.
+      response = eventStreamResponse({ ...eventStream, signal: eventStream.request.signal });
+    }
+    if (isHead) {
+      response = new Response(null, response);
+    } else {
+      try {
+        response.headers.set('x-request-id', requestId);
+      } catch {
+        // Headers of a Response from fetch() are immutable; a copy's are not. Only then copied:
+        // reading `body` turns Node's lightweight answer into a web stream.
+        response = new Response(response.body, response);
+      }
+    }
     response.headers.set('x-request-id', requestId);
     const origin = request.headers.get('origin');
     if (origin !== null && (corsOrigins.has(origin) || corsOrigins.has('*'))) {
@@ -635,6 +688,16 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       costUsd: state.costUsd,
       errorKind: state.errorKind ?? refusedKind,
     });
+    if (eventStream !== undefined && direct?.outgoing && direct.alreadySent) {
+      writeEventStream({
+        source: eventStream,
+        outgoing: direct.outgoing,
+        status: response.status,
+        headers: response.headers,
+        onEnd: () => log(record(), startedAt),
+      });
+      return direct.alreadySent;
+    }
     if (!state.streaming || response.body === null) {
       log(record(), startedAt);
       return response;

@@ -115,21 +115,71 @@ export function createResumableStreams(options: {
         mine ?? (shared ? await shared.read({ runId, workflowId, after, signal }) : undefined);
       if (records === undefined) return undefined;
       const store = mine ? local : shared;
-      return (async function* () {
-        await store?.attach(runId);
-        try {
-          yield* records;
-        } finally {
+      return countedReader(records, {
+        attach: () => store?.attach(runId),
+        detach: async () => {
           await store?.detach(runId);
           if (owned.has(runId) && local.readers(runId) === 0) scheduleCheck(runId);
-        }
-      })();
+        },
+      });
     },
 
     async close() {
       for (const run of owned.values()) clearTimeout(run.check);
       // `shared` belongs to whoever passed it in.
       await local.close();
+    },
+  };
+}
+
+/**
+ * `records`, counted as a reader of its run from the first `next()` until it ends, fails or is
+ * closed: what a generator with `try … finally` around `yield*` does, without a generator hop
+ * per record.
+ */
+function countedReader(
+  records: AsyncIterable<RunRecord>,
+  reader: { attach: () => unknown; detach: () => Promise<void> },
+): AsyncIterable<RunRecord> {
+  return {
+    [Symbol.asyncIterator]() {
+      const iterator = records[Symbol.asyncIterator]();
+      let state: 'new' | 'attached' | 'done' = 'new';
+      const finish = async () => {
+        if (state !== 'attached') {
+          state = 'done';
+          return;
+        }
+        state = 'done';
+        await reader.detach();
+      };
+      return {
+        async next() {
+          if (state === 'done') return { done: true, value: undefined };
+          if (state === 'new') {
+            state = 'attached';
+            await reader.attach();
+          }
+          try {
+            const result = await iterator.next();
+            if (result.done) await finish();
+            return result;
+          } catch (error) {
+            await finish();
+            throw error;
+          }
+        },
+        async return() {
+          const wasAttached = state === 'attached';
+          state = 'done';
+          try {
+            await iterator.return?.();
+          } finally {
+            if (wasAttached) await reader.detach();
+          }
+          return { done: true, value: undefined };
+        },
+      };
     },
   };
 }

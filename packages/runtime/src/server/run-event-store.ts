@@ -157,22 +157,30 @@ async function* follow(
 ): AsyncGenerator<RunRecord> {
   // Records are numbered from 1 in order, so record `seq` sits at index seq - 1.
   let index = after;
-  while (!signal.aborted) {
-    while (index < run.records.length) {
-      const record = run.records[index] as RunRecord;
-      index += 1;
-      yield record;
-      if (isTerminal(record.event)) return;
+  // One abort listener for the whole follow, not one per wait (a wait per token).
+  let wakeWaiter: (() => void) | undefined;
+  const onAbort = () => wakeWaiter?.();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    while (!signal.aborted) {
+      while (index < run.records.length) {
+        const record = run.records[index] as RunRecord;
+        index += 1;
+        yield record;
+        if (isTerminal(record.event)) return;
+      }
+      if (run.ended) return;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          wakeWaiter = undefined;
+          run.waiting.delete(wake);
+          resolve();
+        };
+        wakeWaiter = wake;
+        run.waiting.add(wake);
+      });
     }
-    if (run.ended) return;
-    await new Promise<void>((resolve) => {
-      const wake = () => {
-        signal.removeEventListener('abort', wake);
-        run.waiting.delete(wake);
-        resolve();
-      };
-      run.waiting.add(wake);
-      signal.addEventListener('abort', wake, { once: true });
-    });
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }

@@ -1,5 +1,9 @@
+import { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+// Created when this module loads, before `serve` swaps the global Response for its own: a real
+// Response, which is what the adapter recognises as "already sent".
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { CatalystApp } from './create-catalyst-app.js';
 
 /** A running Node HTTP server. */
@@ -30,7 +34,11 @@ export function serveNode(
   return new Promise((resolve, reject) => {
     const server = serve(
       {
-        fetch: app.fetch,
+        // Node's response goes to the app so that event streams are written to it directly.
+        fetch: (request: Request, env: { outgoing?: unknown }) =>
+          env.outgoing instanceof ServerResponse
+            ? app.fetch(request, { outgoing: env.outgoing, alreadySent: RESPONSE_ALREADY_SENT })
+            : app.fetch(request),
         port: options.port,
         hostname: options.host,
         serverOptions: { maxHeaderSize: MAX_HEADER_BYTES },

@@ -1,0 +1,294 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DIRECTIVE_HEADER,
+  type RunningSimulator,
+  type ScenarioAction,
+  startSimulator,
+} from '@catalyst/simulator';
+import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { collectEvents } from '../testing/index.js';
+import { groqVendor } from './create-groq-provider.js';
+import { openAICompatibleVendor } from './create-openai-compatible-provider.js';
+import { openAIVendor } from './create-openai-provider.js';
+import { xaiVendor } from './create-xai-provider.js';
+import { createOpenAICompatibleFamilyProvider } from './openai-compatible-provider.js';
+import type { OpenAICompatibleVendor } from './openai-compatible-vendor.js';
+
+// The direct HTTP client against the official SDKs as oracles: recorded real traffic (the
+// simulator's replay fixtures, provenance in their README) and the simulator's faults go through
+// the same provider twice, once per path, and must give the same events.
+const FIXTURES = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../simulator/src/openai/__fixtures__',
+);
+
+const KEY = 'sk-test-SECRET1234567890';
+// No test reads the developer's real environment.
+const environment = {};
+
+let simulator: RunningSimulator;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0 });
+});
+afterAll(async () => simulator.close());
+beforeEach(() => {
+  simulator.setScenario(undefined);
+  simulator.reset();
+});
+
+interface VendorCase {
+  vendor: OpenAICompatibleVendor;
+  /** The base URL the vendor's settings take (Groq's root, the others' `/v1`). */
+  baseUrl: () => string;
+  model: string;
+}
+
+const OPENAI: VendorCase = {
+  vendor: openAIVendor,
+  baseUrl: () => `${simulator.url}/v1`,
+  model: 'gpt-4o',
+};
+const XAI: VendorCase = {
+  vendor: xaiVendor,
+  baseUrl: () => `${simulator.url}/v1`,
+  model: 'grok-4',
+};
+const GROQ: VendorCase = {
+  vendor: groqVendor,
+  baseUrl: () => simulator.url,
+  model: 'llama-3.3-70b-versatile',
+};
+const LOCAL: VendorCase = {
+  vendor: openAICompatibleVendor,
+  baseUrl: () => `${simulator.url}/v1`,
+  model: 'local-llama',
+};
+
+/** The provider over the direct client (as shipped) or over the vendor's SDK. */
+function providerFor(
+  target: VendorCase,
+  path: 'direct' | 'sdk',
+  headers?: Record<string, string>,
+): LanguageModelProvider {
+  const vendor =
+    path === 'direct'
+      ? target.vendor
+      : { ...target.vendor, createClient: target.vendor.createSdkClient };
+  return createOpenAICompatibleFamilyProvider(vendor, {
+    apiKey: KEY,
+    baseUrl: target.baseUrl(),
+    environment,
+    ...(headers && { headers }),
+  });
+}
+
+function request(model: string, fields: Partial<ChatRequest> = {}): ChatRequest {
+  return {
+    model,
+    messages: [{ role: 'user', content: 'replay' }],
+    signal: AbortSignal.timeout(10_000),
+    maxRetries: 0,
+    ...fields,
+  };
+}
+
+/** The simulator names every response anew; which id it was is not what is compared. */
+function withoutRequestIds(events: StreamEvent[]): unknown[] {
+  return JSON.parse(
+    JSON.stringify(events, (key, value: unknown) =>
+      key === 'requestId' && typeof value === 'string' ? '<request id>' : value,
+    ),
+  );
+}
+
+/** Runs `run` once per path and returns both event lists, ids normalised. */
+async function bothPaths(
+  run: (path: 'direct' | 'sdk') => Promise<StreamEvent[]>,
+): Promise<{ direct: unknown[]; sdk: unknown[]; raw: StreamEvent[] }> {
+  simulator.setScenario(undefined);
+  const raw = await run('direct');
+  simulator.setScenario(undefined);
+  const direct = withoutRequestIds(raw);
+  const sdk = withoutRequestIds(await run('sdk'));
+  return { direct, sdk, raw };
+}
+
+const REPLAYS: Array<{ file: string; target: VendorCase }> = [
+  ...[
+    'openai/e2aad469b71d1d4894ff833ea147020a9d875eb7ce644a0ff355581690a4cbfd.bin',
+    'openai/c6aa7e397b7123c3501f25df3a05d4daf7e8ad6d61ffa406ab5361fe36a8d5b1.bin',
+    'openai/f82268f2fefd5cfbc7eeb59c297688be2f6ca0849a6e4f17851b517310841d9b.bin',
+    'openai/d615580118391ee13492193e3a8bb74642d23ac1ca13fe37cb6e889b66f759f6.bin',
+    'openai/openai-text.chunks.txt',
+    'openai/azure-model-router.1.chunks.txt',
+  ].map((file) => ({ file, target: OPENAI })),
+  ...[
+    'xai/xai-text.chunks.txt',
+    'xai/xai-tool-call.chunks.txt',
+    'xai/issue-19639-stream.chunks.txt',
+  ].map((file) => ({ file, target: XAI })),
+  ...[
+    'groq/groq-text.chunks.txt',
+    'groq/groq-tool-call.chunks.txt',
+    'groq/groq-json-tool-call.chunks.txt',
+    'groq/groq-reasoning.chunks.txt',
+  ].map((file) => ({ file, target: GROQ })),
+];
+
+describe('recorded traffic: the direct client and the official SDK give the same events', () => {
+  it.each(REPLAYS)('$file', async ({ file, target }) => {
+    const { direct, sdk, raw } = await bothPaths((path) => {
+      simulator.setScenario({ rules: [{ replay: { file } }], baseDirectory: FIXTURES });
+      return collectEvents(providerFor(target, path).stream(request(target.model)));
+    });
+    expect(direct).toEqual(sdk);
+    // The replay produced an answer, not an error both paths happened to agree on.
+    expect(raw.at(-1)?.type).toBe('done');
+  });
+
+  it('a recorded 400 error body becomes the same error', async () => {
+    const { direct, sdk, raw } = await bothPaths((path) => {
+      simulator.setScenario({
+        rules: [
+          { replay: { file: 'openai/reasoning-model-legacy-parameter-error.json', status: 400 } },
+        ],
+        baseDirectory: FIXTURES,
+      });
+      return collectEvents(providerFor(OPENAI, path).stream(request('o4-mini')));
+    });
+    expect(direct).toEqual(sdk);
+    expect(raw.at(-1)).toMatchObject({ type: 'error', error: { status: 400 } });
+  });
+});
+
+const FAULTS: Array<{ name: string; action: ScenarioAction; kind: string }> = [
+  { name: 'auth', action: { fault: { type: 'http', kind: 'auth' } }, kind: 'auth' },
+  {
+    name: 'rate limit with retry-after',
+    action: { fault: { type: 'http', kind: 'rate_limit', retryAfterMs: 1500 } },
+    kind: 'rate_limit',
+  },
+  {
+    name: 'context length',
+    action: { fault: { type: 'http', kind: 'context_length' } },
+    kind: 'context_length',
+  },
+  { name: 'server', action: { fault: { type: 'http', kind: 'server' } }, kind: 'server' },
+  {
+    name: 'overloaded',
+    action: { fault: { type: 'http', kind: 'overloaded' } },
+    kind: 'overloaded',
+  },
+  {
+    name: 'model not found',
+    action: { fault: { type: 'http', kind: 'model_not_found' } },
+    kind: 'model_not_found',
+  },
+  { name: 'reset before the first byte', action: { fault: { type: 'reset' } }, kind: 'network' },
+  {
+    name: 'malformed chunk',
+    action: {
+      timing: { firstTokenMs: 0, tokenDelayMs: 10 },
+      reply: { chunks: ['one ', 'two ', 'three'] },
+      fault: { type: 'malformed', afterChunks: 2 },
+    },
+    kind: 'server',
+  },
+  {
+    name: 'in-stream error',
+    action: {
+      timing: { firstTokenMs: 0, tokenDelayMs: 10 },
+      reply: { chunks: ['one ', 'two ', 'three'] },
+      fault: { type: 'stream-error', afterChunks: 1, kind: 'server', message: 'boom' },
+    },
+    kind: 'server',
+  },
+  {
+    name: 'connection dropped mid-stream',
+    action: {
+      timing: { firstTokenMs: 0, tokenDelayMs: 30 },
+      reply: { chunks: ['one ', 'two ', 'three ', 'four'] },
+      fault: { type: 'disconnect', afterChunks: 2 },
+    },
+    kind: 'network',
+  },
+];
+
+describe('simulated faults: both paths give the same error events', () => {
+  it.each(
+    FAULTS.flatMap((fault) => [
+      { ...fault, target: OPENAI },
+      { ...fault, target: GROQ },
+    ]),
+  )('$name ($target.vendor.provider)', async ({ action, kind, target }) => {
+    const { direct, sdk, raw } = await bothPaths((path) =>
+      collectEvents(
+        providerFor(target, path, { [DIRECTIVE_HEADER]: JSON.stringify(action) }).stream(
+          request(target.model),
+        ),
+      ),
+    );
+    expect(direct).toEqual(sdk);
+    expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind } });
+  });
+});
+
+describe('requests: both paths send the same thing', () => {
+  it('the same body and headers (key, configured and per-request headers, traceparent)', async () => {
+    const seen: Array<{ body: unknown; headers: Record<string, string> }> = [];
+    for (const path of ['direct', 'sdk'] as const) {
+      simulator.reset();
+      const provider = providerFor(OPENAI, path, { 'x-configured': 'yes' });
+      await collectEvents(
+        provider.stream(
+          request('gpt-4o', {
+            temperature: 0.2,
+            maxTokens: 20,
+            responseFormat: { type: 'json_object' },
+            tools: [{ name: 'get_weather', parameters: { type: 'object', properties: {} } }],
+            headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+          }),
+        ),
+      );
+      const received = simulator.requests()[0];
+      expect(received).toBeDefined();
+      const lower = Object.fromEntries(
+        Object.entries(received?.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      );
+      seen.push({ body: received?.body, headers: lower });
+    }
+    const [direct, sdk] = seen;
+    expect(direct?.body).toEqual(sdk?.body);
+    for (const name of ['authorization', 'x-configured', 'traceparent', 'content-type']) {
+      expect(direct?.headers[name], name).toBe(sdk?.headers[name]);
+    }
+    // The simulator logs credentials as `[redacted]`: sent, and the same on both paths.
+    expect(direct?.headers.authorization).toBeDefined();
+  });
+
+  it('a keyless local server gets no Authorization header on either path', async () => {
+    for (const path of ['direct', 'sdk'] as const) {
+      simulator.reset();
+      const provider = createOpenAICompatibleFamilyProvider(
+        path === 'direct'
+          ? LOCAL.vendor
+          : { ...LOCAL.vendor, createClient: LOCAL.vendor.createSdkClient },
+        {
+          baseUrl: LOCAL.baseUrl(),
+          environment,
+          headers: { [DIRECTIVE_HEADER]: JSON.stringify({ reply: { text: 'hi' } }) },
+        },
+      );
+      // The simulator answers a keyless call with its 401; what matters is what was sent.
+      await collectEvents(provider.stream(request(LOCAL.model)));
+      expect(simulator.requests()).toHaveLength(1);
+      const names = Object.keys(simulator.requests()[0]?.headers ?? {}).map((name) =>
+        name.toLowerCase(),
+      );
+      expect(names, path).not.toContain('authorization');
+    }
+  });
+});

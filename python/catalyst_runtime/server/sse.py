@@ -43,6 +43,10 @@ def encode_sse_event(event: Mapping[str, Any]) -> bytes:
     return b"event: " + str(name).encode("utf-8") + b"\ndata: " + data + b"\n\n"
 
 
+_END = object()
+"""Put by the pump after the last event."""
+
+
 async def event_stream(
     events: AsyncIterator[Mapping[str, Any]],
     *,
@@ -52,38 +56,56 @@ async def event_stream(
     """Encode ``events`` as they come, with a keep-alive comment after ``keep_alive_ms`` of
     silence. Closing this generator (the client went away) closes ``events``, which cancels the
     run. An exception from ``events`` ends the stream with an ``internal`` error event, never
-    silence."""
+    silence.
+
+    One task reads ``events`` for the whole stream and hands them over a one-place queue, so the
+    keep-alive clock can interrupt the wait for the next event without cancelling the run; a
+    task and an ``asyncio.wait`` per event cost more than the rest of a token's way out.
+    """
     loop = asyncio.get_running_loop()
     now = clock or loop.time
     interval = max(10.0, keep_alive_ms // 2) / 1000
     last_write = now()
-    pending: asyncio.Future[Mapping[str, Any]] | None = None
+    handover: asyncio.Queue[object] = asyncio.Queue(maxsize=1)
+
+    async def pump() -> None:
+        try:
+            async for event in events:
+                await handover.put(event)
+        except Exception as error:  # noqa: BLE001 - handed to the writer, which reports it
+            await handover.put(error)
+            return
+        await handover.put(_END)
+
+    reader = asyncio.ensure_future(pump())
     try:
         while True:
-            if pending is None:
-                pending = asyncio.ensure_future(anext(events))
-            done, _ = await asyncio.wait({pending}, timeout=interval)
-            if not done:
-                if (now() - last_write) * 1000 >= keep_alive_ms:
-                    last_write = now()
-                    yield SSE_KEEP_ALIVE
-                continue
-            future, pending = pending, None
-            try:
-                event = future.result()
-            except StopAsyncIteration:
+            if handover.empty():
+                try:
+                    async with asyncio.timeout(interval):
+                        item = await handover.get()
+                except TimeoutError:
+                    if (now() - last_write) * 1000 >= keep_alive_ms:
+                        last_write = now()
+                        yield SSE_KEEP_ALIVE
+                    continue
+            else:
+                item = handover.get_nowait()
+            if item is _END:
                 return
+            if isinstance(item, Exception):
+                raise item
             last_write = now()
-            yield encode_sse_event(event)
+            yield encode_sse_event(item)  # type: ignore[arg-type]
     except Exception as error:  # noqa: BLE001 - a bug must not end the stream silently
         yield encode_sse_event(
             {"type": "error", "kind": "internal", "message": str(error), "retryable": False}
         )
     finally:
-        if pending is not None:
-            pending.cancel()
-            with contextlib.suppress(BaseException):
-                await pending
+        if not reader.done():
+            reader.cancel()
+        with contextlib.suppress(BaseException):
+            await reader
         close = getattr(events, "aclose", None)
         if close is not None:
             await close()

@@ -1,12 +1,13 @@
 """Chat Completions spoken directly over the provider's pooled ``httpx.AsyncClient``.
 
-The official SDKs (openai, groq) cost a pydantic model per chunk and close the upstream connection
-after every stream: they stop reading at ``data: [DONE]`` and close the response, so httpx cannot
-return the connection to its pool and every call opens a new TCP (against a real API, TLS)
-connection. This module sends the same request and reads the same Server-Sent Events as the SDKs
-do, raises errors carrying the same facts as the SDKs' exceptions (so the adapter maps them to the
-same typed errors), and reads every stream to its end so the connection is reused. The SDKs stay
-in the test suite as the oracle (``python/tests/sdk_compat/test_openai_wire_oracle.py``).
+The official SDKs (openai, groq) cost a pydantic model per chunk, and the openai SDK closes the
+upstream connection after every stream: it stops reading at ``data: [DONE]`` and closes the
+response, so httpx cannot return the connection to its pool and every call opens a new TCP
+(against a real API, TLS) connection. This module sends the same request and reads the same
+Server-Sent Events as the SDKs do, raises errors carrying the same facts as the SDKs' exceptions
+(so the adapter maps them to the same typed errors), and reads every stream to its end so the
+connection is reused. The SDKs stay in the test suite as the oracle
+(``python/tests/sdk_compat/test_openai_wire_oracle.py``).
 """
 
 from __future__ import annotations

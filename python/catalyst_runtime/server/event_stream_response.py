@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import cast
 
 from fastapi.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -25,6 +26,10 @@ from catalyst_runtime.server.run_event_store import RunRecord
 from catalyst_runtime.server.sse import SSE_HEADERS, SSE_KEEP_ALIVE, encode_sse_event
 
 __all__ = ["EventStreamResponse", "event_stream", "until_disconnect"]
+
+
+_END = object()
+"""Put by the pump after the last record."""
 
 
 async def event_stream(
@@ -37,28 +42,47 @@ async def event_stream(
     """Encode ``records`` as they come, with a keep-alive comment after ``keep_alive_ms`` of
     silence. Closing this generator (the client went away) closes ``records``. An exception from
     ``records`` ends the stream with an ``internal`` error event (numbered after the last one),
-    never silence."""
+    never silence.
+
+    One task reads ``records`` for the whole stream and hands them over a one-place queue, so the
+    keep-alive clock can interrupt the wait for the next record without cancelling the run; a
+    task and an ``asyncio.wait`` per event cost more than the rest of a token's way out.
+    """
     loop = asyncio.get_running_loop()
     now = clock or loop.time
     interval = max(10.0, keep_alive_ms // 2) / 1000
     last_write = now()
     seq = 0
-    pending: asyncio.Future[RunRecord] | None = None
+    handover: asyncio.Queue[object] = asyncio.Queue(maxsize=1)
+
+    async def pump() -> None:
+        try:
+            async for record in records:
+                await handover.put(record)
+        except Exception as error:  # noqa: BLE001 - handed to the writer, which reports it
+            await handover.put(error)
+            return
+        await handover.put(_END)
+
+    reader = asyncio.ensure_future(pump())
     try:
         while True:
-            if pending is None:
-                pending = asyncio.ensure_future(anext(records))
-            done, _ = await asyncio.wait({pending}, timeout=interval)
-            if not done:
-                if (now() - last_write) * 1000 >= keep_alive_ms:
-                    last_write = now()
-                    yield SSE_KEEP_ALIVE
-                continue
-            future, pending = pending, None
-            try:
-                record = future.result()
-            except StopAsyncIteration:
+            if handover.empty():
+                try:
+                    async with asyncio.timeout(interval):
+                        item = await handover.get()
+                except TimeoutError:
+                    if (now() - last_write) * 1000 >= keep_alive_ms:
+                        last_write = now()
+                        yield SSE_KEEP_ALIVE
+                    continue
+            else:
+                item = handover.get_nowait()
+            if item is _END:
                 return
+            if isinstance(item, Exception):
+                raise item
+            record = cast(RunRecord, item)
             seq = record.seq
             last_write = now()
             yield encode_sse_event(record.event, format_event_id(run_id, record.seq))
@@ -68,10 +92,10 @@ async def event_stream(
             format_event_id(run_id, next_sequence(seq)),
         )
     finally:
-        if pending is not None:
-            pending.cancel()
-            with contextlib.suppress(BaseException):
-                await pending
+        if not reader.done():
+            reader.cancel()
+        with contextlib.suppress(BaseException):
+            await reader
         close = getattr(records, "aclose", None)
         if close is not None:
             await close()

@@ -20,6 +20,7 @@ import contextlib
 import os
 import signal
 import threading
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
@@ -47,6 +48,17 @@ SHUTDOWN_RETRY_AFTER_SECONDS = "5"
 _FLUSH_SECONDS = 1
 
 
+_END = object()
+_SHUTDOWN = object()
+
+
+class _Failure:
+    """An exception the run raised, carried to the consumer of :meth:`ShutdownControl.track`."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
 class ShutdownControl:
     """Counts runs in flight and ends them on shutdown."""
 
@@ -66,30 +78,63 @@ class ShutdownControl:
 
     async def track(self, events: AsyncIterator[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
         """``events`` of one run, counted in flight until it ends; once the grace period is over
-        the run is cancelled and ends with :data:`SHUTDOWN_ERROR` instead."""
-        finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        the run is cancelled and ends with :data:`SHUTDOWN_ERROR` instead.
+
+        One task reads ``events`` for the whole run and hands each event over through a future
+        that the shutdown can also settle, so no task and ``asyncio.wait`` are needed per event.
+        """
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = loop.create_future()
         self._running.add(finished)
+        ready: deque[object] = deque()
+        # Settled when ``ready`` gains an item (an event, the end, a failure, the shutdown).
+        arrived: asyncio.Future[None] | None = None
+        # Settled when the consumer took the item: the reader runs at most one event ahead.
+        taken: asyncio.Future[None] | None = None
+
+        def offer(item: object) -> None:
+            ready.append(item)
+            if arrived is not None and not arrived.done():
+                arrived.set_result(None)
+
+        async def read() -> None:
+            nonlocal taken
+            try:
+                async for event in events:
+                    taken = loop.create_future()
+                    offer(event)
+                    await taken
+            except Exception as error:  # noqa: BLE001 - raised again to the consumer
+                offer(_Failure(error))
+                return
+            offer(_END)
+
+        reader = asyncio.ensure_future(read())
         shutdown = asyncio.ensure_future(self._event().wait())
-        pending: asyncio.Future[dict[str, Any]] | None = None
+        shutdown.add_done_callback(lambda done: None if done.cancelled() else offer(_SHUTDOWN))
         try:
             while True:
-                pending = asyncio.ensure_future(anext(events))
-                await asyncio.wait({pending, shutdown}, return_when=asyncio.FIRST_COMPLETED)
-                if not pending.done():
+                if not ready:
+                    arrived = loop.create_future()
+                    await arrived
+                    arrived = None
+                item = ready.popleft()
+                if item is _SHUTDOWN:
                     yield dict(SHUTDOWN_ERROR)
                     return
-                next_pending, pending = pending, None
-                try:
-                    event = next_pending.result()
-                except StopAsyncIteration:
+                if taken is not None and not taken.done():
+                    taken.set_result(None)
+                if item is _END:
                     return
-                yield event
+                if isinstance(item, _Failure):
+                    raise item.error
+                yield item  # type: ignore[misc]
         finally:
             shutdown.cancel()
-            if pending is not None and not pending.done():
-                pending.cancel()
-                with contextlib.suppress(BaseException):
-                    await pending
+            if not reader.done():
+                reader.cancel()
+            with contextlib.suppress(BaseException):
+                await reader
             close = getattr(events, "aclose", None)
             if close is not None:
                 with contextlib.suppress(Exception):

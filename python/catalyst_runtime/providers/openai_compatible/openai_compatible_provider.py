@@ -1,9 +1,12 @@
-"""The OpenAI-compatible family (OpenAI, Azure OpenAI, Groq, xAI, any Chat Completions server)
-over the official ``openai`` and ``groq`` SDKs: request body, chunk mapping, error mapping.
+"""The OpenAI-compatible family (OpenAI, Azure OpenAI, Groq, xAI, any Chat Completions server):
+request body, chunk mapping, error mapping.
 
 Mirrors Catalyst's TypeScript OpenAI-compatible provider. Vendors are configuration over one
-implementation; SDK clients are built with ``max_retries=0`` (``provider_stream`` owns retries)
-and the provider's shared ``httpx.AsyncClient``.
+implementation. Chat Completions is spoken directly over the provider's shared, pooled
+``httpx.AsyncClient`` (``chat_completions_wire``: the connection is reused, no pydantic model per
+chunk); Azure OpenAI, whose deployments and API versions the ``openai`` SDK knows, and the model
+list go through the official SDKs, built with ``max_retries=0`` (``provider_stream`` owns retries).
+``transport="sdk"`` sends every vendor through its SDK: the test suite's oracle for the direct path.
 """
 
 from __future__ import annotations
@@ -14,13 +17,21 @@ import re
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
 from catalyst_runtime.javascript.json_text import dumps_text
 from catalyst_runtime.javascript.numbers import format_double
 from catalyst_runtime.providers.config.provider_environment import ProviderSettings
+from catalyst_runtime.providers.openai_compatible.chat_completions_wire import (
+    ChatCompletionsWire,
+    WireStatusError,
+    WireStreamError,
+    WireTimeoutError,
+    WireTransportError,
+    read_chunks,
+)
 from catalyst_runtime.providers.shared.convert_messages import convert_to_openai_messages
 from catalyst_runtime.providers.shared.provider_error import (
     TRANSPORT_FAILURE,
@@ -271,7 +282,25 @@ def map_openai_error(
     if isinstance(error, ProviderError):
         return error
     base: dict[str, Any] = {"provider": provider, "secrets": secrets, "model": model}
-    sdk = _sdk(provider)
+    # The direct path's errors carry the facts of the SDK exceptions they stand for.
+    if isinstance(error, WireTimeoutError):
+        return create_provider_error(**base, kind="timeout", detail="the HTTP request timed out")
+    if isinstance(error, WireTransportError):
+        return create_provider_error(
+            **base, kind="network", detail=describe_transport_failure(error)
+        )
+    if isinstance(error, (WireStatusError, WireStreamError)):
+        return _map_api_error(error, base)
+    if isinstance(error, json.JSONDecodeError):
+        return create_provider_error(**base, kind="server", detail=TRANSPORT_FAILURE["malformed"])
+    if isinstance(error, _IncompleteStreamError):
+        return create_provider_error(**base, kind="network", detail=str(error))
+    try:
+        sdk = _sdk(provider)
+    except ImportError:
+        return create_provider_error(
+            **base, kind="network", detail=describe_transport_failure(error)
+        )
     if isinstance(error, sdk.APITimeoutError):
         return create_provider_error(**base, kind="timeout", detail="the HTTP request timed out")
     if isinstance(error, sdk.APIConnectionError):
@@ -368,7 +397,11 @@ def _kind_of(
 
 
 class OpenAIFamilyAdapter:
-    """Opens attempts for one vendor; the SDK client is built on first use."""
+    """Opens attempts for one vendor; the wire client (or SDK client) is built on first use.
+
+    ``transport`` ``"sdk"`` streams through the official SDK instead of the direct wire path
+    (Azure OpenAI always does); the tests compare both.
+    """
 
     def __init__(
         self,
@@ -376,12 +409,15 @@ class OpenAIFamilyAdapter:
         settings: ProviderSettings,
         http_client: httpx.AsyncClient,
         catalog: Any,
+        transport: Literal["wire", "sdk"] = "wire",
     ) -> None:
         self.vendor = vendor
         self.settings = settings
         self.secrets: list[str | None] = [settings.api_key]
         self._http_client = http_client
         self._catalog = catalog
+        self._use_sdk = transport == "sdk" or vendor.provider == "azure"
+        self._wire: ChatCompletionsWire | None = None
         # An openai.AsyncOpenAI / AsyncAzureOpenAI or a groq.AsyncGroq.
         self._client: Any = None
         # Headers of every call: `Authorization` omitted when the server needs no key.
@@ -426,19 +462,7 @@ class OpenAIFamilyAdapter:
                 )
                 return self._client
             base_url = f"{endpoint}/openai/v1"
-        if provider == "openai-compatible" and not settings.base_url:
-            raise self._config_error(
-                model,
-                "no base URL is configured (set OPENAI_COMPATIBLE_BASE_URL, e.g. "
-                "http://localhost:11434/v1, or pass baseUrl)",
-            )
-        if provider == "local" and not settings.base_url:
-            raise self._config_error(
-                model,
-                "generated Python services do not embed a model: serve one over Chat Completions "
-                "(`catalyst local serve`, llama.cpp or Ollama) and set CATALYST_LOCAL_BASE_URL, "
-                "e.g. http://127.0.0.1:8080/v1",
-            )
+        self._check_base_url(model)
         api_key = settings.api_key
         if not api_key:
             # The SDK insists on a key; the omitted header keeps the placeholder off the wire.
@@ -453,6 +477,45 @@ class OpenAIFamilyAdapter:
         )
         return self._client
 
+    def _require_wire(self, model: str | None) -> ChatCompletionsWire:
+        # The same checks, base URLs and headers as the SDK clients of _require_client.
+        if self._wire is not None:
+            return self._wire
+        vendor, settings = self.vendor, self.settings
+        provider = vendor.provider
+        if vendor.api_key_required and not settings.api_key:
+            raise missing_key_error(provider, model)
+        self._check_base_url(model)
+        base_url = settings.base_url or vendor.default_base_url or ""
+        if provider == "groq":
+            # The groq SDK's base URL is the host; its Chat Completions path is /openai/v1/…
+            base_url = f"{base_url.rstrip('/')}/openai/v1"
+        self._wire = ChatCompletionsWire(
+            client=self._http_client,
+            base_url=base_url,
+            api_key=settings.api_key or None,
+            headers=dict(settings.headers),
+            timeout_seconds=None if settings.timeout_ms is None else settings.timeout_ms / 1000,
+            user_agent="catalyst-runtime/python",
+        )
+        return self._wire
+
+    def _check_base_url(self, model: str | None) -> None:
+        provider, settings = self.vendor.provider, self.settings
+        if provider == "openai-compatible" and not settings.base_url:
+            raise self._config_error(
+                model,
+                "no base URL is configured (set OPENAI_COMPATIBLE_BASE_URL, e.g. "
+                "http://localhost:11434/v1, or pass baseUrl)",
+            )
+        if provider == "local" and not settings.base_url:
+            raise self._config_error(
+                model,
+                "generated Python services do not embed a model: serve one over Chat Completions "
+                "(`catalyst local serve`, llama.cpp or Ollama) and set CATALYST_LOCAL_BASE_URL, "
+                "e.g. http://127.0.0.1:8080/v1",
+            )
+
     def _config_error(self, model: str | None, detail: str) -> ProviderError:
         return create_provider_error(
             provider=self.vendor.provider, kind="invalid_request", detail=detail, model=model
@@ -463,8 +526,30 @@ class OpenAIFamilyAdapter:
             error, provider=self.vendor.provider, secrets=self.secrets, model=model
         )
 
-    async def open(self, request: Any) -> AsyncGenerator[RawPart, None]:
+    def open(self, request: Any) -> AsyncGenerator[RawPart, None]:
         """One attempt: raw parts; closing the generator closes the HTTP response."""
+        if self._use_sdk:
+            return self._open_with_sdk(request)
+        return self._open_wire(request)
+
+    async def _open_wire(self, request: Any) -> AsyncGenerator[RawPart, None]:
+        wire = self._require_wire(request.model)
+        body = build_openai_chat_body(request, self.vendor)
+        try:
+            response = await wire.open(body)
+        except Exception as error:
+            replacement = await self._with_server_models(error, request.model)
+            if replacement is error:
+                raise
+            raise replacement from error
+        chunks = read_chunks(response, groq_events=self.vendor.provider == "groq")
+        try:
+            async for part in self._parts(request, response.headers, chunks):
+                yield part
+        finally:
+            await chunks.aclose()
+
+    async def _open_with_sdk(self, request: Any) -> AsyncGenerator[RawPart, None]:
         client = self._require_client(request.model)
         body = build_openai_chat_body(request, self.vendor)
         known = ("model", "messages", "stream")
@@ -482,38 +567,51 @@ class OpenAIFamilyAdapter:
             if replacement is error:
                 raise
             raise replacement from error
-        try:
-            request_id = stream.response.headers.get("x-request-id")
-            if request_id:
-                yield MetadataPart(request_id=request_id)
-            model: str | None = None
-            finished = False
+
+        async def chunks() -> AsyncGenerator[dict[str, Any], None]:
             async for chunk_model in stream:
-                chunk: dict[str, Any] = chunk_model.to_dict()
-                chunk_id = chunk.get("model")
-                if chunk_id and chunk_id != model:
-                    model = chunk_id
-                    yield MetadataPart(model=model)
-                x_groq = chunk.get("x_groq") or {}
-                if not request_id and x_groq.get("id"):
-                    request_id = x_groq["id"]
-                    yield MetadataPart(request_id=request_id)
-                for part in map_openai_chunk(chunk, self.vendor):
-                    if isinstance(part, FinishPart):
-                        finished = True
-                    yield part
-                if x_groq.get("error"):
-                    raise create_provider_error(
-                        provider=self.vendor.provider,
-                        kind="server",
-                        model=request.model,
-                        detail=f"the stream stopped early: {x_groq['error']}",
-                        secrets=self.secrets,
-                    )
-            if not finished:
-                raise _IncompleteStreamError()
+                yield chunk_model.to_dict()
+
+        try:
+            async for part in self._parts(request, stream.response.headers, chunks()):
+                yield part
         finally:
             await stream.close()
+
+    async def _parts(
+        self,
+        request: Any,
+        headers: httpx.Headers,
+        chunks: AsyncGenerator[dict[str, Any], None],
+    ) -> AsyncGenerator[RawPart, None]:
+        request_id = headers.get("x-request-id")
+        if request_id:
+            yield MetadataPart(request_id=request_id)
+        model: str | None = None
+        finished = False
+        async for chunk in chunks:
+            chunk_id = chunk.get("model")
+            if chunk_id and chunk_id != model:
+                model = chunk_id
+                yield MetadataPart(model=model)
+            x_groq = chunk.get("x_groq") or {}
+            if not request_id and x_groq.get("id"):
+                request_id = x_groq["id"]
+                yield MetadataPart(request_id=request_id)
+            for part in map_openai_chunk(chunk, self.vendor):
+                if isinstance(part, FinishPart):
+                    finished = True
+                yield part
+            if x_groq.get("error"):
+                raise create_provider_error(
+                    provider=self.vendor.provider,
+                    kind="server",
+                    model=request.model,
+                    detail=f"the stream stopped early: {x_groq['error']}",
+                    secrets=self.secrets,
+                )
+        if not finished:
+            raise _IncompleteStreamError()
 
     async def _with_server_models(self, error: BaseException, model: str) -> BaseException:
         mapped = self.to_provider_error(error, model)
@@ -526,10 +624,13 @@ class OpenAIFamilyAdapter:
         if self._catalog.list(self.vendor.provider):
             return error
         try:
-            page = await self._require_client(model).models.list(
-                extra_headers=self.request_headers or None
-            )
-            ids = [item.id for item in page.data]
+            if self._use_sdk:
+                page = await self._require_client(model).models.list(
+                    extra_headers=self.request_headers or None
+                )
+                ids = [item.id for item in page.data]
+            else:
+                ids = await self._require_wire(model).list_models()
         except Exception:  # noqa: BLE001 - the list is a courtesy; the original error matters
             return error
         if not ids:

@@ -1,0 +1,110 @@
+"""The direct Chat Completions path keeps one upstream connection for sequential streams, and
+closes it when a stream is abandoned (the SDK comparison is in tests/sdk_compat)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from catalyst_runtime.providers.openai_compatible.chat_completions_wire import (
+    ChatCompletionsWire,
+    read_chunks,
+)
+
+pytestmark = pytest.mark.asyncio
+
+
+def _frame(payload: bytes) -> bytes:
+    return b"%x\r\n%s\r\n" % (len(payload), payload)
+
+
+class _Upstream:
+    """A keep-alive HTTP/1.1 server answering every request with a chunked SSE stream; counts
+    connections and notices when a client closes one mid-stream."""
+
+    def __init__(self, *, stall_after_first: bool = False) -> None:
+        self.connections = 0
+        self.closed_by_client = asyncio.Event()
+        self._stall = stall_after_first
+        self._server: asyncio.Server | None = None
+        self.url = ""
+
+    async def __aenter__(self) -> _Upstream:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/v1"
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self._server is not None
+        self._server.close()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next(
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                )
+                await reader.readexactly(length)
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                    b"transfer-encoding: chunked\r\n\r\n"
+                )
+                chunk = {"model": "m", "choices": [{"index": 0, "delta": {"content": "hi"}}]}
+                writer.write(_frame(b"data: " + json.dumps(chunk).encode() + b"\n\n"))
+                await writer.drain()
+                if self._stall:
+                    if await reader.read(1) == b"":
+                        self.closed_by_client.set()
+                    return
+                writer.write(_frame(b"data: [DONE]\n\n") + b"0\r\n\r\n")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return
+        finally:
+            writer.close()
+
+
+async def _texts(chunks: AsyncIterator[dict[str, object]]) -> list[object]:
+    return [chunk["choices"] async for chunk in chunks]
+
+
+async def test_sequential_streams_reuse_one_connection() -> None:
+    async with _Upstream() as upstream, httpx.AsyncClient() as client:
+        wire = ChatCompletionsWire(
+            client=client,
+            base_url=upstream.url,
+            api_key="sk-test",
+            headers={},
+            timeout_seconds=None,
+            user_agent="test",
+        )
+        for _ in range(3):
+            response = await wire.open({"model": "m", "messages": [], "stream": True})
+            assert len(await _texts(read_chunks(response))) == 1
+        assert upstream.connections == 1
+
+
+async def test_an_abandoned_stream_closes_its_connection() -> None:
+    async with _Upstream(stall_after_first=True) as upstream, httpx.AsyncClient() as client:
+        wire = ChatCompletionsWire(
+            client=client,
+            base_url=upstream.url,
+            api_key=None,
+            headers={},
+            timeout_seconds=None,
+            user_agent="test",
+        )
+        response = await wire.open({"model": "m", "messages": [], "stream": True})
+        chunks = read_chunks(response)
+        assert await anext(chunks)
+        await chunks.aclose()
+        await asyncio.wait_for(upstream.closed_by_client.wait(), timeout=10)

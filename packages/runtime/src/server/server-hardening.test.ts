@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { createProviderRegistry } from '@catalyst/providers';
 import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
 import type { WorkflowDefinition } from '@catalyst/spec';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { conformanceEnvironment, parseEventStream } from '../testing/conformance-vector.js';
 import { createCatalystApp } from './create-catalyst-app.js';
 import { createServerLogger } from './request-log.js';
@@ -100,6 +100,44 @@ describe('graceful shutdown (drain)', () => {
     await app.drain({ graceMs: 5000 });
     expect(parseEventStream(await body).at(-1)?.[0]).toBe('done');
     await app.close();
+  });
+});
+
+describe('signals', () => {
+  it('never combines a signal that outlives its request (AbortSignal.any keeps each one forever)', async () => {
+    // Node keeps a WeakRef per AbortSignal.any() call in every signal it combines until that
+    // signal is collected (nodejs/node#55351): a server-wide signal in there grows the heap with
+    // every request. So no signal may be combined in two different requests.
+    const combined = new Map<AbortSignal, number>();
+    const original = AbortSignal.any.bind(AbortSignal);
+    let request = 0;
+    const spy = vi.spyOn(AbortSignal, 'any').mockImplementation((signals) => {
+      for (const signal of signals) {
+        const first = combined.get(signal);
+        if (first === undefined) combined.set(signal, request);
+        else if (first !== request) throw new Error('a signal was combined in two requests');
+      }
+      return original(signals);
+    });
+    const app = appWith();
+    try {
+      for (request = 0; request < 3; request += 1) {
+        const run = await app.fetch(
+          new Request('http://catalyst.test/workflows/chat/run', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ question: 'hi' }),
+          }),
+        );
+        expect(run.status).toBe(200);
+        const stream = await app.fetch(streamRequest('hello'));
+        expect(parseEventStream(await stream.text()).at(-1)?.[0]).toBe('done');
+      }
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+      await app.close();
+    }
   });
 });
 

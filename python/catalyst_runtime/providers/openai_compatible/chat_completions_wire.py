@@ -172,14 +172,17 @@ class ChatCompletionsWire:
             common["OpenAI-Project"] = project
         self._headers = {**common, **headers}
 
-    async def open(self, body: Mapping[str, Any]) -> httpx.Response:
-        """Sends the request; the streamed response, or a ``Wire*Error``."""
+    async def open(
+        self, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+    ) -> httpx.Response:
+        """Sends the request (``headers``: this call's own, e.g. ``traceparent``, over the
+        configured ones); the streamed response, or a ``Wire*Error``."""
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         request = self._client.build_request(
             "POST",
             f"{self.base_url}/chat/completions",
             content=content,
-            headers=self._headers,
+            headers={**self._headers, **headers} if headers else self._headers,
             timeout=self._timeout,
         )
         try:

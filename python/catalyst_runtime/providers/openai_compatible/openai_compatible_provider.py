@@ -536,7 +536,7 @@ class OpenAIFamilyAdapter:
         wire = self._require_wire(request.model)
         body = build_openai_chat_body(request, self.vendor)
         try:
-            response = await wire.open(body)
+            response = await wire.open(body, request.headers)
         except Exception as error:
             replacement = await self._with_server_models(error, request.model)
             if replacement is error:

@@ -68,6 +68,8 @@ from catalyst_runtime.server.ui_message_stream import (
 )
 from catalyst_runtime.telemetry.run_trace import RunTrace
 from catalyst_runtime.telemetry.telemetry import Telemetry, create_otlp_telemetry
+from catalyst_runtime.telemetry.trace_context import context_from_traceparent
+from catalyst_runtime.telemetry.traced_providers import traced_resolvers
 from catalyst_runtime.workflow.normalize_spellings import normalize_spellings
 
 _LOGGER = logging.getLogger("catalyst_runtime")
@@ -646,14 +648,28 @@ def create_app(
         gateway=gateway_config,
     )
 
+    def gateway_for(state: RequestState) -> OpenAIGateway:
+        """The gateway for one request: with tracing on, its direct provider calls get their spans
+        under the caller's trace context, as TypeScript's gateway does."""
+        if tracing is None:
+            return openai_gateway
+        providers, embedders = traced_resolvers(
+            providers=pool.get,
+            embedders=pool.embedder,
+            telemetry=tracing,
+            parent=context_from_traceparent(state.traceparent, state.tracestate),
+        )
+        return openai_gateway.with_providers(providers, embedders or pool.embedder)
+
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Response:
         state = _request_state(request)
-        return await openai_gateway.chat_completions(state.input, state)
+        return await gateway_for(state).chat_completions(state.input, state)
 
     @app.post("/v1/embeddings")
     async def embeddings(request: Request) -> Response:
-        return await openai_gateway.embeddings(_request_state(request).input)
+        state = _request_state(request)
+        return await gateway_for(state).embeddings(state.input)
 
     @app.get("/v1/models")
     async def models() -> Response:

@@ -18,6 +18,7 @@ Example::
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import time
 import uuid
@@ -168,6 +169,17 @@ class OpenAIGateway:
         self._gateway = gateway or GatewayConfig()
         self._create_id = create_id or (lambda: uuid.uuid4().hex)
         self._now = now or time.time
+
+    def with_providers(
+        self,
+        providers: Callable[[str], LanguageModelProvider],
+        embedders: Callable[[str], Any],
+    ) -> OpenAIGateway:
+        """This gateway calling other providers and embedders (tracing wraps them per request)."""
+        other = copy.copy(self)
+        other._providers = providers
+        other._embedders = embedders
+        return other
 
     def _answer(
         self, requested: str, request: ChatRequest, state: RequestState

@@ -381,3 +381,35 @@ async def test_an_endpoint_without_the_sdk_logs_once_and_serves_untraced(
     assert len(errors) == 1
     assert errors[0]["message"].startswith("tracing is off")
     assert "opentelemetry.sdk.trace" in errors[0]["error"]
+
+
+@pytest.mark.asyncio
+async def test_a_gateway_call_is_an_attempt_span_under_the_caller_and_carries_the_trace(
+    vector_environment: dict[str, str], simulator: Any
+) -> None:
+    # POST /v1/chat/completions with model PROVIDER/MODEL is one provider call, no run: its
+    # attempt span joins the caller's trace directly, as in TypeScript's gateway.
+    simulator.reset()
+    exporter, telemetry = in_memory()
+    providers = Providers(environment=vector_environment)
+    app = create_app([CHAT], providers=providers, environment={}, telemetry=telemetry)
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://catalyst.test", timeout=30
+        ) as client:
+            response = await client.post(
+                "/v1/chat/completions",
+                json={
+                    "model": "openai/gpt-4.1-mini",
+                    "messages": [{"role": "user", "content": "Hi"}],
+                },
+                headers={"traceparent": f"00-{TRACE_ID}-{CALLER_SPAN_ID}-01"},
+            )
+    finally:
+        await providers.aclose()
+    assert response.status_code == 200, response.text
+    attempt = only(by_name(exporter.get_finished_spans(), "chat gpt-4.1-mini"))
+    assert f"{attempt.context.trace_id:032x}" == TRACE_ID
+    assert attempt.parent is not None and f"{attempt.parent.span_id:016x}" == CALLER_SPAN_ID
+    sent = [request["headers"].get("traceparent") for request in simulator.requests()]  # type: ignore[attr-defined]
+    assert sent == [f"00-{TRACE_ID}-{attempt.context.span_id:016x}-01"]

@@ -300,7 +300,11 @@ async function exchange(
   }
   const response = await send(runIdOfFirst);
   let body = await response.text();
-  if ((response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+  // Catalyst's own event streams (not the AI SDK UI message stream, which has no ids).
+  const catalystStream =
+    (response.headers.get('content-type') ?? '').startsWith('text/event-stream') &&
+    response.headers.get('x-vercel-ai-ui-message-stream') !== 'v1';
+  if (catalystStream) {
     // Run ids are random: checked by rule, then written as RUN so two servers' bodies compare.
     const runId = response.headers.get('x-catalyst-run-id') ?? '';
     const resumed = /^(.*):(\d+)$/.exec(requestHeaders.get('last-event-id') ?? '');

@@ -6,14 +6,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveLocalModelPath } from '@catalyst/providers/local';
 import { unzipSync } from 'fflate';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../runtime/src/testing/launch-chromium.js';
 
 // End to end, as a person uses it: `catalyst studio` on an empty directory, Debian's Chromium
 // (scripts/setup-chromium.sh; never a downloaded browser) driving the built app.
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const STUDIO_BUILD = join(root, 'packages/studio/dist/index.html');
 const CLI = join(root, 'packages/cli/bin/catalyst.mjs');
 const RUFF = join(root, '.venv/bin/ruff');
@@ -117,29 +117,12 @@ async function completionOptions(field: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: run "bash scripts/setup-chromium.sh" (npm run setup does)`,
-    );
-  }
   if (!existsSync(STUDIO_BUILD)) {
     throw new Error(`the studio is not built: run "npm run build" (npm run setup does)`);
   }
   directory = mkdtempSync(join(tmpdir(), 'catalyst-studio-'));
   await startStudio();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({
     viewport: { width: 1400, height: 860 },
     acceptDownloads: true,

@@ -7,10 +7,11 @@ import { parseScenario, type RunningSimulator, startSimulator } from '@catalyst/
 import type { WorkflowDefinition } from '@catalyst/spec';
 import { loadWorkflowFile } from '@catalyst/workflow';
 import react from '@vitejs/plugin-react';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { conformanceEnvironment, REPOSITORY_ROOT } from '../testing/conformance-vector.js';
+import { launchChromium } from '../testing/launch-chromium.js';
 import { type CatalystApp, createCatalystApp } from './create-catalyst-app.js';
 import { type RunningServer, serveNode } from './serve-node.js';
 
@@ -20,7 +21,6 @@ import { type RunningServer, serveNode } from './serve-node.js';
 // downloaded browser). What a person building a chat UI on Catalyst sees: tokens arriving one by
 // one, and a tool call rendered as a tool part.
 
-const CHROMIUM = '/usr/bin/chromium';
 const PAGE_SOURCE = fileURLToPath(new URL('./use-chat-page/', import.meta.url));
 /** Pause between streamed tokens: long enough for the page to paint each one on its own. */
 const TOKEN_DELAY_MS = 60;
@@ -74,11 +74,6 @@ function staticFile(request: Request): Response {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: run "bash scripts/setup-chromium.sh" (npm run setup does)`,
-    );
-  }
   pageDirectory = mkdtempSync(join(tmpdir(), 'catalyst-use-chat-'));
   await build({
     configFile: false,
@@ -106,19 +101,7 @@ beforeAll(async () => {
     },
     { port: 0, host: '127.0.0.1' },
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
 }, 120_000);

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createProviderRegistry } from '@catalyst/providers';
 import { parseScenario, type RunningSimulator, startSimulator } from '@catalyst/simulator';
-import type { WorkflowDefinition } from '@catalyst/spec';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assistantWorkflow } from '../testing/assistant-workflow.js';
 import { conformanceEnvironment } from '../testing/conformance-vector.js';
 import { type CatalystApp, createCatalystApp } from './create-catalyst-app.js';
 import { parseGatewayConfig } from './gateway-config.js';
@@ -13,32 +13,7 @@ import { type RunningServer, serveNode } from './serve-node.js';
 // The official OpenAI SDK, unchanged, against `catalyst serve`: every answer and every error
 // must be what the SDK expects from OpenAI itself.
 
-const assistant: WorkflowDefinition = {
-  id: 'assistant',
-  name: 'Assistant',
-  input: {
-    type: 'object',
-    properties: { messages: { type: 'array' } },
-    required: ['messages'],
-  },
-  nodes: [
-    { id: 'input', type: 'input' },
-    {
-      id: 'answer',
-      type: 'openaiCompletion',
-      config: {
-        model: 'gpt-4.1-mini',
-        system: 'Be brief.',
-        prompt: '{{ input.messages[size(input.messages) - 1].content }}',
-      },
-    },
-    { id: 'output', type: 'output', config: { value: '{{ nodes.answer.text }}' } },
-  ],
-  edges: [
-    { from: 'input', to: 'answer' },
-    { from: 'answer', to: 'output' },
-  ],
-};
+const assistant = assistantWorkflow({ system: 'Be brief.' });
 
 const API_KEY = 'gateway-key-1';
 

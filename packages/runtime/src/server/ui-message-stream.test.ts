@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { createProviderRegistry } from '@catalyst/providers';
 import { parseScenario, type RunningSimulator, startSimulator } from '@catalyst/simulator';
-import type { WorkflowDefinition } from '@catalyst/spec';
 import { loadWorkflowFile } from '@catalyst/workflow';
 import {
   DefaultChatTransport,
@@ -12,6 +11,7 @@ import {
   uiMessageChunkSchema,
 } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assistantWorkflow } from '../testing/assistant-workflow.js';
 import { conformanceEnvironment, REPOSITORY_ROOT } from '../testing/conformance-vector.js';
 import { type RunningPythonServer, startPythonServer } from '../testing/python-server.js';
 import { type CatalystApp, createCatalystApp } from './create-catalyst-app.js';
@@ -23,27 +23,7 @@ import { type CatalystApp, createCatalystApp } from './create-catalyst-app.js';
 /** Time the Python server gets to import, build its app and listen (a cold machine is slow). */
 const PYTHON_READY_MS = 90_000;
 
-const assistant: WorkflowDefinition = {
-  id: 'assistant',
-  name: 'Assistant',
-  input: { type: 'object', properties: { messages: { type: 'array' } }, required: ['messages'] },
-  nodes: [
-    { id: 'input', type: 'input' },
-    {
-      id: 'answer',
-      type: 'openaiCompletion',
-      config: {
-        model: 'gpt-4.1-mini',
-        prompt: '{{ input.messages[size(input.messages) - 1].content }}',
-      },
-    },
-    { id: 'output', type: 'output', config: { value: '{{ nodes.answer.text }}' } },
-  ],
-  edges: [
-    { from: 'input', to: 'answer' },
-    { from: 'answer', to: 'output' },
-  ],
-};
+const assistant = assistantWorkflow();
 
 let simulator: RunningSimulator;
 let app: CatalystApp;

@@ -4,12 +4,12 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProviderRegistry } from '@catalyst/providers';
 import { parseScenario, type RunningSimulator, startSimulator } from '@catalyst/simulator';
-import type { WorkflowDefinition } from '@catalyst/spec';
 import { loadWorkflowFile } from '@catalyst/workflow';
 import react from '@vitejs/plugin-react';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assistantWorkflow } from '../testing/assistant-workflow.js';
 import { conformanceEnvironment, REPOSITORY_ROOT } from '../testing/conformance-vector.js';
 import { launchChromium } from '../testing/launch-chromium.js';
 import { type CatalystApp, createCatalystApp } from './create-catalyst-app.js';
@@ -25,27 +25,7 @@ const PAGE_SOURCE = fileURLToPath(new URL('./use-chat-page/', import.meta.url));
 /** Pause between streamed tokens: long enough for the page to paint each one on its own. */
 const TOKEN_DELAY_MS = 60;
 
-const assistant: WorkflowDefinition = {
-  id: 'assistant',
-  name: 'Assistant',
-  input: { type: 'object', properties: { messages: { type: 'array' } }, required: ['messages'] },
-  nodes: [
-    { id: 'input', type: 'input' },
-    {
-      id: 'answer',
-      type: 'openaiCompletion',
-      config: {
-        model: 'gpt-4.1-mini',
-        prompt: '{{ input.messages[size(input.messages) - 1].content }}',
-      },
-    },
-    { id: 'output', type: 'output', config: { value: '{{ nodes.answer.text }}' } },
-  ],
-  edges: [
-    { from: 'input', to: 'answer' },
-    { from: 'answer', to: 'output' },
-  ],
-};
+const assistant = assistantWorkflow();
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

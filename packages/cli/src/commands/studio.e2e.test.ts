@@ -84,8 +84,8 @@ async function simulatorRequests(): Promise<
   return Array.isArray(body) ? body : body.requests;
 }
 
-/** axe-core's serious and critical violations on the page as it is now. */
-async function seriousViolations(): Promise<string[]> {
+/** axe-core's violations of any impact (minor included) on the page as it is now. */
+async function axeViolations(): Promise<string[]> {
   const loaded = await page.evaluate(() => 'axe' in window);
   if (!loaded) {
     const axeSource = readFileSync(
@@ -103,9 +103,9 @@ async function seriousViolations(): Promise<string[]> {
       }
     ).axe;
     const result = await axe.run();
-    return result.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => `${violation.id} (${violation.nodes.length})`);
+    return result.violations.map(
+      (violation) => `${violation.id} ${violation.impact} (${violation.nodes.length})`,
+    );
   });
 }
 
@@ -171,8 +171,8 @@ describe('catalyst studio, end to end in Chromium', () => {
     await content.click();
     await page.keyboard.type('{{ inp');
     expect(await completionOptions('root_messages_0_content')).toEqual(['input.question']);
-    expect(await content.getAttribute('role')).toBe('combobox');
-    expect(await content.getAttribute('aria-expanded')).toBe('true');
+    expect(await content.getAttribute('aria-haspopup')).toBe('listbox');
+    expect(await page.locator('#root_messages_0_content__completions').isVisible()).toBe(true);
     expect(await content.getAttribute('aria-activedescendant')).toBe(
       'root_messages_0_content__completions_0',
     );
@@ -180,10 +180,11 @@ describe('catalyst studio, end to end in Chromium', () => {
     await expect
       .poll(() => page.textContent('#root_messages_0_content__error'))
       .toContain('unterminated expression');
-    expect(await seriousViolations()).toEqual([]);
+    expect(await axeViolations()).toEqual([]);
     await page.keyboard.press('Enter');
     await expect.poll(() => content.inputValue()).toBe('{{ input.question }}');
-    expect(await content.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.locator('#root_messages_0_content__completions').isHidden()).toBe(true);
+    expect(await content.getAttribute('aria-activedescendant')).toBeNull();
     await expect.poll(() => messagesError.count()).toBe(0);
     await expect.poll(() => page.locator('#root_messages_0_content__error').count()).toBe(0);
     await expect.poll(() => page.textContent('[data-testid=problem-count]')).toContain('0 errors');
@@ -219,7 +220,7 @@ describe('catalyst studio, end to end in Chromium', () => {
       .poll(() => completionOptions('root_prompt'))
       .toEqual(['nodes.prompt_template.text']);
     await page.keyboard.press('Escape');
-    expect(await prompt.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.locator('#root_prompt__completions').isHidden()).toBe(true);
     await page.keyboard.press('Control+Space');
     await page.keyboard.press('Enter');
     await expect.poll(() => prompt.inputValue()).toBe('{{ nodes.prompt_template.text }}');
@@ -235,8 +236,8 @@ describe('catalyst studio, end to end in Chromium', () => {
     await expect.poll(() => page.textContent('[data-testid=problem-count]')).toContain('0 errors');
     if (SCREENSHOTS) await page.screenshot({ path: join(root, SCREENSHOTS, 'studio-editor.png') });
 
-    // axe-core: no serious or critical accessibility violations on the editor.
-    expect(await seriousViolations()).toEqual([]);
+    // axe-core: no accessibility violations on the editor, minor ones included.
+    expect(await axeViolations()).toEqual([]);
   });
 
   it('runs against the simulator with tokens arriving one at a time before the end', async () => {
@@ -257,7 +258,10 @@ describe('catalyst studio, end to end in Chromium', () => {
     });
     await page.click('[data-testid=run]');
     if (SCREENSHOTS) {
-      await page.locator('[data-testid=stream-claude]').waitFor();
+      // Half-way through the reply, so the picture shows a run in progress.
+      await page.waitForFunction(
+        () => (document.querySelector('[data-testid=transcript]')?.textContent?.length ?? 0) > 30,
+      );
       await page.screenshot({ path: join(root, SCREENSHOTS, 'studio-run.png') });
     }
     await expect

@@ -40,7 +40,7 @@ interface OpenList {
 
 /**
  * A template field: a text area whose `{{ … }}` holes are highlighted below it, with completion
- * as you type inside a hole — the ARIA combobox pattern (the text area owns a listbox under the
+ * as you type inside a hole — a textbox with an autocomplete list (a listbox under the
  * caret; ArrowUp/ArrowDown move, Enter or Tab choose, Escape closes, Ctrl+Space opens).
  */
 export function ExpressionWidget(props: WidgetProps) {
@@ -149,9 +149,11 @@ export function ExpressionWidget(props: WidgetProps) {
         value={value}
         rows={Math.min(8, Math.max(2, value.split('\n').length))}
         disabled={props.disabled || props.readonly}
-        role="combobox"
+        // A multi-line text box that offers completions: ARIA in HTML allows no combobox role on a
+        // text area, so it stays a textbox that announces its list (aria-haspopup) and the active
+        // option (aria-activedescendant), the list being shown or hidden.
         aria-autocomplete="list"
-        aria-expanded={expanded}
+        aria-haspopup="listbox"
         aria-controls={listId}
         aria-activedescendant={activeId}
         aria-describedby={`${props.id}__error ${props.id}__preview`}
@@ -184,7 +186,7 @@ export function ExpressionWidget(props: WidgetProps) {
         {expanded &&
           list.options.map((option, index) => (
             // The text area keeps focus: options are chosen with the keys above, or a click.
-            // biome-ignore lint/a11y/useKeyWithClickEvents: the combobox's text area handles the keys
+            // biome-ignore lint/a11y/useKeyWithClickEvents: the text area handles the keys
             <div
               key={option.name}
               id={`${listId}_${index}`}

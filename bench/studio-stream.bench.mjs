@@ -4,7 +4,7 @@
 // frame times and the lag between the `done` event and a complete transcript.
 // Run: npm run bench:studio   (not part of CI; results go to bench/results/studio-stream.json)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveNode } from '@catalyst/runtime';
 import { startSimulator } from '@catalyst/simulator';
@@ -54,7 +54,8 @@ try {
     window.bench = state;
     let last = performance.now();
     const tick = (now) => {
-      state.frames.push(now - last);
+      // [end of the frame, its length]: split into idle and streaming frames afterwards.
+      state.frames.push([now, now - last]);
       last = now;
       if (state.completeAt === 0) requestAnimationFrame(tick);
     };
@@ -80,6 +81,12 @@ try {
   await page.evaluate((length) => {
     window.bench.expected = length;
   }, expected);
+  // The same page idle for 3 s first: the baseline a streaming frame is compared with, measured
+  // in the same run (headless Chromium on a shared machine misses frames of its own).
+  await page.waitForTimeout(3_000);
+  const loadBefore = loadavg();
+  // TRACE=file.json records a Chromium performance trace of the run (what a long frame did).
+  if (process.env.TRACE) await browser.startTracing(page, { path: process.env.TRACE });
   await page.click('[data-testid=run]');
   await page
     .waitForFunction(() => window.bench.completeAt > 0 && window.bench.doneAt > 0, null, {
@@ -99,24 +106,40 @@ try {
         },
       );
     });
+  if (process.env.TRACE) await browser.stopTracing();
   const state = await page.evaluate(() => window.bench);
   const tokenCount = Number((await page.textContent('[data-testid=token-count]')).split(' ')[0]);
-  const frames = state.frames.slice(1).sort((a, b) => a - b);
-  const quantile = (q) => frames[Math.min(frames.length - 1, Math.floor(q * frames.length))];
+  const framesWithin = (from, to) =>
+    state.frames
+      .slice(1)
+      .filter(([end]) => end > from && end <= to)
+      .map(([, length]) => length)
+      .sort((a, b) => a - b);
+  const summary = (frames) => {
+    const quantile = (q) => frames[Math.min(frames.length - 1, Math.floor(q * frames.length))];
+    // A frame longer than 1.5 vsync intervals (16.7 ms at 60 Hz) missed at least one.
+    const dropped = frames.filter((frame) => frame > 25).length;
+    return {
+      frames: frames.length,
+      p50: Number(quantile(0.5).toFixed(1)),
+      p95: Number(quantile(0.95).toFixed(1)),
+      max: Number(frames.at(-1).toFixed(1)),
+      droppedShare: Number((dropped / frames.length).toFixed(3)),
+      over50Ms: frames.filter((frame) => frame > 50).length,
+    };
+  };
+  const idleFrames = framesWithin(state.startedAt - 3_500, state.startedAt - 500);
+  const streamFrames = framesWithin(state.startedAt, state.completeAt);
   const seconds = (state.completeAt - state.startedAt) / 1000;
   const report = {
     date: new Date().toISOString(),
     tokens: tokenCount,
     streamSeconds: Number(seconds.toFixed(3)),
     tokensPerSecond: Math.round(tokenCount / seconds),
-    frames: frames.length,
-    frameMs: {
-      p50: Number(quantile(0.5).toFixed(1)),
-      p95: Number(quantile(0.95).toFixed(1)),
-      max: Number(frames.at(-1).toFixed(1)),
-    },
-    framesOver50Ms: frames.filter((frame) => frame > 50).length,
+    frameMs: { idle: summary(idleFrames), streaming: summary(streamFrames) },
     transcriptLagAfterDoneMs: Number(Math.max(0, state.completeAt - state.doneAt).toFixed(1)),
+    // Frame times depend on what else the machine runs: 1-minute load average before and after.
+    loadAverage: { before: loadBefore[0], after: loadavg()[0] },
   };
   console.log(JSON.stringify(report, null, 2));
   writeFileSync(

@@ -12,7 +12,14 @@ import { SseCounter } from './lib/sse-counter.mjs';
 
 async function runOne({ job, dispatcher }) {
   const start = performance.now();
-  const record = { status: 0, ttfbMs: 0, ttfcMs: Number.NaN, totalMs: 0, bytes: 0 };
+  const record = {
+    status: 0,
+    ttfbMs: 0,
+    ttfcMs: Number.NaN,
+    lastContentMs: Number.NaN,
+    totalMs: 0,
+    bytes: 0,
+  };
   let lastContent = 0;
   const gaps = job.recordGaps ? [] : undefined;
   const counter = new SseCounter({
@@ -22,6 +29,7 @@ async function runOne({ job, dispatcher }) {
       if (Number.isNaN(record.ttfcMs)) record.ttfcMs = now - start;
       else gaps?.push(now - lastContent);
       lastContent = now;
+      record.lastContentMs = now - start;
     },
   });
   try {

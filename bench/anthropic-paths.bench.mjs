@@ -2,7 +2,7 @@
 /**
  * Benchmark: CPU per Anthropic stream, the direct client (undici + eventsource-parser, shipped)
  * against the official SDK (`@anthropic-ai/sdk`, the oracle), through the whole provider
- * (`createAnthropicProviderOver(path).stream()`, retries and timeouts included).
+ * (`createAnthropicProviderOver({ transport }).stream()`, retries and timeouts included).
  *
  * A local upstream in a child process (its CPU is not counted) answers every request at once with
  * one Messages stream of BENCH_CHUNKS text deltas; this process runs BENCH_STREAMS streams one after
@@ -96,8 +96,8 @@ async function measure() {
     environment: {},
   };
   const providers = {
-    direct: createAnthropicProviderOver('direct', settings),
-    sdk: createAnthropicProviderOver('sdk', settings),
+    direct: createAnthropicProviderOver({ ...settings, transport: 'direct' }),
+    sdk: createAnthropicProviderOver({ ...settings, transport: 'sdk' }),
   };
 
   async function run(path, count) {

@@ -36,7 +36,13 @@ const DEFAULT_BASE_URL = 'https://api.anthropic.com';
  * console.log(result.text, result.usage, result.cost?.totalUsd);
  */
 export function createAnthropicProvider(options: ProviderOptions = {}): LanguageModelProvider {
-  return createAnthropicProviderOver('direct', options);
+  return createAnthropicProviderOver({ ...options, transport: 'direct' });
+}
+
+/** The provider's options plus the transport of its Messages stream. */
+export interface AnthropicTransportOptions extends ProviderOptions {
+  /** `direct` (shipped) or `sdk` (the official SDK, the tests' oracle). */
+  transport: 'direct' | 'sdk';
 }
 
 /**
@@ -46,10 +52,9 @@ export function createAnthropicProvider(options: ProviderOptions = {}): Language
  * through the SDK.
  */
 export function createAnthropicProviderOver(
-  transport: 'direct' | 'sdk',
-  options: ProviderOptions = {},
+  options: AnthropicTransportOptions,
 ): LanguageModelProvider {
-  const { catalog = ModelCatalog.default(), environment, ...explicit } = options;
+  const { catalog = ModelCatalog.default(), environment, transport, ...explicit } = options;
   const settings = resolveProviderSettings('anthropic', explicit, environment);
   const secrets = [settings.apiKey];
   const baseUrl = settings.baseUrl ?? DEFAULT_BASE_URL;

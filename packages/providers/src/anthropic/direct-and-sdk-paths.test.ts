@@ -43,7 +43,8 @@ function providerFor(
   path: Path,
   settings: { baseUrl?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
 ): LanguageModelProvider {
-  return createAnthropicProviderOver(path, {
+  return createAnthropicProviderOver({
+    transport: path,
     apiKey: KEY,
     baseUrl: simulator.url,
     environment,

@@ -10,7 +10,11 @@ import { missingKeyError } from '../shared/missing-key-error.js';
 import { providerStream } from '../shared/provider-stream.js';
 import type { RawPart } from '../shared/raw-part.js';
 import { withWarnings } from '../shared/with-warnings.js';
-import { withoutConsoleWarnings } from '../shared/without-console-warnings.js';
+import { anthropicHttpMessagesClient } from './anthropic-http-messages-client.js';
+import {
+  type AnthropicMessagesClient,
+  anthropicSdkMessagesClient,
+} from './anthropic-messages-client.js';
 import { anthropicWarnings, createAnthropicRequest } from './create-anthropic-request.js';
 import { mapAnthropicError } from './map-anthropic-error.js';
 import { mapAnthropicStream } from './map-anthropic-stream.js';
@@ -18,7 +22,8 @@ import { mapAnthropicStream } from './map-anthropic-stream.js';
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
 /**
- * The Anthropic provider: Claude models over the Messages API, through the official SDK.
+ * The Anthropic provider: Claude models over the Messages API, streamed directly over a pooled
+ * keep-alive HTTP connection (the official SDK stays for the model list and as the tests' oracle).
  * Keys and base URL come from `options`, else `ANTHROPIC_API_KEY` / `ANTHROPIC_BASE_URL`.
  *
  * @example
@@ -31,14 +36,33 @@ const DEFAULT_BASE_URL = 'https://api.anthropic.com';
  * console.log(result.text, result.usage, result.cost?.totalUsd);
  */
 export function createAnthropicProvider(options: ProviderOptions = {}): LanguageModelProvider {
-  const { catalog = ModelCatalog.default(), environment, ...explicit } = options;
+  return createAnthropicProviderOver({ ...options, transport: 'direct' });
+}
+
+/** The provider's options plus the transport of its Messages stream. */
+export interface AnthropicTransportOptions extends ProviderOptions {
+  /** `direct` (shipped) or `sdk` (the official SDK, the tests' oracle). */
+  transport: 'direct' | 'sdk';
+}
+
+/**
+ * The Anthropic provider over a chosen transport for the Messages stream: `direct` (what
+ * {@link createAnthropicProvider} ships: undici and a lean SSE parser) or `sdk` (the official
+ * SDK, kept as the oracle the tests compare the direct path with). The model list always goes
+ * through the SDK.
+ */
+export function createAnthropicProviderOver(
+  options: AnthropicTransportOptions,
+): LanguageModelProvider {
+  const { catalog = ModelCatalog.default(), environment, transport, ...explicit } = options;
   const settings = resolveProviderSettings('anthropic', explicit, environment);
   const secrets = [settings.apiKey];
+  const baseUrl = settings.baseUrl ?? DEFAULT_BASE_URL;
   const client = settings.apiKey
     ? new Anthropic({
         apiKey: settings.apiKey,
         // Explicit, so the SDK never falls back to process.env when a custom environment is given.
-        baseURL: settings.baseUrl ?? DEFAULT_BASE_URL,
+        baseURL: baseUrl,
         // providerStream owns retries (with retry-after and the first-token rule); the SDK's own
         // two retries would multiply them.
         maxRetries: 0,
@@ -48,6 +72,18 @@ export function createAnthropicProvider(options: ProviderOptions = {}): Language
         logLevel: 'off',
       })
     : undefined;
+  let messages: AnthropicMessagesClient | undefined;
+  if (client && settings.apiKey) {
+    messages =
+      transport === 'sdk'
+        ? anthropicSdkMessagesClient(client)
+        : anthropicHttpMessagesClient({
+            baseUrl,
+            apiKey: settings.apiKey,
+            ...(settings.headers !== undefined && { headers: settings.headers }),
+            ...(settings.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
+          });
+  }
 
   function stream(request: ChatRequest): AsyncIterable<StreamEvent> {
     const jsonMode = request.responseFormat !== undefined && request.responseFormat.type !== 'text';
@@ -70,17 +106,15 @@ export function createAnthropicProvider(options: ProviderOptions = {}): Language
     signal: AbortSignal;
     jsonMode: boolean;
   }): AsyncGenerator<RawPart> {
-    if (!client) throw missingKeyError('anthropic', call.request.model);
+    if (!messages) throw missingKeyError('anthropic', call.request.model);
     const body = createAnthropicRequest({ request: call.request, catalog });
-    // The SDK's console notice for deprecated models is replaced by a call warning.
-    const { data, request_id: requestId } = await withoutConsoleWarnings(() =>
-      client.messages.create(body, {
-        signal: call.signal,
-        ...(call.request.headers && { headers: call.request.headers }),
-      }),
-    ).withResponse();
+    const { events, requestId } = await messages.streamMessages(
+      body,
+      call.signal,
+      call.request.headers,
+    );
     if (requestId) yield { type: 'metadata', requestId };
-    yield* mapAnthropicStream(data, { jsonMode: call.jsonMode });
+    yield* mapAnthropicStream(events, { jsonMode: call.jsonMode });
   }
 
   async function listModels(listOptions: { signal: AbortSignal }): Promise<ModelInfo[]> {

@@ -4,14 +4,16 @@ import { createProviderError, kindFromStatus } from '../shared/create-provider-e
 import { describeTransportFailure } from '../shared/describe-transport-failure.js';
 import { retryAfterFromHeaders } from '../shared/retry-after.js';
 import { transportProviderError } from '../shared/transport-provider-error.js';
+import { AnthropicHttpError } from './anthropic-http-error.js';
 
 /** Anthropic's way of saying the prompt does not fit the context window (sent as a plain 400). */
 const PROMPT_TOO_LONG = /prompt is too long|too many (input )?tokens|context window/i;
 
 /**
- * Maps anything the Anthropic SDK (or the stream reader under it) threw to a `ProviderError`.
- * HTTP errors are classified by the body's `error.type` first — in-stream `event: error` frames
- * carry a type but no status — then by status; connection failures are `network`. `secrets`
+ * Maps anything the direct Messages client or the Anthropic SDK threw to a `ProviderError`.
+ * HTTP errors (the SDK's `APIError` and the direct client's `AnthropicHttpError`, built alike)
+ * are classified by the body's `error.type` first — in-stream `event: error` frames carry a type
+ * but no status — then by status; connection failures are `network`. `secrets`
  * (the configured key) never reach the message.
  */
 export function mapAnthropicError(options: {
@@ -34,7 +36,7 @@ export function mapAnthropicError(options: {
       detail: describeTransportFailure(error),
     });
   }
-  if (error instanceof APIError) {
+  if (error instanceof APIError || error instanceof AnthropicHttpError) {
     const detail = error.apiMessage ?? error.message;
     const status = typeof error.status === 'number' ? error.status : undefined;
     const kind = kindFromType(error.type, detail) ?? kindFromStatus(status ?? 500);
@@ -48,8 +50,9 @@ export function mapAnthropicError(options: {
       ...(error.requestID ? { requestId: error.requestID } : {}),
     });
   }
-  // The SDK parses each SSE frame's JSON: a cut or garbled frame is a SyntaxError. A socket
-  // closed mid-body surfaces from fetch as a TypeError ("terminated").
+  // Both paths parse each SSE frame's JSON: a cut or garbled frame is a SyntaxError. A socket
+  // closed mid-body surfaces from fetch as a TypeError ("terminated"), from undici as a
+  // SocketError; the direct client's time-out before the headers as a HeadersTimeoutError.
   return transportProviderError(common, error, { malformed: error instanceof SyntaxError });
 }
 

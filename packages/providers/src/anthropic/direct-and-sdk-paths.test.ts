@@ -1,0 +1,441 @@
+import { once } from 'node:events';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DIRECTIVE_HEADER,
+  type RunningSimulator,
+  type ScenarioAction,
+  startSimulator,
+} from '@catalyst/simulator';
+import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { collectEvents } from '../testing/index.js';
+import { createAnthropicProviderOver } from './anthropic-provider.js';
+
+// The direct HTTP client against the official SDK as the oracle: recorded real traffic (this
+// folder's captures and the simulator's, provenance in their READMEs) and the simulator's faults go
+// through the same provider twice, once per path, and must give the same events.
+const HERE = dirname(fileURLToPath(import.meta.url));
+const OWN_FIXTURES = resolve(HERE, '__fixtures__');
+const SIMULATOR_FIXTURES = resolve(HERE, '../../../simulator/src/anthropic/__fixtures__');
+
+const KEY = 'sk-ant-test-SECRET1234567890';
+const MODEL = 'claude-haiku-4-5';
+// No test reads the developer's real environment.
+const environment = {};
+
+type Path = 'direct' | 'sdk';
+
+let simulator: RunningSimulator;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ port: 0 });
+});
+afterAll(async () => simulator.close());
+beforeEach(() => {
+  simulator.setScenario(undefined);
+  simulator.reset();
+});
+
+function providerFor(
+  path: Path,
+  settings: { baseUrl?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): LanguageModelProvider {
+  return createAnthropicProviderOver({
+    transport: path,
+    apiKey: KEY,
+    baseUrl: simulator.url,
+    environment,
+    ...settings,
+  });
+}
+
+function request(fields: Partial<ChatRequest> = {}): ChatRequest {
+  return {
+    model: MODEL,
+    messages: [{ role: 'user', content: 'replay' }],
+    signal: AbortSignal.timeout(10_000),
+    maxRetries: 0,
+    ...fields,
+  };
+}
+
+/** The simulator names every response anew; which id it was is not what is compared. */
+function withoutRequestIds(events: StreamEvent[]): unknown[] {
+  return JSON.parse(
+    JSON.stringify(events, (key, value: unknown) =>
+      key === 'requestId' && typeof value === 'string' ? '<request id>' : value,
+    ),
+  );
+}
+
+/** Runs `run` once per path and returns both event lists, ids normalised. */
+async function bothPaths(
+  run: (path: Path) => Promise<StreamEvent[]>,
+): Promise<{ direct: unknown[]; sdk: unknown[]; raw: StreamEvent[] }> {
+  const raw = await run('direct');
+  const direct = withoutRequestIds(raw);
+  const sdk = withoutRequestIds(await run('sdk'));
+  return { direct, sdk, raw };
+}
+
+const REPLAYS: Array<{ file: string; directory: string }> = [
+  ...[
+    'anthropic-json-tool.1.chunks.txt',
+    'anthropic-message-delta-input-tokens.chunks.txt',
+    'anthropic-refusal.chunks.txt',
+    'anthropic-tool-no-args.chunks.txt',
+  ].map((file) => ({ file, directory: OWN_FIXTURES })),
+  ...['anthropic-text.chunks.txt', 'basic_response.txt', 'tool_use_response.txt'].map((file) => ({
+    file,
+    directory: SIMULATOR_FIXTURES,
+  })),
+];
+
+describe('recorded traffic: the direct client and the official SDK give the same events', () => {
+  it.each(REPLAYS)('$file', async ({ file, directory }) => {
+    simulator.setScenario({ rules: [{ replay: { file } }], baseDirectory: directory });
+    const { direct, sdk, raw } = await bothPaths((path) =>
+      collectEvents(providerFor(path).stream(request())),
+    );
+    expect(direct).toEqual(sdk);
+    // The replay produced an answer, not an error both paths happened to agree on.
+    expect(raw.at(-1)?.type).toBe('done');
+  });
+
+  it('a recorded JSON-mode capture in JSON mode', async () => {
+    simulator.setScenario({
+      rules: [{ replay: { file: 'anthropic-json-tool.1.chunks.txt' } }],
+      baseDirectory: OWN_FIXTURES,
+    });
+    const { direct, sdk, raw } = await bothPaths((path) =>
+      collectEvents(providerFor(path).stream(request({ responseFormat: { type: 'json_object' } }))),
+    );
+    expect(direct).toEqual(sdk);
+    expect(raw.at(-1)).toMatchObject({ type: 'done' });
+  });
+
+  it('a recorded 400 error body becomes the same error', async () => {
+    simulator.setScenario({
+      rules: [{ replay: { file: 'anthropic-issue-17366-error.json', status: 400 } }],
+      baseDirectory: SIMULATOR_FIXTURES,
+    });
+    const { direct, sdk, raw } = await bothPaths((path) =>
+      collectEvents(providerFor(path).stream(request())),
+    );
+    expect(direct).toEqual(sdk);
+    expect(raw.at(-1)).toMatchObject({
+      type: 'error',
+      error: { status: 400, kind: 'invalid_request' },
+    });
+  });
+});
+
+const streaming = {
+  timing: { firstTokenMs: 0, tokenDelayMs: 10 },
+  reply: { chunks: ['one ', 'two ', 'three ', 'four'] },
+};
+
+const FAULTS: Array<{
+  name: string;
+  action: ScenarioAction;
+  kind: string;
+  fields?: Partial<ChatRequest>;
+}> = [
+  { name: 'auth (401)', action: { fault: { type: 'http', kind: 'auth' } }, kind: 'auth' },
+  {
+    name: 'model not found (404)',
+    action: { fault: { type: 'http', kind: 'model_not_found' } },
+    kind: 'model_not_found',
+  },
+  {
+    name: 'invalid request (400)',
+    action: { fault: { type: 'http', kind: 'invalid_request' } },
+    kind: 'invalid_request',
+  },
+  {
+    name: 'context length (400)',
+    action: { fault: { type: 'http', kind: 'context_length' } },
+    kind: 'context_length',
+  },
+  {
+    name: 'rate limit with retry-after seconds',
+    action: { fault: { type: 'http', kind: 'rate_limit', retryAfterSeconds: 2 } },
+    kind: 'rate_limit',
+  },
+  {
+    name: 'rate limit with retry-after-ms',
+    action: { fault: { type: 'http', kind: 'rate_limit', retryAfterMs: 1500 } },
+    kind: 'rate_limit',
+  },
+  { name: 'server (500)', action: { fault: { type: 'http', kind: 'server' } }, kind: 'server' },
+  {
+    name: 'server with another status (503)',
+    action: { fault: { type: 'http', kind: 'server', status: 503, message: 'down' } },
+    kind: 'server',
+  },
+  {
+    name: 'overloaded (529)',
+    action: { fault: { type: 'http', kind: 'overloaded' } },
+    kind: 'overloaded',
+  },
+  { name: 'reset before the first byte', action: { fault: { type: 'reset' } }, kind: 'network' },
+  {
+    name: 'in-stream error event (overloaded)',
+    action: {
+      ...streaming,
+      fault: { type: 'stream-error', afterChunks: 1, kind: 'overloaded', message: 'busy' },
+    },
+    kind: 'overloaded',
+  },
+  {
+    name: 'in-stream error event (server)',
+    action: { ...streaming, fault: { type: 'stream-error', afterChunks: 2, kind: 'server' } },
+    kind: 'server',
+  },
+  {
+    name: 'malformed chunk',
+    action: { ...streaming, fault: { type: 'malformed', afterChunks: 2 } },
+    kind: 'server',
+  },
+  {
+    name: 'disconnect mid-stream',
+    action: { ...streaming, fault: { type: 'disconnect', afterChunks: 2 } },
+    kind: 'network',
+  },
+  {
+    name: 'stall mid-stream (idle timeout)',
+    action: { ...streaming, fault: { type: 'stall', afterChunks: 1 } },
+    kind: 'timeout',
+    fields: { idleTimeoutMs: 200 },
+  },
+];
+
+describe('simulated faults: both paths give the same error events', () => {
+  it.each(FAULTS)('$name', async ({ action, kind, fields }) => {
+    const { direct, sdk, raw } = await bothPaths((path) =>
+      collectEvents(
+        providerFor(path, { headers: { [DIRECTIVE_HEADER]: JSON.stringify(action) } }).stream(
+          request(fields),
+        ),
+      ),
+    );
+    expect(direct).toEqual(sdk);
+    expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind } });
+  });
+});
+
+/** A local server whose handler is the test's; counts the TCP connections it accepted. */
+async function localServer(
+  handle: (response: ServerResponse) => void,
+): Promise<{ server: Server; url: string; connections: () => number }> {
+  let connections = 0;
+  const server = createServer((incoming, response) => {
+    incoming.resume();
+    incoming.on('end', () => handle(response));
+  });
+  server.on('connection', () => {
+    connections += 1;
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}`, connections: () => connections };
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  server.close();
+  await once(server, 'close');
+}
+
+function frame(type: string, data: unknown): string {
+  return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** A complete short answer in Anthropic's stream shape. */
+const ANSWER = [
+  frame('message_start', {
+    type: 'message_start',
+    message: {
+      id: 'msg_local',
+      type: 'message',
+      role: 'assistant',
+      content: [],
+      model: MODEL,
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 3, output_tokens: 1 },
+    },
+  }),
+  frame('content_block_start', {
+    type: 'content_block_start',
+    index: 0,
+    content_block: { type: 'text', text: '' },
+  }),
+  frame('ping', { type: 'ping' }),
+  frame('content_block_delta', {
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'text_delta', text: 'Hello' },
+  }),
+  frame('content_block_stop', { type: 'content_block_stop', index: 0 }),
+  frame('message_delta', {
+    type: 'message_delta',
+    delta: { stop_reason: 'end_turn', stop_sequence: null },
+    usage: { output_tokens: 2 },
+  }),
+  frame('message_stop', { type: 'message_stop' }),
+];
+
+describe('error bodies and time-outs the simulator does not script', () => {
+  it.each([
+    { name: 'a plain-text 502 body', status: 502, body: 'Bad Gateway', kind: 'server' },
+    { name: 'an empty 500 body', status: 500, body: '', kind: 'server' },
+    {
+      name: 'a JSON body without error',
+      status: 400,
+      body: '{"detail":"no"}',
+      kind: 'invalid_request',
+    },
+  ])('$name', async ({ status, body, kind }) => {
+    const local = await localServer((response) => {
+      response.writeHead(status, { 'content-type': 'text/plain', 'request-id': 'req_local' });
+      response.end(body);
+    });
+    try {
+      const { direct, sdk, raw } = await bothPaths((path) =>
+        collectEvents(providerFor(path, { baseUrl: local.url }).stream(request())),
+      );
+      expect(direct).toEqual(sdk);
+      expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind, status } });
+    } finally {
+      await closeServer(local.server);
+    }
+  });
+
+  it('an error frame that is not JSON, and an unnamed frame, as the SDK reads them', async () => {
+    const local = await localServer((response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(
+        `${ANSWER.slice(0, 4).join('')}data: {"unnamed":true}\n\nevent: error\ndata: not json\n\n`,
+      );
+    });
+    try {
+      const { direct, sdk, raw } = await bothPaths((path) =>
+        collectEvents(providerFor(path, { baseUrl: local.url }).stream(request())),
+      );
+      expect(direct).toEqual(sdk);
+      expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind: 'server' } });
+      expect(raw.some((event) => event.type === 'token')).toBe(true);
+    } finally {
+      await closeServer(local.server);
+    }
+  });
+
+  it('no response headers within timeoutMs', async () => {
+    const local = await localServer(() => {
+      // Never answers; the client's time-out must end the attempt.
+    });
+    try {
+      const { direct, sdk } = await bothPaths((path) =>
+        collectEvents(providerFor(path, { baseUrl: local.url, timeoutMs: 200 }).stream(request())),
+      );
+      expect(direct).toEqual(sdk);
+      // The SDK's time-out is a connection error: no status, retryable.
+      expect(direct.at(-1)).toMatchObject({ type: 'error', error: { kind: 'network' } });
+    } finally {
+      await closeServer(local.server);
+    }
+  });
+});
+
+describe('requests: both paths send the same thing', () => {
+  it('the same body and headers (key, version, configured and per-request headers, traceparent)', async () => {
+    const seen: Array<{ body: unknown; headers: Record<string, string>; path: string }> = [];
+    for (const path of ['direct', 'sdk'] as const) {
+      simulator.reset();
+      const provider = providerFor(path, { headers: { 'x-configured': 'yes' } });
+      await collectEvents(
+        provider.stream(
+          request({
+            system: 'Be brief.',
+            maxTokens: 20,
+            responseFormat: { type: 'json_object' },
+            tools: [{ name: 'get_weather', parameters: { type: 'object', properties: {} } }],
+            headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+          }),
+        ),
+      );
+      const received = simulator.requests()[0];
+      expect(received).toBeDefined();
+      const lower = Object.fromEntries(
+        Object.entries(received?.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      );
+      seen.push({ body: received?.body, headers: lower, path: received?.path ?? '' });
+    }
+    const [direct, sdk] = seen;
+    expect(direct?.path).toBe(sdk?.path);
+    expect(direct?.body).toEqual(sdk?.body);
+    for (const name of [
+      'authorization',
+      'x-api-key',
+      'anthropic-version',
+      'anthropic-beta',
+      'x-configured',
+      'traceparent',
+      'content-type',
+      'accept',
+    ]) {
+      expect(direct?.headers[name], name).toBe(sdk?.headers[name]);
+    }
+    // The simulator logs credentials as `[redacted]`: sent, and the same on both paths.
+    expect(direct?.headers.authorization).toBeDefined();
+    expect(direct?.headers['anthropic-version']).toBeDefined();
+  });
+});
+
+describe('the direct path keeps its connection', () => {
+  it('a second sequential stream reuses the first one’s TCP connection', async () => {
+    const local = await localServer((response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': 'req_1' });
+      response.end(ANSWER.join(''));
+    });
+    try {
+      const provider = providerFor('direct', { baseUrl: local.url });
+      const first = await collectEvents(provider.stream(request()));
+      // undici hands a finished socket back to its pool on a later turn of the event loop; a
+      // server's next request always comes after one, a test's loop needs to wait for it.
+      await new Promise((resolve) => setImmediate(resolve));
+      const second = await collectEvents(provider.stream(request()));
+      expect(first.at(-1)).toMatchObject({ type: 'done', text: 'Hello', requestId: 'req_1' });
+      expect(second.at(-1)).toMatchObject({ type: 'done', text: 'Hello' });
+      expect(local.connections()).toBe(1);
+    } finally {
+      await closeServer(local.server);
+    }
+  });
+
+  it('a consumer that stops early closes the upstream socket', async () => {
+    let closed: Promise<unknown> | undefined;
+    const local = await localServer((response) => {
+      closed = once(response, 'close');
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      // The answer never ends: only the client can close the socket.
+      response.write(ANSWER.slice(0, 4).join(''));
+    });
+    try {
+      const provider = providerFor('direct', { baseUrl: local.url });
+      for await (const event of provider.stream(request())) {
+        if (event.type === 'token') break;
+      }
+      expect(closed).toBeDefined();
+      // Resolves only when the client closed the socket: the server never ends the answer.
+      await closed;
+    } finally {
+      await closeServer(local.server);
+    }
+  });
+});

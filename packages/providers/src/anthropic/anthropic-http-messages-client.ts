@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Agent, type Dispatcher } from 'undici';
+import { headerValue, toHeaders } from '../shared/node-http-headers.js';
 import {
   AnthropicHttpError,
   anthropicHttpErrorFromBody,
@@ -138,18 +139,4 @@ async function* readStreamEvents(
   } finally {
     if (!finished) body.destroy();
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Response headers as a `Headers`, for errors (rare, so the conversion is not on the hot path). */
-function toHeaders(headers: IncomingHttpHeaders): Headers {
-  const result = new Headers();
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) result.append(name, item);
-  }
-  return result;
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Agent, type Dispatcher } from 'undici';
+import { headerValue, toHeaders } from '../shared/node-http-headers.js';
 import type { OpenAIChatChunk } from './openai-chat-chunk.js';
 import type { OpenAIChatClient, OpenAIChatStream } from './openai-chat-client.js';
 import { OpenAIHttpError, openAIHttpErrorFromBody } from './openai-http-error.js';
@@ -126,20 +127,6 @@ async function* readChatChunks(
   } finally {
     if (!finished) body.destroy();
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Response headers as a `Headers`, for errors (rare, so the conversion is not on the hot path). */
-function toHeaders(headers: IncomingHttpHeaders): Headers {
-  const result = new Headers();
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) result.append(name, item);
-  }
-  return result;
 }
 
 /**

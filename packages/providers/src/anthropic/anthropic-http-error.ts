@@ -1,3 +1,4 @@
+import { sdkErrorMessage } from '../shared/sdk-error-message.js';
 /**
  * An error answer of the Messages API, as the direct HTTP client saw it: the HTTP status (absent
  * for an `event: error` frame inside a stream), the whole JSON body, and the response headers.
@@ -20,7 +21,7 @@ export class AnthropicHttpError extends Error {
     bodyText: string | undefined,
     readonly headers: Headers | undefined,
   ) {
-    super(errorMessage(status, error, bodyText));
+    super(sdkErrorMessage(status, error, bodyText));
     this.name = 'AnthropicHttpError';
     this.requestID = headers?.get('request-id');
     const inner = innerError(error);
@@ -37,31 +38,6 @@ function innerError(body: unknown): Record<string, unknown> | undefined {
   return typeof inner === 'object' && inner !== null
     ? (inner as Record<string, unknown>)
     : undefined;
-}
-
-/**
- * The message the SDK gives the same answer (`APIError.makeMessage`): the body's own `message`,
- * else the body as JSON, else the body text, prefixed with the status.
- */
-function errorMessage(
-  status: number | undefined,
-  error: unknown,
-  bodyText: string | undefined,
-): string {
-  const own =
-    typeof error === 'object' && error !== null
-      ? (error as { message?: unknown }).message
-      : undefined;
-  const message = own
-    ? typeof own === 'string'
-      ? own
-      : JSON.stringify(own)
-    : error
-      ? JSON.stringify(error)
-      : bodyText;
-  if (status && message) return `${status} ${message}`;
-  if (status) return `${status} status code (no body)`;
-  return message || '(no status code or body)';
 }
 
 /** The body parsed as JSON, or undefined when it is not JSON (the SDK's `safeJSON`). */

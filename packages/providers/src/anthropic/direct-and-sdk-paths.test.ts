@@ -11,7 +11,7 @@ import {
 } from '@catalyst/simulator';
 import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { collectEvents } from '../testing/index.js';
+import { collectEvents, withoutRequestIds } from '../testing/index.js';
 import { createAnthropicProviderOver } from './anthropic-provider.js';
 
 // The direct HTTP client against the official SDK as the oracle: recorded real traffic (this
@@ -60,15 +60,6 @@ function request(fields: Partial<ChatRequest> = {}): ChatRequest {
     maxRetries: 0,
     ...fields,
   };
-}
-
-/** The simulator names every response anew; which id it was is not what is compared. */
-function withoutRequestIds(events: StreamEvent[]): unknown[] {
-  return JSON.parse(
-    JSON.stringify(events, (key, value: unknown) =>
-      key === 'requestId' && typeof value === 'string' ? '<request id>' : value,
-    ),
-  );
 }
 
 /** Runs `run` once per path and returns both event lists, ids normalised. */

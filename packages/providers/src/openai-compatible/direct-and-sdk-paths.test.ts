@@ -8,7 +8,7 @@ import {
 } from '@catalyst/simulator';
 import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { collectEvents } from '../testing/index.js';
+import { collectEvents, withoutRequestIds } from '../testing/index.js';
 import { groqVendor } from './create-groq-provider.js';
 import { openAICompatibleVendor } from './create-openai-compatible-provider.js';
 import { openAIVendor } from './create-openai-provider.js';
@@ -93,15 +93,6 @@ function request(model: string, fields: Partial<ChatRequest> = {}): ChatRequest 
     maxRetries: 0,
     ...fields,
   };
-}
-
-/** The simulator names every response anew; which id it was is not what is compared. */
-function withoutRequestIds(events: StreamEvent[]): unknown[] {
-  return JSON.parse(
-    JSON.stringify(events, (key, value: unknown) =>
-      key === 'requestId' && typeof value === 'string' ? '<request id>' : value,
-    ),
-  );
 }
 
 /** Runs `run` once per path and returns both event lists, ids normalised. */

@@ -1,3 +1,4 @@
+import { sdkErrorMessage } from '../shared/sdk-error-message.js';
 /**
  * An error answer of a Chat Completions server, as the direct HTTP client saw it: the HTTP
  * status (absent for an error sent inside a stream), the error object of the body, and the
@@ -13,34 +14,9 @@ export class OpenAIHttpError extends Error {
     readonly bodyText: string | undefined,
     readonly headers: Headers | undefined,
   ) {
-    super(errorMessage(status, error, bodyText));
+    super(sdkErrorMessage(status, error, bodyText));
     this.name = 'OpenAIHttpError';
   }
-}
-
-/**
- * The message the `openai` SDK gives the same answer (`APIError.makeMessage`): the error's own
- * message, else the error as JSON, else the body text, prefixed with the status.
- */
-function errorMessage(
-  status: number | undefined,
-  error: unknown,
-  bodyText: string | undefined,
-): string {
-  const own =
-    typeof error === 'object' && error !== null
-      ? (error as { message?: unknown }).message
-      : undefined;
-  const message = own
-    ? typeof own === 'string'
-      ? own
-      : JSON.stringify(own)
-    : error
-      ? JSON.stringify(error)
-      : bodyText;
-  if (status && message) return `${status} ${message}`;
-  if (status) return `${status} status code (no body)`;
-  return message || '(no status code or body)';
 }
 
 /**

@@ -7,6 +7,6 @@
  * import { collectEvents, terminalError } from '@catalyst/providers/testing';
  * const failure = terminalError(await collectEvents(provider.stream(request)), { secrets: [key] });
  */
-export { collectEvents } from './collect-events.js';
+export { collectEvents, withoutRequestIds } from './collect-events.js';
 export { type RunningRedis, startRedisServer } from './redis-server.js';
 export { terminalError, terminalEvent } from './terminal-event.js';

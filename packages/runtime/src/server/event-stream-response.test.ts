@@ -1,0 +1,145 @@
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { WorkflowEvent } from '@catalyst/spec';
+import { describe, expect, it } from 'vitest';
+import { writeEventStream } from './event-stream-response.js';
+import { formatEventId } from './run-event-id.js';
+import { MemoryRunEventStore } from './run-event-store.js';
+import { encodeSseEvent } from './sse.js';
+
+const done: WorkflowEvent = {
+  type: 'done',
+  output: null,
+  text: '',
+  tokenCount: 0,
+  usage: {},
+  cost: null,
+};
+
+/** A Node response whose client reads only when told to: `write` says false while it is full. */
+class SlowResponse extends EventEmitter {
+  readonly chunks: string[] = [];
+  destroyed = false;
+  ended = false;
+  /** How many more writes fit before the buffer is full. */
+  room = 2;
+  writeHead() {
+    return this;
+  }
+  flushHeaders() {}
+  write(text: string): boolean {
+    this.chunks.push(text);
+    this.room -= 1;
+    return this.room > 0;
+  }
+  end() {
+    this.ended = true;
+  }
+  /** The client read everything: room again, and Node says so with `drain`. */
+  read(room: number) {
+    this.room = room;
+    this.emit('drain');
+  }
+}
+
+function startRun(store: MemoryRunEventStore, runId: string) {
+  store.begin(runId, 'chat');
+  let seq = 0;
+  return (event: WorkflowEvent) => store.append(runId, { seq: ++seq, event });
+}
+
+describe('writeEventStream', () => {
+  it('writes every record of a live run in order with its id, in the bytes encodeSseEvent gives', async () => {
+    const store = new MemoryRunEventStore({ retentionMs: 60_000 });
+    const append = startRun(store, 'run-1');
+    append({ type: 'token', node: 'answer', text: 'Hel' });
+    const response = new SlowResponse();
+    response.room = Number.POSITIVE_INFINITY;
+    const ended = new Promise<void>((resolve) => {
+      writeEventStream({
+        source: {
+          runId: 'run-1',
+          keepAliveMs: 60_000,
+          events: async () => store.cursor({ runId: 'run-1', workflowId: 'chat', after: 0 }) ?? [],
+        },
+        outgoing: response as unknown as ServerResponse,
+        status: 200,
+        headers: new Headers(),
+        onEnd: resolve,
+      });
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    append({ type: 'token', node: 'answer', text: 'lo' });
+    append(done);
+    await ended;
+    expect(response.chunks).toEqual([
+      encodeSseEvent({ type: 'token', node: 'answer', text: 'Hel' }, formatEventId('run-1', 1)),
+      encodeSseEvent({ type: 'token', node: 'answer', text: 'lo' }, formatEventId('run-1', 2)),
+      encodeSseEvent(done, formatEventId('run-1', 3)),
+    ]);
+    expect(response.ended).toBe(true);
+  });
+
+  it('stops taking records while the client is slow and resumes where it was on drain', async () => {
+    const store = new MemoryRunEventStore({ retentionMs: 60_000 });
+    const append = startRun(store, 'run-2');
+    const response = new SlowResponse();
+    const ended = new Promise<void>((resolve) => {
+      writeEventStream({
+        source: {
+          runId: 'run-2',
+          keepAliveMs: 60_000,
+          events: async () => store.cursor({ runId: 'run-2', workflowId: 'chat', after: 0 }) ?? [],
+        },
+        outgoing: response as unknown as ServerResponse,
+        status: 200,
+        headers: new Headers(),
+        onEnd: resolve,
+      });
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let index = 0; index < 10; index += 1) {
+      append({ type: 'token', node: 'answer', text: String(index) });
+    }
+    // Two writes filled the buffer: the other eight wait in the run, not in the socket.
+    expect(response.chunks).toHaveLength(2);
+    response.read(3);
+    expect(response.chunks).toHaveLength(5);
+    append(done);
+    expect(response.chunks).toHaveLength(5);
+    response.read(Number.POSITIVE_INFINITY);
+    await ended;
+    const ids = response.chunks.map((chunk) => /^id: (\S+)/.exec(chunk)?.[1]);
+    expect(ids).toEqual(Array.from({ length: 11 }, (_, index) => `run-2:${index + 1}`));
+    expect(response.chunks.at(-1)).toContain('event: done');
+  });
+
+  it('stops at once, taking nothing more, when the client goes away while it is slow', async () => {
+    const store = new MemoryRunEventStore({ retentionMs: 60_000 });
+    const append = startRun(store, 'run-3');
+    const response = new SlowResponse();
+    const ended = new Promise<void>((resolve) => {
+      writeEventStream({
+        source: {
+          runId: 'run-3',
+          keepAliveMs: 60_000,
+          events: async () => store.cursor({ runId: 'run-3', workflowId: 'chat', after: 0 }) ?? [],
+        },
+        outgoing: response as unknown as ServerResponse,
+        status: 200,
+        headers: new Headers(),
+        onEnd: resolve,
+      });
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let index = 0; index < 5; index += 1) {
+      append({ type: 'token', node: 'answer', text: String(index) });
+    }
+    response.destroyed = true;
+    response.emit('close');
+    await ended;
+    append(done);
+    expect(response.chunks).toHaveLength(2);
+    expect(response.ended).toBe(false);
+  });
+});

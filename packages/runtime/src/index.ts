@@ -26,6 +26,11 @@ export {
 } from './router/router-state.js';
 export { createApiKeyCheck } from './server/api-key-check.js';
 export {
+  type BatchedLogStream,
+  createBatchedLogStream,
+  type LogStream,
+} from './server/batched-log-stream.js';
+export {
   type CatalystApp,
   type CatalystAppOptions,
   createCatalystApp,

@@ -138,8 +138,14 @@ export function startWorkflowRun(
   const states = new Map<string, NodeState>(
     workflow.nodes.map((node) => [node.id, { status: 'pending' }]),
   );
+  // The nodes' signal: aborted by a failure, the consumer leaving, or the caller's signal. Not
+  // AbortSignal.any: that cost ~15 µs a run (its weak references); the caller's abort is
+  // forwarded by a listener instead, removed when the run ends.
   const controller = new AbortController();
-  const signal = AbortSignal.any([options.signal, controller.signal]);
+  const signal = controller.signal;
+  const forwardAbort = () => controller.abort(options.signal.reason);
+  if (options.signal.aborted) forwardAbort();
+  else options.signal.addEventListener('abort', forwardAbort, { once: true });
   const routerState = options.routerState ?? new MemoryRouterState();
   const env: Record<string, JsonValue> = {};
   for (const name of workflow.env ?? []) env[name] = options.environment[name] ?? null;
@@ -159,6 +165,7 @@ export function startWorkflowRun(
     const terminal = failure ?? doneEvent(workflow, graph.order, states, tokenCount);
     options.onEvent(terminal);
     ended = true;
+    options.signal.removeEventListener('abort', forwardAbort);
     options.onEnd();
   };
 

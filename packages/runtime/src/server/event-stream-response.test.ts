@@ -72,10 +72,11 @@ describe('writeEventStream', () => {
     append({ type: 'token', node: 'answer', text: 'lo' });
     append(done);
     await ended;
+    // The record there at once left alone; the two appended in one go left in one write.
     expect(response.chunks).toEqual([
       encodeSseEvent({ type: 'token', node: 'answer', text: 'Hel' }, formatEventId('run-1', 1)),
-      encodeSseEvent({ type: 'token', node: 'answer', text: 'lo' }, formatEventId('run-1', 2)),
-      encodeSseEvent(done, formatEventId('run-1', 3)),
+      encodeSseEvent({ type: 'token', node: 'answer', text: 'lo' }, formatEventId('run-1', 2)) +
+        encodeSseEvent(done, formatEventId('run-1', 3)),
     ]);
     expect(response.ended).toBe(true);
   });
@@ -98,19 +99,27 @@ describe('writeEventStream', () => {
       });
     });
     await new Promise((resolve) => setImmediate(resolve));
-    for (let index = 0; index < 10; index += 1) {
+    response.room = 1;
+    for (let index = 1; index <= 3; index += 1) {
       append({ type: 'token', node: 'answer', text: String(index) });
     }
-    // Two writes filled the buffer: the other eight wait in the run, not in the socket.
+    await new Promise((resolve) => setImmediate(resolve));
+    // One write of three events filled the client's buffer.
+    expect(response.chunks).toHaveLength(1);
+    for (let index = 4; index <= 8; index += 1) {
+      append({ type: 'token', node: 'answer', text: String(index) });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    // One more was taken before the sink said it was full; the other four wait in the run.
     expect(response.chunks).toHaveLength(2);
-    response.read(3);
-    expect(response.chunks).toHaveLength(5);
+    expect(response.chunks[1]).toContain('id: run-2:4\n');
     append(done);
-    expect(response.chunks).toHaveLength(5);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(response.chunks).toHaveLength(2);
     response.read(Number.POSITIVE_INFINITY);
     await ended;
-    const ids = response.chunks.map((chunk) => /^id: (\S+)/.exec(chunk)?.[1]);
-    expect(ids).toEqual(Array.from({ length: 11 }, (_, index) => `run-2:${index + 1}`));
+    const ids = response.chunks.join('').match(/^id: \S+$/gm);
+    expect(ids).toEqual(Array.from({ length: 9 }, (_, index) => `id: run-2:${index + 1}`));
     expect(response.chunks.at(-1)).toContain('event: done');
   });
 
@@ -132,14 +141,20 @@ describe('writeEventStream', () => {
       });
     });
     await new Promise((resolve) => setImmediate(resolve));
-    for (let index = 0; index < 5; index += 1) {
+    response.room = 1;
+    for (let index = 1; index <= 3; index += 1) {
+      append({ type: 'token', node: 'answer', text: String(index) });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let index = 4; index <= 8; index += 1) {
       append({ type: 'token', node: 'answer', text: String(index) });
     }
     response.destroyed = true;
     response.emit('close');
     await ended;
     append(done);
-    expect(response.chunks).toHaveLength(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(response.chunks).toHaveLength(1);
     expect(response.ended).toBe(false);
   });
 });

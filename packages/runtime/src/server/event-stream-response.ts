@@ -3,6 +3,9 @@ import { formatEventId, RUN_ID_HEADER } from './run-event-id.js';
 import { isRunCursor, type RunCursor, type RunRecord } from './run-event-store.js';
 import { encodeSseEvent, SSE_HEADERS, SSE_KEEP_ALIVE } from './sse.js';
 
+/** Text collected for one `write` at most before the stream waits for it to be written. */
+const MAX_PENDING_CHARACTERS = 16_384;
+
 /** What an event stream sends: one run's records from some point on. */
 export interface EventStreamSource {
   /** The run the events belong to: their ids and the `X-Catalyst-Run-Id` header. */
@@ -226,15 +229,48 @@ export function writeEventStream(options: {
     if (!ended) closed.abort();
   };
   outgoing.once('close', onClose);
+  // The events produced in one pass of the event loop's microtasks (all the chunks one upstream
+  // socket read delivered) leave in one `write`, one system call, once that pass is over
+  // (`process.nextTick` runs after the microtasks). Same bytes in the same order, no delay beyond
+  // that tick: a slow stream's tokens still leave one by one.
+  let pending = '';
+  /** The socket's buffer is over its mark: nothing more is taken until it drains. */
+  let full = false;
+  let waiting: (() => void) | undefined;
+  const wakeWaiting = () => {
+    const resume = waiting;
+    waiting = undefined;
+    resume?.();
+  };
+  const flush = () => {
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    if (closed.signal.aborted || outgoing.destroyed) return;
+    full = !outgoing.write(text);
+    if (!full) wakeWaiting();
+  };
+  const onDrain = () => {
+    full = false;
+    wakeWaiting();
+  };
+  outgoing.on('drain', onDrain);
   const sink: EventSink = {
     write: (text) => {
       if (closed.signal.aborted || outgoing.destroyed) return true;
-      return outgoing.write(text);
+      if (pending === '') process.nextTick(flush);
+      pending += text;
+      return !full && pending.length < MAX_PENDING_CHARACTERS;
     },
-    whenDrained: (resume) => outgoing.once('drain', resume),
+    // Woken by the flush when the socket took the batch, else by its `drain`.
+    whenDrained: (resume) => {
+      waiting = resume;
+    },
   };
   void pumpEvents(source, closed.signal, sink).finally(() => {
     ended = true;
+    flush();
+    outgoing.off('drain', onDrain);
     outgoing.off('close', onClose);
     if (!outgoing.destroyed) outgoing.end();
     options.onEnd();

@@ -32,7 +32,8 @@ class SlowResponse extends EventEmitter {
     this.room -= 1;
     return this.room > 0;
   }
-  end() {
+  end(text?: string) {
+    if (text !== undefined) this.chunks.push(text);
     this.ended = true;
   }
   /** The client read everything: room again, and Node says so with `drain`. */

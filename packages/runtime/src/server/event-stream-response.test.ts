@@ -26,7 +26,11 @@ class SlowResponse extends EventEmitter {
   writeHead() {
     return this;
   }
-  flushHeaders() {}
+  /** Headers sent on their own, before any event. */
+  headersFlushed = 0;
+  flushHeaders() {
+    this.headersFlushed += 1;
+  }
   write(text: string): boolean {
     this.chunks.push(text);
     this.room -= 1;
@@ -73,6 +77,8 @@ describe('writeEventStream', () => {
     append({ type: 'token', node: 'answer', text: 'lo' });
     append(done);
     await ended;
+    // The headers left with the first record, not on their own.
+    expect(response.headersFlushed).toBe(0);
     // The record there at once left alone; the two appended in one go left in one write.
     expect(response.chunks).toEqual([
       encodeSseEvent({ type: 'token', node: 'answer', text: 'Hel' }, formatEventId('run-1', 1)),
@@ -157,5 +163,30 @@ describe('writeEventStream', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(response.chunks).toHaveLength(1);
     expect(response.ended).toBe(false);
+  });
+
+  it('sends the headers on their own within the tick when no event is ready yet', async () => {
+    const store = new MemoryRunEventStore({ retentionMs: 60_000 });
+    const append = startRun(store, 'run-4');
+    const response = new SlowResponse();
+    const ended = new Promise<void>((resolve) => {
+      writeEventStream({
+        source: {
+          runId: 'run-4',
+          keepAliveMs: 60_000,
+          events: async () => store.cursor({ runId: 'run-4', workflowId: 'chat', after: 0 }) ?? [],
+        },
+        outgoing: response as unknown as ServerResponse,
+        status: 200,
+        headers: new Headers(),
+        onEnd: resolve,
+      });
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(response.headersFlushed).toBe(1);
+    expect(response.chunks).toEqual([]);
+    append(done);
+    await ended;
+    expect(response.chunks).toHaveLength(1);
   });
 });

@@ -226,11 +226,11 @@ export function writeEventStream(options: {
   // events usually are): one system call instead of two.
   // (A tick queued from a tick runs after the first batch's, which is queued in this tick's
   // microtasks.)
+  // (`headersSent` is true from `writeHead` on, so whether anything left is tracked here.)
+  let wroteAny = false;
   process.nextTick(() =>
     process.nextTick(() => {
-      if (!outgoing.headersSent && !outgoing.destroyed && !outgoing.writableEnded) {
-        outgoing.flushHeaders();
-      }
+      if (!wroteAny && !outgoing.destroyed && !outgoing.writableEnded) outgoing.flushHeaders();
     }),
   );
   const closed = new AbortController();
@@ -257,6 +257,7 @@ export function writeEventStream(options: {
     const text = pending;
     pending = '';
     if (closed.signal.aborted || outgoing.destroyed) return;
+    wroteAny = true;
     full = !outgoing.write(text);
     if (!full) wakeWaiting();
   };

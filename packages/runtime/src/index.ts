@@ -74,7 +74,9 @@ export {
   RUN_ID_HEADER,
 } from './server/run-event-id.js';
 export {
+  isRunCursor,
   MemoryRunEventStore,
+  type RunCursor,
   type RunEventStore,
   type RunRecord,
 } from './server/run-event-store.js';

@@ -221,18 +221,15 @@ export function writeEventStream(options: {
   const headers: Record<string, string> = {};
   for (const [name, value] of options.headers) headers[name] = value;
   outgoing.writeHead(options.status, headers);
-  // Headers out within this tick, as the fetch path does: the client learns the run id before
-  // any event. With the run's first events when they are ready by then (the nodes' `started`
-  // events usually are): one system call instead of two.
-  // (A tick queued from a tick runs after the first batch's, which is queued in this tick's
-  // microtasks.)
-  // (`headersSent` is true from `writeHead` on, so whether anything left is tracked here.)
+  // Headers out at once, as the fetch path does: the client learns the run id before any event.
+  // With the run's first events when they are ready by then (the nodes' `started` events usually
+  // are): one system call instead of two. "By then" is the end of this pass of the event loop,
+  // after its ticks and microtasks, wherever this was called from. (`headersSent` is true from
+  // `writeHead` on, so whether anything left is tracked here.)
   let wroteAny = false;
-  process.nextTick(() =>
-    process.nextTick(() => {
-      if (!wroteAny && !outgoing.destroyed && !outgoing.writableEnded) outgoing.flushHeaders();
-    }),
-  );
+  setImmediate(() => {
+    if (!wroteAny && !outgoing.destroyed && !outgoing.writableEnded) outgoing.flushHeaders();
+  });
   const closed = new AbortController();
   let ended = false;
   const onClose = () => {

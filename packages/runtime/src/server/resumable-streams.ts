@@ -67,7 +67,8 @@ export const DEFAULT_STREAM_RECONNECT_MS = 15_000;
  * @example
  * const streams = createResumableStreams({ retentionMs: 300_000, reconnectMs: 15_000 });
  * const runId = streams.start({ workflowId: 'chat', events: (signal) => run(signal) });
- * for await (const record of (await streams.open({ runId, workflowId: 'chat', after: 0, signal }))!) …
+ * const records = await streams.open({ runId, workflowId: 'chat', after: 0, signal });
+ * if (isRunCursor(records)) records.watch(() => { for (let r = records.take(); r; r = records.take()) send(r); });
  */
 export function createResumableStreams(options: {
   retentionMs: number;

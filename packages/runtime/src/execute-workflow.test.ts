@@ -2,7 +2,7 @@ import { createProviderRegistry } from '@catalyst/providers';
 import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
 import type { WorkflowDefinition, WorkflowEvent } from '@catalyst/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeWorkflow } from './execute-workflow.js';
+import { executeWorkflow, startWorkflowRun } from './execute-workflow.js';
 import { conformanceEnvironment } from './testing/conformance-vector.js';
 
 let simulator: RunningSimulator;
@@ -244,5 +244,57 @@ describe('executeWorkflow', () => {
       'node "answer": invalid openaiCompletion config: temperature:',
     );
     expect(events.some((event) => event.type === 'token')).toBe(false);
+  });
+});
+
+describe('startWorkflowRun', () => {
+  it('pushes the events executeWorkflow yields, in the same order, then ends once', async () => {
+    const workflow = chatWorkflow();
+    const input = { question: 'Hello there' };
+    const pulled = await run(workflow, input);
+    const pushed: WorkflowEvent[] = [];
+    let ends = 0;
+    await new Promise<void>((resolve) => {
+      startWorkflowRun({
+        workflow,
+        input,
+        signal: new AbortController().signal,
+        providers: createProviderRegistry({ environment: conformanceEnvironment(simulator.url) }),
+        environment: { USE_FAST: 'true', SECRET: 'never-visible' },
+        onEvent: (event) => pushed.push(event),
+        onEnd: () => {
+          ends += 1;
+          resolve();
+        },
+      });
+    });
+    expect(ends).toBe(1);
+    expect(pushed.filter((event) => event.type === 'token').length).toBeGreaterThan(3);
+    // Same events; only the measured cost-free fields could differ, and they do not here.
+    expect(pushed).toEqual(pulled);
+  });
+
+  it('ends with one aborted error when its signal aborts mid-run, and nothing after it', async () => {
+    const controller = new AbortController();
+    const pushed: WorkflowEvent[] = [];
+    await new Promise<void>((resolve) => {
+      startWorkflowRun({
+        workflow: chatWorkflow(),
+        input: { question: 'Hello there' },
+        signal: controller.signal,
+        providers: createProviderRegistry({ environment: conformanceEnvironment(simulator.url) }),
+        environment: {},
+        onEvent: (event) => {
+          pushed.push(event);
+          if (event.type === 'token') controller.abort();
+        },
+        onEnd: resolve,
+      });
+    });
+    const last = pushed.at(-1);
+    expect(last).toMatchObject({ type: 'error', kind: 'aborted' });
+    expect(pushed.filter((event) => event.type === 'error' || event.type === 'done')).toHaveLength(
+      1,
+    );
   });
 });

@@ -97,6 +97,40 @@ type NodeState =
 export async function* executeWorkflow(
   options: ExecuteWorkflowOptions,
 ): AsyncGenerator<WorkflowEvent> {
+  const queue = new AsyncQueue<WorkflowEvent>();
+  let stop: (() => void) | undefined;
+  try {
+    // Started on the first `next()`, as the generator always did.
+    stop = startWorkflowRun({
+      ...options,
+      onEvent: (event) => queue.push(event),
+      onEnd: () => queue.close(),
+    });
+    yield* queue;
+  } finally {
+    // The consumer may have stopped early (client disconnected): stop every node still running.
+    stop?.();
+  }
+}
+
+/**
+ * The run behind {@link executeWorkflow}, pushing each event to `onEvent` the moment it happens
+ * (the same events in the same order, ending with exactly one `done` or `error`) and calling
+ * `onEnd` after the terminal one. For consumers that handle an event synchronously (the server's
+ * run store, `/run`): no queue, no generator and no promise between a token and its consumer.
+ * Returns what stops the nodes still running when the consumer goes away before the end
+ * (aborting `signal` also stops the run, with an `aborted` error). Never throws.
+ *
+ * @example
+ * const stop = startWorkflowRun({ workflow, input, signal, providers, environment,
+ *   onEvent: (event) => store.append(event), onEnd: () => {} });
+ */
+export function startWorkflowRun(
+  options: ExecuteWorkflowOptions & {
+    onEvent: (event: WorkflowEvent) => void;
+    onEnd: () => void;
+  },
+): () => void {
   const { workflow, providers } = options;
   const executors = options.executors ?? EXECUTORS;
   const graph = buildWorkflowGraph(workflow, { onVisit: options.onVisit });
@@ -104,14 +138,36 @@ export async function* executeWorkflow(
   const states = new Map<string, NodeState>(
     workflow.nodes.map((node) => [node.id, { status: 'pending' }]),
   );
+  // The nodes' signal: aborted by a failure, the consumer leaving, or the caller's signal. Not
+  // AbortSignal.any: that cost ~15 µs a run (its weak references); the caller's abort is
+  // forwarded by a listener instead, removed when the run ends.
   const controller = new AbortController();
-  const signal = AbortSignal.any([options.signal, controller.signal]);
-  const queue = new AsyncQueue<WorkflowEvent>();
+  const signal = controller.signal;
+  const forwardAbort = () => controller.abort(options.signal.reason);
+  if (options.signal.aborted) forwardAbort();
+  else options.signal.addEventListener('abort', forwardAbort, { once: true });
   const routerState = options.routerState ?? new MemoryRouterState();
   const env: Record<string, JsonValue> = {};
   for (const name of workflow.env ?? []) env[name] = options.environment[name] ?? null;
   let failure: WorkflowErrorEvent | undefined;
   let running = 0;
+  let ended = false;
+  let tokenCount = 0;
+  /** Hands an event on; counts tokens for `done`. Nothing after the terminal event. */
+  const push = (event: WorkflowEvent) => {
+    if (ended) return;
+    if (event.type === 'token') tokenCount += 1;
+    options.onEvent(event);
+  };
+  /** Ends the run with its terminal event: the failure, or `done`. */
+  const end = () => {
+    if (ended) return;
+    const terminal = failure ?? doneEvent(workflow, graph.order, states, tokenCount);
+    options.onEvent(terminal);
+    ended = true;
+    options.signal.removeEventListener('abort', forwardAbort);
+    options.onEnd();
+  };
 
   // Linear bookkeeping: each node counts the incoming edges whose source has not settled, and
   // starts (or is skipped) when that reaches zero, in topological position order — the order the
@@ -144,14 +200,14 @@ export async function* executeWorkflow(
 
   const finishIfIdle = () => {
     if (failure || running > 0) return;
-    if (settledCount === states.size) queue.close();
+    if (settledCount === states.size) end();
   };
 
   const fail = (nodeId: string, error: unknown) => {
     if (failure) return;
     failure = toErrorEvent(nodeId, error, options.signal);
     controller.abort();
-    queue.close();
+    end();
   };
 
   /** Starts or skips every ready node, smallest topological position first. */
@@ -184,7 +240,7 @@ export async function* executeWorkflow(
       if (incoming.length > 0 && upstream.length === 0) {
         // Every branch into this node was not taken: skip it, and so its own branch.
         states.set(id, { status: 'skipped' });
-        queue.push({ type: 'node', node: id, nodeType: node.type, status: 'skipped' });
+        push({ type: 'node', node: id, nodeType: node.type, status: 'skipped' });
         settle(id);
         continue;
       }
@@ -238,7 +294,7 @@ export async function* executeWorkflow(
     }
     states.set(id, { status: 'running' });
     running += 1;
-    queue.push({ type: 'node', node: id, nodeType: node.type, status: 'started' });
+    push({ type: 'node', node: id, nodeType: node.type, status: 'started' });
     const visible = createUpstreamOutputs({
       node: id,
       upstream: graph.upstream,
@@ -256,7 +312,7 @@ export async function* executeWorkflow(
       upstream,
       signal,
       emit: (event) => {
-        if (!failure) queue.push(event);
+        if (!failure) push(event);
       },
       providers: options.providersForNode ? options.providersForNode(node) : providers,
       embeddingCache:
@@ -271,9 +327,9 @@ export async function* executeWorkflow(
         running -= 1;
         if (failure) return;
         states.set(id, { status: 'finished', result });
-        queue.push({ type: 'node', node: id, nodeType: node.type, status: 'finished' });
+        push({ type: 'node', node: id, nodeType: node.type, status: 'finished' });
         if (PARTIAL_CATEGORIES.has(definition.category)) {
-          queue.push({ type: 'partial', node: id, output: result.output });
+          push({ type: 'partial', node: id, output: result.output });
         }
         settle(id);
         afterCompletion();
@@ -285,24 +341,12 @@ export async function* executeWorkflow(
     );
   };
 
-  try {
-    drain();
-    let tokenCount = 0;
-    for await (const event of queue) {
-      if (event.type === 'token') tokenCount += 1;
-      yield event;
-    }
-    if (failure) {
-      yield failure;
-      return;
-    }
-    yield doneEvent(workflow, graph.order, states, tokenCount);
-  } finally {
-    // The consumer may stop early (client disconnected): stop every node still running. A run
-    // that ended with nothing running has nothing to stop; aborting anyway cost every run a
-    // DOMException and a pass through every listener on the signal.
+  drain();
+  return () => {
+    // A run that ended with nothing running has nothing to stop; aborting anyway cost every run
+    // a DOMException and a pass through every listener on the signal.
     if (running > 0) controller.abort();
-  }
+  };
 }
 
 function toErrorEvent(nodeId: string, error: unknown, runSignal: AbortSignal): WorkflowErrorEvent {

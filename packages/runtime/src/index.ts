@@ -26,6 +26,11 @@ export {
 } from './router/router-state.js';
 export { createApiKeyCheck } from './server/api-key-check.js';
 export {
+  type BatchedLogStream,
+  createBatchedLogStream,
+  type LogStream,
+} from './server/batched-log-stream.js';
+export {
   type CatalystApp,
   type CatalystAppOptions,
   createCatalystApp,
@@ -69,7 +74,9 @@ export {
   RUN_ID_HEADER,
 } from './server/run-event-id.js';
 export {
+  isRunCursor,
   MemoryRunEventStore,
+  type RunCursor,
   type RunEventStore,
   type RunRecord,
 } from './server/run-event-store.js';

@@ -8,6 +8,7 @@ import {
 } from '@catalyst/providers';
 import {
   captureConsole,
+  createBatchedLogStream,
   createCatalystApp,
   createServerLogger,
   GATEWAY_FILE_ENVIRONMENT,
@@ -146,10 +147,13 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
       return 1;
     }
   }
-  const logger = createServerLogger({
+  // The access log is written a batch at a time: one system call per request was ~6 % of CPU.
+  const logStream = createBatchedLogStream({
     stream: io.stderr as { write(text: string): unknown; isTTY?: boolean },
-    level: config.logLevel,
   });
+  const flushLog = () => logStream.flush();
+  process.once('exit', flushLog);
+  const logger = createServerLogger({ stream: logStream, level: config.logLevel });
   if (values.studio && (config.apiKeys.length > 0 || !isLoopbackHost(values.host))) {
     throw new UsageError(
       '--studio edits files and has no login: use it on a loopback host (127.0.0.1, localhost, ::1) without CATALYST_API_KEYS',
@@ -206,6 +210,8 @@ export async function serveCommand(argv: string[], io: CommandIo): Promise<numbe
     return 0;
   } finally {
     restoreConsole();
+    flushLog();
+    process.off('exit', flushLog);
   }
 }
 

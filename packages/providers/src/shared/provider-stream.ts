@@ -114,8 +114,13 @@ export async function* providerStream(options: ProviderStreamOptions): AsyncGene
   const attemptTimeout = activeTimeout(request.attemptTimeoutMs);
 
   for (let attempt = 0; ; attempt += 1) {
+    // The attempt's signal: its own clocks abort it, and the call's abort is forwarded to it (not
+    // AbortSignal.any, which cost ~15 µs a call in weak references). Removed with the clocks.
     const attemptController = new AbortController();
-    const signal = AbortSignal.any([callSignal, attemptController.signal]);
+    const signal = attemptController.signal;
+    const forwardAbort = () => attemptController.abort(callSignal.reason);
+    if (callSignal.aborted) forwardAbort();
+    else callSignal.addEventListener('abort', forwardAbort, { once: true });
     let watchdog: ReturnType<typeof setTimeout> | undefined;
     // One watchdog per attempt: first the first-token clock, then, from the first token on, the
     // idle clock re-armed by every chunk. No provider can hold a stream open in silence.
@@ -141,6 +146,7 @@ export async function* providerStream(options: ProviderStreamOptions): AsyncGene
       if (watchdog !== undefined) clearTimeout(watchdog);
       if (attemptTimer !== undefined) clearTimeout(attemptTimer);
       watchdog = undefined;
+      callSignal.removeEventListener('abort', forwardAbort);
     };
     const state = new StreamState();
     let started = false;
@@ -200,6 +206,8 @@ export async function* providerStream(options: ProviderStreamOptions): AsyncGene
         iterator.return?.()?.catch(() => {});
       }
     } catch (thrown) {
+      // Also when `open` threw before the clocks' own `finally`.
+      stopClocks();
       const error = classify(thrown, options, {
         request,
         totalSignal,

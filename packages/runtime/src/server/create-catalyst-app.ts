@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { createEmbeddingCache, type EmbeddingCache, ModelCatalog } from '@catalyst/providers';
 import type { JsonValue, WorkflowDefinition, WorkflowEvent } from '@catalyst/spec';
 import { Hono } from 'hono';
-import { executeWorkflow } from '../execute-workflow.js';
+import { executeWorkflow, startWorkflowRun } from '../execute-workflow.js';
 import type { NodeExecutor, ProviderResolver } from '../executors/node-executor.js';
 import { createRouterState } from '../router/create-router-state.js';
 import type { RouterState } from '../router/router-state.js';
@@ -33,7 +33,7 @@ import {
   DEFAULT_STREAM_RETENTION_MS,
 } from './resumable-streams.js';
 import { isRunId, parseEventId, RUN_ID_HEADER } from './run-event-id.js';
-import type { RunEventStore, RunRecord } from './run-event-store.js';
+import type { RunCursor, RunEventStore, RunRecord } from './run-event-store.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 import {
   toUIMessageChunks,
@@ -301,15 +301,11 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
   };
 
   /**
-   * One run, counted in flight until its terminal event, observed for the access log, and cut
-   * short by the server's shutdown with a retryable `unavailable` error instead of `aborted`.
+   * Counts a run in flight until `end`, ties it to the caller's signal and the server's shutdown,
+   * and observes its events for the access log and the trace; `observe` returns the event to
+   * hand on (the shutdown's retryable `unavailable` error instead of `aborted`).
    */
-  async function* run(
-    workflow: WorkflowDefinition,
-    input: JsonValue,
-    signal: AbortSignal,
-    state: RequestState,
-  ): AsyncGenerator<WorkflowEvent> {
+  async function trackRun(workflow: WorkflowDefinition, signal: AbortSignal, state: RequestState) {
     state.workflow = workflow.id;
     let finished: () => void = () => {};
     const tracked = new Promise<void>((resolve) => {
@@ -335,39 +331,96 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
           tracestate: state.tracestate,
         })
       : undefined;
-    try {
-      for await (const event of executeWorkflow({
-        workflow,
-        input,
-        signal: stop.signal,
-        providers: options.providers,
-        environment: options.environment,
-        routerState,
-        ...(options.executors !== undefined && { executors: options.executors }),
-        embeddingCache,
-        ...(runTrace !== undefined && { providersForNode: runTrace.providersForNode }),
-      })) {
-        if (event.type === 'token' && state.firstTokenAt === null) state.firstTokenAt = now();
-        if (event.type === 'done') {
+    let ended = false;
+    return {
+      signal: stop.signal,
+      providersForNode: runTrace?.providersForNode,
+      observe(event: WorkflowEvent): WorkflowEvent {
+        if (event.type === 'token') {
+          if (state.firstTokenAt === null) state.firstTokenAt = now();
+        } else if (event.type === 'done') {
           state.tokens = event.tokenCount;
           state.costUsd = event.cost?.totalUsd ?? null;
-        }
-        if (event.type === 'error') {
+        } else if (event.type === 'error') {
           const terminal = shutdown.signal.aborted && !signal.aborted ? SHUTDOWN_ERROR : event;
           state.errorKind = terminal.type === 'error' ? terminal.kind : null;
           runTrace?.observe(terminal);
-          yield terminal;
-          continue;
+          return terminal;
         }
         runTrace?.observe(event);
-        yield event;
+        return event;
+      },
+      end() {
+        if (ended) return;
+        ended = true;
+        signal.removeEventListener('abort', stopRun);
+        runStoppers.delete(stop);
+        runTrace?.end();
+        running.delete(tracked);
+        finished();
+      },
+    };
+  }
+
+  /** What `executeWorkflow` needs for one of this app's runs. */
+  const runOptions = (
+    workflow: WorkflowDefinition,
+    input: JsonValue,
+    tracked: Awaited<ReturnType<typeof trackRun>>,
+  ) => ({
+    workflow,
+    input,
+    signal: tracked.signal,
+    providers: options.providers,
+    environment: options.environment,
+    routerState,
+    ...(options.executors !== undefined && { executors: options.executors }),
+    embeddingCache,
+    ...(tracked.providersForNode !== undefined && {
+      providersForNode: tracked.providersForNode,
+    }),
+  });
+
+  /** One run as an iterable of events (see `trackRun`), for consumers that pull. */
+  async function* run(
+    workflow: WorkflowDefinition,
+    input: JsonValue,
+    signal: AbortSignal,
+    state: RequestState,
+  ): AsyncGenerator<WorkflowEvent> {
+    const tracked = await trackRun(workflow, signal, state);
+    try {
+      for await (const event of executeWorkflow(runOptions(workflow, input, tracked))) {
+        yield tracked.observe(event);
       }
     } finally {
-      signal.removeEventListener('abort', stopRun);
-      runStoppers.delete(stop);
-      runTrace?.end();
-      running.delete(tracked);
-      finished();
+      tracked.end();
+    }
+  }
+
+  /**
+   * One run pushing its events to `onEvent` (see `trackRun`), which handles each synchronously:
+   * no generator or promise per event between the workflow and the run store or `/run`'s
+   * answer. Resolves after the terminal event.
+   */
+  async function runInto(
+    workflow: WorkflowDefinition,
+    input: JsonValue,
+    signal: AbortSignal,
+    state: RequestState,
+    onEvent: (event: WorkflowEvent) => void,
+  ): Promise<void> {
+    const tracked = await trackRun(workflow, signal, state);
+    try {
+      await new Promise<void>((resolve) => {
+        startWorkflowRun({
+          ...runOptions(workflow, input, tracked),
+          onEvent: (event) => onEvent(tracked.observe(event)),
+          onEnd: resolve,
+        });
+      });
+    } finally {
+      tracked.end();
     }
   }
 
@@ -375,24 +428,21 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     const prepared = await prepare(context.req.raw, context.req.param('id'));
     if (prepared instanceof Response) return prepared;
     const state = context.env.state;
-    for await (const event of run(
-      prepared.workflow,
-      prepared.input,
-      context.req.raw.signal,
-      state,
-    )) {
-      if (event.type === 'done') {
-        const { type: _type, ...result } = event;
-        return context.json(result);
+    let terminal: WorkflowEvent | undefined;
+    await runInto(prepared.workflow, prepared.input, context.req.raw.signal, state, (event) => {
+      if (event.type === 'done' || event.type === 'error') terminal = event;
+    });
+    if (terminal?.type === 'done') {
+      const { type: _type, ...result } = terminal;
+      return context.json(result);
+    }
+    if (terminal?.type === 'error') {
+      const { type: _type, ...error } = terminal;
+      const response = errorResponse(statusForRunError(terminal.kind), error);
+      if (terminal.kind === 'unavailable') {
+        response.headers.set('retry-after', SHUTDOWN_RETRY_AFTER_SECONDS);
       }
-      if (event.type === 'error') {
-        const { type: _type, ...error } = event;
-        const response = errorResponse(statusForRunError(event.kind), error);
-        if (event.kind === 'unavailable') {
-          response.headers.set('retry-after', SHUTDOWN_RETRY_AFTER_SECONDS);
-        }
-        return response;
-      }
+      return response;
     }
     return errorResponse(500, { kind: 'internal', message: 'the run ended without a result' });
   });
@@ -409,7 +459,8 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     state.streaming = true;
     const runId = streams.start({
       workflowId: prepared.workflow.id,
-      events: (signal) => run(prepared.workflow, prepared.input, signal, state),
+      produce: ({ signal, emit }) =>
+        runInto(prepared.workflow, prepared.input, signal, state, emit),
     });
     return eventStreamPlaceholder(state, {
       runId,
@@ -453,14 +504,14 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
 
   /**
    * A run's events after `after`, or one `expired` error when no store holds the run. The
-   * store's own iterable is handed on as it is (no generator in between: one hop less a token).
+   * store's own cursor or iterable is handed on as it is (no generator in between).
    */
   async function readRun(options: {
     runId: string;
     workflowId: string;
     after: number;
     signal: AbortSignal;
-  }): Promise<AsyncIterable<RunRecord> | RunRecord[]> {
+  }): Promise<AsyncIterable<RunRecord> | RunCursor | RunRecord[]> {
     const records = await streams.open(options);
     if (records !== undefined) return records;
     return [

@@ -1,6 +1,11 @@
 import type { WorkflowEvent } from '@catalyst/spec';
 import { createRunId } from './run-event-id.js';
-import { MemoryRunEventStore, type RunEventStore, type RunRecord } from './run-event-store.js';
+import {
+  MemoryRunEventStore,
+  type RunCursor,
+  type RunEventStore,
+  type RunRecord,
+} from './run-event-store.js';
 
 /** Streamed runs that outlive their connection: started once, read by any number of clients. */
 export interface ResumableStreams {
@@ -8,20 +13,35 @@ export interface ResumableStreams {
    * Starts a run that is not tied to one connection and returns its id. It stops early only when
    * nobody has read it for the reconnect grace period (or `events` ends by itself).
    */
-  start(options: {
-    workflowId: string;
-    events: (signal: AbortSignal) => AsyncIterable<WorkflowEvent>;
-  }): string;
+  start(
+    options: {
+      workflowId: string;
+    } & (
+      | { events: (signal: AbortSignal) => AsyncIterable<WorkflowEvent> }
+      | {
+          /**
+           * Pushes the run's events to `emit` as they happen (no iterator between the run and
+           * the store) and resolves after the terminal one.
+           */
+          produce: (run: {
+            signal: AbortSignal;
+            emit: (event: WorkflowEvent) => void;
+          }) => Promise<void>;
+        }
+    ),
+  ): string;
   /**
    * The run's events after `after` (0: all), replayed, then live until its terminal event or
    * `signal`; undefined when no store holds the run (unknown, or its retention window is over).
+   * A run of this server comes as a {@link RunCursor} (read synchronously, no promise per
+   * event), another server's as an iterable.
    */
   open(options: {
     runId: string;
     workflowId: string;
     after: number;
     signal: AbortSignal;
-  }): Promise<AsyncIterable<RunRecord> | undefined>;
+  }): Promise<AsyncIterable<RunRecord> | RunCursor | undefined>;
   /** Forgets the runs held in memory; `shared` stays open (it belongs to the caller). */
   close(): Promise<void>;
 }
@@ -47,7 +67,8 @@ export const DEFAULT_STREAM_RECONNECT_MS = 15_000;
  * @example
  * const streams = createResumableStreams({ retentionMs: 300_000, reconnectMs: 15_000 });
  * const runId = streams.start({ workflowId: 'chat', events: (signal) => run(signal) });
- * for await (const record of (await streams.open({ runId, workflowId: 'chat', after: 0, signal }))!) …
+ * const records = await streams.open({ runId, workflowId: 'chat', after: 0, signal });
+ * if (isRunCursor(records)) records.watch(() => { for (let r = records.take(); r; r = records.take()) send(r); });
  */
 export function createResumableStreams(options: {
   retentionMs: number;
@@ -85,40 +106,52 @@ export function createResumableStreams(options: {
   };
 
   return {
-    start({ workflowId, events }) {
+    start(run) {
+      const { workflowId } = run;
       const runId = newRunId();
       const controller = new AbortController();
       owned.set(runId, { controller });
       local.begin(runId, workflowId);
       void shared?.begin(runId, workflowId);
-      void (async () => {
-        let seq = 0;
-        try {
-          for await (const event of events(controller.signal)) {
-            seq += 1;
-            const record = { seq, event };
-            local.append(runId, record);
-            void shared?.append(runId, record);
-          }
-        } finally {
-          clearTimeout(owned.get(runId)?.check);
-          owned.delete(runId);
-        }
-      })();
+      let seq = 0;
+      const emit = (event: WorkflowEvent) => {
+        seq += 1;
+        const record = { seq, event };
+        local.append(runId, record);
+        void shared?.append(runId, record);
+      };
+      const produced =
+        'produce' in run
+          ? run.produce({ signal: controller.signal, emit })
+          : (async () => {
+              for await (const event of run.events(controller.signal)) emit(event);
+            })();
+      void produced.finally(() => {
+        clearTimeout(owned.get(runId)?.check);
+        owned.delete(runId);
+      });
       // Until the first client attaches, the run counts as read (its client is on its way).
       return runId;
     },
 
     async open({ runId, workflowId, after, signal }) {
-      const mine = await local.read({ runId, workflowId, after, signal });
-      const records =
-        mine ?? (shared ? await shared.read({ runId, workflowId, after, signal }) : undefined);
-      if (records === undefined) return undefined;
-      const store = mine ? local : shared;
+      const cursor = local.cursor({ runId, workflowId, after });
+      if (cursor !== undefined) {
+        return countedCursor(cursor, {
+          attach: () => local.attach(runId),
+          detach: () => {
+            local.detach(runId);
+            if (owned.has(runId) && local.readers(runId) === 0) scheduleCheck(runId);
+          },
+        });
+      }
+      // Another server's run, from the shared store.
+      const records = shared ? await shared.read({ runId, workflowId, after, signal }) : undefined;
+      if (records === undefined || shared === undefined) return undefined;
       return countedReader(records, {
-        attach: () => store?.attach(runId),
+        attach: () => shared.attach(runId),
         detach: async () => {
-          await store?.detach(runId);
+          await shared.detach(runId);
           if (owned.has(runId) && local.readers(runId) === 0) scheduleCheck(runId);
         },
       });
@@ -180,6 +213,32 @@ function countedReader(
           return { done: true, value: undefined };
         },
       };
+    },
+  };
+}
+
+/** `cursor`, counted as a reader of its run from its first `watch` until it is closed. */
+function countedCursor(
+  cursor: RunCursor,
+  reader: { attach: () => void; detach: () => void },
+): RunCursor {
+  let state: 'new' | 'attached' | 'done' = 'new';
+  return {
+    take: () => cursor.take(),
+    get done() {
+      return cursor.done;
+    },
+    watch(wake) {
+      if (state === 'new') {
+        state = 'attached';
+        reader.attach();
+      }
+      cursor.watch(wake);
+    },
+    close() {
+      cursor.close();
+      if (state === 'attached') reader.detach();
+      state = 'done';
     },
   };
 }

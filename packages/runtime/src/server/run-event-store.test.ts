@@ -69,4 +69,48 @@ describe('MemoryRunEventStore', () => {
     expect((await follower)?.length).toBe(51);
     await store.close();
   });
+
+  it('hands a cursor the kept records, then each appended one, waking its watcher, up to the terminal', () => {
+    const store = new MemoryRunEventStore({ retentionMs: 60_000 });
+    record(store, 'live', { tokens: 3, finish: false });
+    const cursor = store.cursor({ runId: 'live', workflowId: 'chat', after: 1 });
+    if (cursor === undefined) throw new Error('no cursor');
+    const taken: number[] = [];
+    let wakes = 0;
+    cursor.watch(() => {
+      wakes += 1;
+      for (let item = cursor.take(); item !== undefined; item = cursor.take()) taken.push(item.seq);
+    });
+    for (let item = cursor.take(); item !== undefined; item = cursor.take()) taken.push(item.seq);
+    expect(taken).toEqual([2, 3]);
+    expect(cursor.done).toBe(false);
+    store.append('live', { seq: 4, event: token });
+    store.append('live', { seq: 5, event: done });
+    expect(taken).toEqual([2, 3, 4, 5]);
+    expect(wakes).toBe(2);
+    expect(cursor.done).toBe(true);
+    cursor.close();
+    expect(store.cursor({ runId: 'live', workflowId: 'other', after: 0 })).toBeUndefined();
+  });
+
+  it('lets a cursor fall behind and catch up: records wait in the run until taken', () => {
+    const store = new MemoryRunEventStore({ retentionMs: 60_000 });
+    record(store, 'slow', { tokens: 0, finish: false });
+    const cursor = store.cursor({ runId: 'slow', workflowId: 'chat', after: 0 });
+    if (cursor === undefined) throw new Error('no cursor');
+    let wakes = 0;
+    cursor.watch(() => {
+      wakes += 1;
+    });
+    for (let seq = 1; seq <= 5; seq += 1) store.append('slow', { seq, event: token });
+    cursor.close();
+    store.append('slow', { seq: 6, event: done });
+    // Closed: no more wakes, but everything is still there, in order, when it reads again.
+    expect(wakes).toBe(5);
+    const seqs: number[] = [];
+    for (let item = cursor.take(); item !== undefined; item = cursor.take()) seqs.push(item.seq);
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(cursor.done).toBe(true);
+    expect(cursor.take()).toBeUndefined();
+  });
 });

@@ -33,6 +33,27 @@ export interface RunEventStore {
   close(): Promise<void>;
 }
 
+/**
+ * A run's records read synchronously as they arrive (this process's own runs): `take` hands the
+ * next one, `watch` says when there are more. A reader that writes each record to a socket needs
+ * no promise, generator or microtask per record, and can stop taking while the socket is full.
+ */
+export interface RunCursor {
+  /** The next record, or undefined when there is none yet (or none will come: see `done`). */
+  take(): RunRecord | undefined;
+  /** Whether the run's records are all taken, up to its terminal one. */
+  readonly done: boolean;
+  /** Calls `wake` whenever records are appended, until `close` (one watcher per cursor). */
+  watch(wake: () => void): void;
+  /** Stops watching. */
+  close(): void;
+}
+
+/** Whether `records` is a {@link RunCursor} rather than an iterable of records. */
+export function isRunCursor(records: unknown): records is RunCursor {
+  return typeof (records as Partial<RunCursor> | undefined)?.take === 'function';
+}
+
 /** Whether an event ends its run. */
 export function isTerminal(event: WorkflowEvent): boolean {
   return event.type === 'done' || event.type === 'error';
@@ -44,7 +65,10 @@ interface MemoryRun {
   records: RunRecord[];
   ended: boolean;
   readers: number;
-  waiting: Set<() => void>;
+  /** Followers waiting for the next event (each wakes once), made on first use. */
+  waiting?: Set<() => void>;
+  /** Cursors' watchers, woken by every append until they close, made on first use. */
+  watchers?: Set<() => void>;
   expiry?: ReturnType<typeof setTimeout>;
 }
 
@@ -89,7 +113,6 @@ export class MemoryRunEventStore implements RunEventStore {
       records: [],
       ended: false,
       readers: 0,
-      waiting: new Set(),
     });
   }
 
@@ -109,8 +132,21 @@ export class MemoryRunEventStore implements RunEventStore {
         this.forget(oldest);
       }
     }
-    for (const wake of run.waiting) wake();
-    run.waiting.clear();
+    if (run.waiting !== undefined) {
+      for (const wake of run.waiting) wake();
+      run.waiting.clear();
+    }
+    if (run.watchers !== undefined) for (const wake of run.watchers) wake();
+  }
+
+  /**
+   * The run's records after `after` as a {@link RunCursor}: those kept now, then each as it is
+   * appended; undefined when this store does not hold the run for `workflowId`.
+   */
+  cursor(options: { runId: string; workflowId: string; after: number }): RunCursor | undefined {
+    const run = this.runs.get(options.runId);
+    if (!run || run.workflowId !== options.workflowId) return undefined;
+    return new MemoryRunCursor(run, options.after);
   }
 
   async read(options: {
@@ -141,7 +177,7 @@ export class MemoryRunEventStore implements RunEventStore {
   async close(): Promise<void> {
     for (const run of this.runs.values()) {
       clearTimeout(run.expiry);
-      for (const wake of run.waiting) wake();
+      for (const wake of run.waiting ?? []) wake();
     }
     this.runs.clear();
     this.finished.clear();
@@ -173,14 +209,54 @@ async function* follow(
       await new Promise<void>((resolve) => {
         const wake = () => {
           wakeWaiter = undefined;
-          run.waiting.delete(wake);
+          run.waiting?.delete(wake);
           resolve();
         };
         wakeWaiter = wake;
+        run.waiting ??= new Set();
         run.waiting.add(wake);
       });
     }
   } finally {
     signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** A cursor over a run held in memory (see {@link MemoryRunEventStore.cursor}). */
+class MemoryRunCursor implements RunCursor {
+  /** Records are numbered from 1 in order, so the record after `index` sits at `index`. */
+  private index: number;
+  private finished = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly run: MemoryRun,
+    after: number,
+  ) {
+    this.index = after;
+  }
+
+  get done(): boolean {
+    return this.finished || (this.run.ended && this.index >= this.run.records.length);
+  }
+
+  take(): RunRecord | undefined {
+    if (this.finished || this.index >= this.run.records.length) return undefined;
+    const record = this.run.records[this.index] as RunRecord;
+    this.index += 1;
+    if (isTerminal(record.event)) this.finished = true;
+    return record;
+  }
+
+  watch(wake: () => void): void {
+    this.close();
+    this.wake = wake;
+    this.run.watchers ??= new Set();
+    this.run.watchers.add(wake);
+  }
+
+  close(): void {
+    if (this.wake !== undefined) this.run.watchers?.delete(this.wake);
+    this.wake = undefined;
   }
 }

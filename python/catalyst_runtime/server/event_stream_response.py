@@ -131,26 +131,52 @@ async def event_stream(
             await close()
 
 
-async def _watch_disconnect(receive: Receive) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return
-
-
 async def until_disconnect(receive: Receive, work: Awaitable[None]) -> None:
-    """Run ``work``; cancel it the moment the client disconnects (whatever the ASGI server)."""
-    work_task = asyncio.ensure_future(work)
-    watch_task = asyncio.ensure_future(_watch_disconnect(receive))
+    """Run ``work``; cancel it the moment the client disconnects (whatever the ASGI server).
+
+    ``work`` runs in the caller's task; one task watches ``receive`` and, on a disconnect,
+    cancels the caller's wait for ``work`` (taking that cancellation back afterwards, as
+    ``asyncio.timeout`` does), so a request costs one task here, not two and an
+    ``asyncio.wait``. A cancellation from elsewhere stays a cancellation; an exception of
+    ``work`` is raised again.
+    """
+    task = asyncio.current_task()
+    if task is None:
+        raise RuntimeError("until_disconnect must run inside a task")
+    cancelling = task.cancelling()
+    working = True
+    disconnected = False
+
+    async def watch() -> None:
+        nonlocal disconnected
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    break
+        except Exception:  # noqa: BLE001 - a broken receive is a gone client: nobody to answer
+            pass
+        if working:
+            disconnected = True
+            task.cancel()
+
+    watcher = asyncio.ensure_future(watch())
     try:
-        await asyncio.wait({work_task, watch_task}, return_when=asyncio.FIRST_COMPLETED)
+        await work
+    except asyncio.CancelledError:
+        if not disconnected:
+            raise
+        disconnected = False
+        if task.uncancel() > cancelling:
+            raise
     finally:
-        for task in (work_task, watch_task):
-            if not task.done():
-                task.cancel()
-        await asyncio.gather(work_task, watch_task, return_exceptions=True)
-    if not work_task.cancelled() and work_task.exception() is not None:
-        raise work_task.exception()  # type: ignore[misc]
+        working = False
+        if disconnected:
+            # The client left as ``work`` ended by itself: take the cancellation back.
+            task.uncancel()
+        # Not awaited: a cancelled watcher ends at the loop's next turn, and waiting for it
+        # here could swallow a cancellation of this task.
+        watcher.cancel()
 
 
 class EventStreamResponse(Response):

@@ -1,5 +1,5 @@
-"""The encoder of a run's events: order and ids, keep-alive comments only in silence, a failing
-run's last word, and closing."""
+"""The encoder of a run's events (order and ids, keep-alive comments only in silence, a failing
+run's last word, closing) and the disconnect watch of a response."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from catalyst_runtime.server.event_stream_response import event_stream
+from catalyst_runtime.server.event_stream_response import event_stream, until_disconnect
 from catalyst_runtime.server.run_event_store import RunRecord
 from catalyst_runtime.server.sse import SSE_KEEP_ALIVE
 
@@ -84,3 +84,56 @@ async def test_closing_the_stream_closes_the_records() -> None:
     assert (await anext(stream)).startswith(b"id: r1:1\n")
     await stream.aclose()  # type: ignore[attr-defined]
     assert closed.is_set()
+
+
+def _receive_disconnect_after(released: asyncio.Event) -> Any:
+    async def receive() -> dict[str, Any]:
+        await released.wait()
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def test_a_disconnect_cancels_the_work_and_leaves_the_task_uncancelled() -> None:
+    left = asyncio.Event()
+    stopped = asyncio.Event()
+
+    async def work() -> None:
+        try:
+            left.set()
+            await asyncio.sleep(3600)
+        finally:
+            stopped.set()
+
+    await until_disconnect(_receive_disconnect_after(left), work())
+    task = asyncio.current_task()
+    assert stopped.is_set() and task is not None and task.cancelling() == 0
+
+
+async def test_work_that_ends_or_fails_by_itself_and_a_cancel_from_elsewhere() -> None:
+    never = asyncio.Event()
+    done: list[str] = []
+
+    async def quick() -> None:
+        done.append("quick")
+
+    await until_disconnect(_receive_disconnect_after(never), quick())
+    assert done == ["quick"]
+
+    async def failing() -> None:
+        raise ValueError("handler bug")
+
+    with pytest.raises(ValueError, match="handler bug"):
+        await until_disconnect(_receive_disconnect_after(never), failing())
+
+    started = asyncio.Event()
+
+    async def slow() -> None:
+        started.set()
+        await asyncio.sleep(3600)
+
+    outer = asyncio.ensure_future(until_disconnect(_receive_disconnect_after(never), slow()))
+    await started.wait()
+    outer.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await outer

@@ -153,6 +153,9 @@ class ChatCompletionsWire:
     ) -> None:
         self._client = client
         self.base_url = base_url.rstrip("/")
+        # Parsed on the first request (where a malformed one fails, as before), then kept: a URL
+        # given as text is parsed again on every request.
+        self._chat_url: httpx.URL | None = None
         self._timeout: httpx.Timeout | float = (
             _DEFAULT_TIMEOUT if timeout_seconds is None else timeout_seconds
         )
@@ -178,9 +181,11 @@ class ChatCompletionsWire:
         """Sends the request (``headers``: this call's own, e.g. ``traceparent``, over the
         configured ones); the streamed response, or a ``Wire*Error``."""
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if self._chat_url is None:
+            self._chat_url = httpx.URL(f"{self.base_url}/chat/completions")
         request = self._client.build_request(
             "POST",
-            f"{self.base_url}/chat/completions",
+            self._chat_url,
             content=content,
             headers={**self._headers, **headers} if headers else self._headers,
             timeout=self._timeout,

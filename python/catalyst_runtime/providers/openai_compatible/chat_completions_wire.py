@@ -16,10 +16,12 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any
 
 import httpx
+import orjson
 
 __all__ = [
     "ChatCompletionsWire",
@@ -246,7 +248,7 @@ async def read_chunks(
                 if data.startswith("[DONE]"):
                     await _drain(received)
                     return
-                chunk = json.loads(data)
+                chunk = _parse_chunk(data)
                 if event is not None and (
                     event.startswith("thread.") if not groq_events else event != "error"
                 ):
@@ -265,6 +267,24 @@ async def read_chunks(
                 yield chunk
     finally:
         await response.aclose()
+
+
+# 19 digits in a row: maybe an integer beyond 64 bits, which orjson reads as a float.
+_LONG_DIGITS = re.compile(r"[0-9]{19}")
+
+
+def _parse_chunk(data: str) -> Any:
+    """``json.loads(data)``, the SDKs' parser, by way of orjson (a fifth of the time per chunk).
+    Whatever orjson refuses (``NaN``, an escaped lone surrogate, ``1e400``, broken JSON) or
+    would read otherwise (integers beyond 64 bits, which it makes floats) goes to
+    ``json.loads``, which gives the SDKs' value or their error; on the rest both agree (same
+    types, key order, last duplicate key wins, correctly rounded floats)."""
+    if _LONG_DIGITS.search(data):
+        return json.loads(data)
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 async def _drain(received: AsyncIterator[bytes]) -> None:

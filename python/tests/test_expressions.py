@@ -113,3 +113,27 @@ def test_a_path_expression_keeps_the_key_order_of_the_scope() -> None:
         result = evaluate_expression(source, scope)
         assert json.dumps(result) == json.dumps(node)
     assert list(evaluate_expression("nodes.embed.k3.a[0]", scope)) == ["y", "b"]
+
+
+def test_a_path_to_a_string_is_taken_from_the_scope_and_everything_else_still_from_the_engine() -> (
+    None
+):
+    scope: dict[str, Any] = {
+        "input": {"question": "Hi", "count": 5.0, "in": "x", "items": ["a", {"b": "c"}]},
+        "nodes": {"answer": {"text": "Hello"}},
+    }
+    # Strings by path: the scope's own string, spaces and brackets as the engine reads them.
+    assert render_template("Q: {{ input.question }} A: {{nodes . answer.text}}", scope) == (
+        "Q: Hi A: Hello"
+    )
+    assert evaluate_expression('input.items[1]["b"]', scope) == "c"
+    # Not a string: the engine's value (5.0 is the int 5 there), as before.
+    assert evaluate_expression("input.count", scope) == 5
+    # What the engine refuses stays refused: a reserved word as a field, a missing key.
+    with pytest.raises(ExpressionError, match="syntax error"):
+        evaluate_expression("input.in", scope)
+    with pytest.raises(ExpressionError, match="no such key: missing"):
+        evaluate_expression("input.missing", scope)
+    # A string the engine cannot take (a lone surrogate) still goes to the engine, which fails.
+    with pytest.raises(ValueError, match="Failed to convert"):
+        evaluate_expression("input.bad", {"input": {"bad": "\ud800"}})

@@ -19,6 +19,18 @@ def format_double(value: float) -> str:
         return "Infinity" if value > 0 else "-Infinity"
     if value == 0:
         return "0"
+    text = repr(value)
+    if "e" not in text:
+        # Without an exponent (1e-4 <= |value| < 1e16) repr already is JavaScript's layout of
+        # the same shortest digits, but for the ".0" of a whole number: the common case (costs,
+        # scores, temperatures) without taking the digits apart.
+        return text[:-2] if text.endswith(".0") else text
+    return _layout(value)
+
+
+def _layout(value: float) -> str:
+    """The general case of :func:`format_double` (finite, not zero): the digits of ``repr``
+    placed by ECMAScript's rules."""
     sign = "-" if value < 0 else ""
     mantissa, _, exponent_text = repr(abs(value)).partition("e")
     whole, _, fraction = mantissa.partition(".")

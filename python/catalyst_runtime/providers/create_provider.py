@@ -39,6 +39,7 @@ from catalyst_runtime.providers.embeddings.create_embedder import (
     OPENAI_COMPATIBLE_MODULE,
     create_embedder,
 )
+from catalyst_runtime.providers.shared.connection_pool import use_linear_pool
 from catalyst_runtime.providers.shared.provider_error import ProviderError
 from catalyst_runtime.providers.shared.provider_stream import provider_stream
 from catalyst_runtime.providers.shared.stream_state import RawPart
@@ -226,10 +227,14 @@ def _default_http_client(provider: str) -> Any:
     # Long reads: a provider may think for minutes between tokens; timeouts are provider_stream's.
     # The anthropic SDK is built on httpx2 (same API), the others on httpx.
     module: Any = importlib.import_module("httpx2" if provider == "anthropic" else "httpx")
-    return module.AsyncClient(
+    client = module.AsyncClient(
         timeout=module.Timeout(600.0, connect=10.0),
         limits=module.Limits(max_connections=200, max_keepalive_connections=50),
     )
+    if module.__name__ == "httpx":
+        # httpcore's pool does quadratic bookkeeping per request (connection_pool.py).
+        use_linear_pool(client)
+    return client
 
 
 class Providers:

@@ -42,6 +42,7 @@ from catalyst_runtime.javascript import json_text
 from catalyst_runtime.providers.config.provider_environment import read_environment
 from catalyst_runtime.providers.create_provider import Providers, preload_adapters
 from catalyst_runtime.providers.embeddings.embeddings import create_embedding_cache
+from catalyst_runtime.server.direct_routes import DirectRoutes
 from catalyst_runtime.server.event_stream_response import EventStreamResponse, event_stream
 from catalyst_runtime.server.event_stream_response import until_disconnect as _until_disconnect
 from catalyst_runtime.server.gateway_config import GatewayConfig, read_gateway_config
@@ -725,6 +726,12 @@ def create_app(
 
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, internal_error)
+    # The workflow routes skip the framework's router and endpoint layers (same handlers, same
+    # bytes); added before the gate, so they run inside it.
+    app.add_middleware(
+        DirectRoutes,
+        routes={"run": run_workflow, "stream": stream_workflow, "ui": ui_workflow},
+    )
     app.add_middleware(
         HttpGate,
         config=server_config,

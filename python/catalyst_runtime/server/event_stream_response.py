@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import cast
 
@@ -31,6 +32,9 @@ __all__ = ["EventStreamResponse", "event_stream", "until_disconnect"]
 _END = object()
 """Put by the pump after the last record."""
 
+_KEEP_ALIVE = object()
+"""Put by the silence check when nothing was written for the keep-alive interval."""
+
 
 async def event_stream(
     records: AsyncIterator[RunRecord],
@@ -44,40 +48,64 @@ async def event_stream(
     ``records`` ends the stream with an ``internal`` error event (numbered after the last one),
     never silence.
 
-    One task reads ``records`` for the whole stream and hands them over a one-place queue, so the
-    keep-alive clock can interrupt the wait for the next record without cancelling the run; a
-    task and an ``asyncio.wait`` per event cost more than the rest of a token's way out.
+    One task reads ``records`` for the whole stream and hands them over one at a time, so the
+    keep-alive can interrupt the wait for the next record without cancelling the run; a task
+    and an ``asyncio.wait`` per event cost more than the rest of a token's way out. The silence
+    is checked by one timer every half keep-alive interval for the whole stream, rather than by
+    a timeout around each wait (a timer scheduled and cancelled per event).
     """
     loop = asyncio.get_running_loop()
     now = clock or loop.time
     interval = max(10.0, keep_alive_ms // 2) / 1000
     last_write = now()
     seq = 0
-    handover: asyncio.Queue[object] = asyncio.Queue(maxsize=1)
+    ready: deque[object] = deque()
+    # Settled when ``ready`` gains an item; None while the writer is not waiting.
+    arrived: asyncio.Future[None] | None = None
+    # Settled when the writer took the pump's item: the pump runs at most one record ahead.
+    taken: asyncio.Future[None] | None = None
+
+    def offer(item: object) -> None:
+        ready.append(item)
+        if arrived is not None and not arrived.done():
+            arrived.set_result(None)
 
     async def pump() -> None:
+        nonlocal taken
         try:
             async for record in records:
-                await handover.put(record)
+                taken = loop.create_future()
+                offer(record)
+                await taken
         except Exception as error:  # noqa: BLE001 - handed to the writer, which reports it
-            await handover.put(error)
+            offer(error)
             return
-        await handover.put(_END)
+        offer(_END)
 
+    ticker: asyncio.TimerHandle | None = None
+
+    def check_silence() -> None:
+        nonlocal ticker
+        # Only while the writer waits for a record: a write still under way is no silence.
+        if arrived is not None and not ready and (now() - last_write) * 1000 >= keep_alive_ms:
+            offer(_KEEP_ALIVE)
+        ticker = loop.call_later(interval, check_silence)
+
+    ticker = loop.call_later(interval, check_silence)
     reader = asyncio.ensure_future(pump())
     try:
         while True:
-            if handover.empty():
-                try:
-                    async with asyncio.timeout(interval):
-                        item = await handover.get()
-                except TimeoutError:
-                    if (now() - last_write) * 1000 >= keep_alive_ms:
-                        last_write = now()
-                        yield SSE_KEEP_ALIVE
-                    continue
-            else:
-                item = handover.get_nowait()
+            if not ready:
+                arrived = loop.create_future()
+                await arrived
+                arrived = None
+            item = ready.popleft()
+            if item is _KEEP_ALIVE:
+                last_write = now()
+                yield SSE_KEEP_ALIVE
+                continue
+            if taken is not None and not taken.done():
+                taken.set_result(None)
             if item is _END:
                 return
             if isinstance(item, Exception):
@@ -92,6 +120,8 @@ async def event_stream(
             format_event_id(run_id, next_sequence(seq)),
         )
     finally:
+        if ticker is not None:
+            ticker.cancel()
         if not reader.done():
             reader.cancel()
         with contextlib.suppress(BaseException):
@@ -101,26 +131,52 @@ async def event_stream(
             await close()
 
 
-async def _watch_disconnect(receive: Receive) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return
-
-
 async def until_disconnect(receive: Receive, work: Awaitable[None]) -> None:
-    """Run ``work``; cancel it the moment the client disconnects (whatever the ASGI server)."""
-    work_task = asyncio.ensure_future(work)
-    watch_task = asyncio.ensure_future(_watch_disconnect(receive))
+    """Run ``work``; cancel it the moment the client disconnects (whatever the ASGI server).
+
+    ``work`` runs in the caller's task; one task watches ``receive`` and, on a disconnect,
+    cancels the caller's wait for ``work`` (taking that cancellation back afterwards, as
+    ``asyncio.timeout`` does), so a request costs one task here, not two and an
+    ``asyncio.wait``. A cancellation from elsewhere stays a cancellation; an exception of
+    ``work`` is raised again.
+    """
+    task = asyncio.current_task()
+    if task is None:
+        raise RuntimeError("until_disconnect must run inside a task")
+    cancelling = task.cancelling()
+    working = True
+    disconnected = False
+
+    async def watch() -> None:
+        nonlocal disconnected
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    break
+        except Exception:  # noqa: BLE001 - a broken receive is a gone client: nobody to answer
+            pass
+        if working:
+            disconnected = True
+            task.cancel()
+
+    watcher = asyncio.ensure_future(watch())
     try:
-        await asyncio.wait({work_task, watch_task}, return_when=asyncio.FIRST_COMPLETED)
+        await work
+    except asyncio.CancelledError:
+        if not disconnected:
+            raise
+        disconnected = False
+        if task.uncancel() > cancelling:
+            raise
     finally:
-        for task in (work_task, watch_task):
-            if not task.done():
-                task.cancel()
-        await asyncio.gather(work_task, watch_task, return_exceptions=True)
-    if not work_task.cancelled() and work_task.exception() is not None:
-        raise work_task.exception()  # type: ignore[misc]
+        working = False
+        if disconnected:
+            # The client left as ``work`` ended by itself: take the cancellation back.
+            task.uncancel()
+        # Not awaited: a cancelled watcher ends at the loop's next turn, and waiting for it
+        # here could swallow a cancellation of this task.
+        watcher.cancel()
 
 
 class EventStreamResponse(Response):

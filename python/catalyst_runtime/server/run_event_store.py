@@ -66,14 +66,22 @@ class RunEventStore(Protocol):
 
 @dataclass
 class _MemoryRun:
-    """A run held in memory; ``changed`` is set (and replaced) by every append."""
+    """A run held in memory; every append (and the end) wakes the ``waiters``: futures of the
+    readers waiting for the next record, made only when a reader has to wait (an
+    ``asyncio.Event`` made and set per appended event cost more)."""
 
     workflow_id: str
     records: list[RunRecord] = field(default_factory=list)
     ended: bool = False
     readers: int = 0
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    waiters: list[asyncio.Future[None]] = field(default_factory=list)
     expiry: asyncio.TimerHandle | None = None
+
+    def wake(self) -> None:
+        waiters, self.waiters = self.waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
 
 class MemoryRunEventStore:
@@ -113,8 +121,7 @@ class MemoryRunEventStore:
             while self._finished_events > self._retained_events and self._finished:
                 oldest = next(iter(self._finished))
                 self._forget(oldest, self._runs[oldest])
-        changed, run.changed = run.changed, asyncio.Event()
-        changed.set()
+        run.wake()
 
     async def read(
         self, *, run_id: str, workflow_id: str, after: int
@@ -148,7 +155,7 @@ class MemoryRunEventStore:
                 run.expiry.cancel()
             # Wake the readers: with the run gone they end.
             run.ended = True
-            run.changed.set()
+            run.wake()
         self._runs.clear()
         self._finished.clear()
         self._finished_events = 0
@@ -175,4 +182,6 @@ async def _follow(run: _MemoryRun, after: int) -> AsyncIterator[RunRecord]:
                 return
         if run.ended:
             return
-        await run.changed.wait()
+        waiter = asyncio.get_running_loop().create_future()
+        run.waiters.append(waiter)
+        await waiter

@@ -20,7 +20,6 @@ import contextlib
 import os
 import signal
 import threading
-from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
@@ -48,93 +47,73 @@ SHUTDOWN_RETRY_AFTER_SECONDS = "5"
 _FLUSH_SECONDS = 1
 
 
-_END = object()
-_SHUTDOWN = object()
-
-
-class _Failure:
-    """An exception the run raised, carried to the consumer of :meth:`ShutdownControl.track`."""
-
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-
 class ShutdownControl:
     """Counts runs in flight and ends them on shutdown."""
 
     def __init__(self) -> None:
         self.stopping = False
         self._running: set[asyncio.Future[None]] = set()
-        self._shutdown: asyncio.Event | None = None
+        # Called when the grace period is over, one per run still in flight.
+        self._on_shutdown: set[Callable[[], None]] = set()
+        self._shut_down = False
 
     def in_flight(self) -> int:
         """Runs in flight right now."""
         return len(self._running)
 
-    def _event(self) -> asyncio.Event:
-        if self._shutdown is None:
-            self._shutdown = asyncio.Event()
-        return self._shutdown
-
     async def track(self, events: AsyncIterator[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
         """``events`` of one run, counted in flight until it ends; once the grace period is over
         the run is cancelled and ends with :data:`SHUTDOWN_ERROR` instead.
 
-        One task reads ``events`` for the whole run and hands each event over through a future
-        that the shutdown can also settle, so no task and ``asyncio.wait`` are needed per event.
+        ``events`` is read in the consumer's own task: the shutdown interrupts a wait for the
+        next event by cancelling that wait (and takes the cancellation back, as
+        ``asyncio.timeout`` does), so neither a reader task with a hand-over per event nor a
+        task waiting for the shutdown is needed per run.
         """
         loop = asyncio.get_running_loop()
         finished: asyncio.Future[None] = loop.create_future()
         self._running.add(finished)
-        ready: deque[object] = deque()
-        # Settled when ``ready`` gains an item (an event, the end, a failure, the shutdown).
-        arrived: asyncio.Future[None] | None = None
-        # Settled when the consumer took the item: the reader runs at most one event ahead.
-        taken: asyncio.Future[None] | None = None
+        # The task waiting for the next event, while it waits.
+        waiting: asyncio.Task[Any] | None = None
+        shut_down = self._shut_down
+        interrupted = False
 
-        def offer(item: object) -> None:
-            ready.append(item)
-            if arrived is not None and not arrived.done():
-                arrived.set_result(None)
+        def on_shutdown() -> None:
+            nonlocal shut_down, interrupted
+            shut_down = True
+            if waiting is not None and not interrupted:
+                interrupted = True
+                waiting.cancel()
 
-        async def read() -> None:
-            nonlocal taken
-            try:
-                async for event in events:
-                    taken = loop.create_future()
-                    offer(event)
-                    await taken
-            except Exception as error:  # noqa: BLE001 - raised again to the consumer
-                offer(_Failure(error))
-                return
-            offer(_END)
-
-        reader = asyncio.ensure_future(read())
-        shutdown = asyncio.ensure_future(self._event().wait())
-        shutdown.add_done_callback(lambda done: None if done.cancelled() else offer(_SHUTDOWN))
+        self._on_shutdown.add(on_shutdown)
         try:
-            while True:
-                if not ready:
-                    arrived = loop.create_future()
-                    await arrived
-                    arrived = None
-                item = ready.popleft()
-                if item is _SHUTDOWN:
-                    yield dict(SHUTDOWN_ERROR)
+            while not shut_down:
+                task = asyncio.current_task()
+                if task is None:
+                    raise RuntimeError("a run must be read inside a task")
+                cancelling = task.cancelling()
+                waiting = task
+                try:
+                    event = await anext(events)
+                except StopAsyncIteration:
                     return
-                if taken is not None and not taken.done():
-                    taken.set_result(None)
-                if item is _END:
-                    return
-                if isinstance(item, _Failure):
-                    raise item.error
-                yield item  # type: ignore[misc]
+                except asyncio.CancelledError:
+                    if not interrupted:
+                        raise
+                    interrupted = False
+                    if task.uncancel() > cancelling:
+                        raise  # cancelled from elsewhere too: stays a cancellation
+                    break
+                finally:
+                    waiting = None
+                    if interrupted:
+                        # The shutdown cancelled a wait that ended otherwise: take it back.
+                        interrupted = False
+                        task.uncancel()
+                yield event
+            yield dict(SHUTDOWN_ERROR)
         finally:
-            shutdown.cancel()
-            if not reader.done():
-                reader.cancel()
-            with contextlib.suppress(BaseException):
-                await reader
+            self._on_shutdown.discard(on_shutdown)
             close = getattr(events, "aclose", None)
             if close is not None:
                 with contextlib.suppress(Exception):
@@ -155,7 +134,9 @@ class ShutdownControl:
                     "grace period over: ending the runs still in flight",
                     runs=len(self._running),
                 )
-            self._event().set()
+            self._shut_down = True
+            for end in list(self._on_shutdown):
+                end()
             await asyncio.wait(set(self._running))
 
 

@@ -573,6 +573,13 @@ def _to_cel(value: JsonValue) -> object:
 
 def _evaluate_to_value(source: str, scope: Mapping[str, JsonValue]) -> object:
     compiled = _compile(source)
+    # A path to a string (`input.question`, `nodes.answer.text`, the usual hole of a prompt)
+    # evaluates to that very string: taken from the scope, without building the engine's
+    # context of the whole scope, which cost more than the rest of rendering a prompt. A string
+    # the engine could not take (a lone surrogate) still goes to the engine, for its error.
+    found = _path_value(source, scope)
+    if type(found) is str and _is_utf8(found):
+        return found
     context = cel.Context(
         variables={name: _to_cel(value) for name, value in scope.items()},
         functions=_FUNCTIONS,
@@ -589,6 +596,14 @@ def _evaluate_to_value(source: str, scope: Mapping[str, JsonValue]) -> object:
         message = _evaluation_message(error, source, evaluate_piece)
         raise ExpressionError("evaluation", message, source) from None
     return _check_result(result, source)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_result(value: object, source: str) -> object:

@@ -192,6 +192,10 @@ class ModelCatalog:
 
     def __init__(self, models: Iterable[Mapping[str, Any]]) -> None:
         self._models: list[Mapping[str, Any]] = list(models)
+        # (provider, id) → the first entry with them, for find(): it runs on every call.
+        self._by_key: dict[tuple[str, str], Mapping[str, Any]] = {}
+        for model in self._models:
+            self._by_key.setdefault((model["provider"], model["id"]), model)
 
     @classmethod
     def default(cls) -> ModelCatalog:
@@ -215,12 +219,11 @@ class ModelCatalog:
 
     def find(self, provider: str, model_id: str) -> Mapping[str, Any] | None:
         """The entry for ``model_id``, also matching dated snapshots (``gpt-4o-2024-08-06``)."""
-        candidates = [model for model in self._models if model["provider"] == provider]
-        for model in candidates:
-            if model["id"] == model_id:
-                return model
+        found = self._by_key.get((provider, model_id))
+        if found is not None:
+            return found
         snapshot = _SNAPSHOT_SUFFIX.sub("", model_id, count=1)
-        return next((model for model in candidates if model["id"] == snapshot), None)
+        return self._by_key.get((provider, snapshot))
 
     def list(self, provider: str | None = None) -> list[Mapping[str, Any]]:
         """Current (not retired) models, optionally of one provider."""

@@ -12,6 +12,7 @@ import pytest
 
 from catalyst_runtime.providers.openai_compatible.chat_completions_wire import (
     ChatCompletionsWire,
+    _parse_chunk,
     read_chunks,
 )
 
@@ -108,3 +109,33 @@ async def test_an_abandoned_stream_closes_its_connection() -> None:
         assert await anext(chunks)
         await chunks.aclose()
         await asyncio.wait_for(upstream.closed_by_client.wait(), timeout=10)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '{"choices":[{"delta":{"content":"Hi"}}],"a":1,"a":2}',
+        '{"x":18446744073709551615}',
+        '{"x":18446744073709551616}',  # beyond 64 bits: an int, not orjson's float
+        '{"x":-9223372036854775809}',
+        '{"text":"call 1234567890123456789"}',
+        '{"x":1e400}',
+        '{"x":NaN}',
+        '{"s":"\\ud800"}',
+        '{"x":-0.0,"y":0.1,"z":1E5}',
+        "[1,2] x",
+        "",
+    ],
+)
+async def test_chunks_parse_as_json_loads_parses_them(data: str) -> None:
+    # The SDKs' parser is json.loads: the same value (repr tells int from float and -0.0 from 0.0)
+    # or the same error.
+    try:
+        expected: object = repr(json.loads(data))
+    except json.JSONDecodeError as error:
+        expected = ("error", str(error))
+    try:
+        actual: object = repr(_parse_chunk(data))
+    except json.JSONDecodeError as error:
+        actual = ("error", str(error))
+    assert actual == expected

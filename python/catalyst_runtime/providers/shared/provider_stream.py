@@ -133,11 +133,12 @@ async def provider_stream(
         state = StreamState()
         started = False
         parts = open_attempt()
+        alarm = _Alarm(loop)
         try:
             try:
                 while True:
                     try:
-                        part = await _next_part(parts, [watchdog, *clocks])
+                        part = await alarm.next_part(parts, _earliest(watchdog, clocks))
                     except StopAsyncIteration:
                         break
                     is_token = (isinstance(part, TextPart) and part.text != "") or isinstance(
@@ -176,6 +177,7 @@ async def provider_stream(
                         if part.request_id:
                             state.request_id = part.request_id
             finally:
+                alarm.stop()
                 # Closing the adapter's generator closes the HTTP response (a consumer that
                 # stopped early, a timeout, an error).
                 await parts.aclose()
@@ -225,19 +227,94 @@ def _deadline(clock: Clock, milliseconds: float | None, start: float) -> _Deadli
     return None if milliseconds is None else (start + milliseconds / 1000, clock, milliseconds)
 
 
-async def _next_part(parts: AsyncIterator[RawPart], deadlines: list[_Deadline]) -> RawPart:
-    present = [deadline for deadline in deadlines if deadline is not None]
-    if not present:
-        return await anext(parts)
-    when, clock, milliseconds = min(present, key=lambda deadline: deadline[0])
-    timeout = asyncio.timeout_at(when)
-    try:
-        async with timeout:
+def _earliest(watchdog: _Deadline, clocks: list[_Deadline]) -> _Deadline:
+    earliest = watchdog
+    for clock in clocks:
+        if clock is not None and (earliest is None or clock[0] < earliest[0]):
+            earliest = clock
+    return earliest
+
+
+class _Alarm:
+    """The attempt's clocks on one timer, for the wait for each part.
+
+    ``asyncio.timeout_at`` around every wait cost a timer scheduled and cancelled per chunk (and
+    the idle clock moves with every chunk). Here the timer is armed once and, when it rings
+    before the clock it stands for (the clock moved on in the meantime), re-armed for the clock's
+    new time: a few timers per attempt instead of one per chunk. The wait is cancelled only
+    while it is waiting, as ``asyncio.timeout_at`` cancels only inside its block; a clock that
+    rang between two waits interrupts the next wait at its first suspension, as a
+    ``timeout_at`` entered after its deadline does.
+    """
+
+    __slots__ = ("_armed_at", "_cancelling", "_deadline", "_handle", "_loop", "_rang", "_task")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._handle: asyncio.TimerHandle | None = None
+        self._armed_at = 0.0
+        self._deadline: _Deadline = None
+        # The task waiting for a part, while it waits; None between waits.
+        self._task: asyncio.Task[Any] | None = None
+        self._cancelling = 0
+        self._rang = False
+
+    async def next_part(self, parts: AsyncIterator[RawPart], deadline: _Deadline) -> RawPart:
+        """The next part, or :class:`_AttemptTimeout` when ``deadline`` passes first."""
+        if deadline is None:
+            self._deadline = None
             return await anext(parts)
-    except TimeoutError:
-        if not timeout.expired():
+        self._deadline = deadline
+        if self._handle is None or deadline[0] < self._armed_at:
+            self._arm(deadline[0])
+        task = asyncio.current_task()
+        if task is None:
+            raise RuntimeError("a provider stream must be read inside a task")
+        self._task = task
+        self._cancelling = task.cancelling()
+        self._rang = False
+        try:
+            return await anext(parts)
+        except asyncio.CancelledError:
+            if self._rang:
+                self._rang = False
+                # Only this alarm's cancellation becomes a timeout; another one (the consumer
+                # went away) stays a cancellation, as with asyncio.timeout_at.
+                if task.uncancel() <= self._cancelling:
+                    _, clock, milliseconds = deadline
+                    raise _AttemptTimeout(clock, milliseconds) from None
             raise
-        raise _AttemptTimeout(clock, milliseconds) from None
+        finally:
+            self._task = None
+            if self._rang:
+                # It rang, but the wait ended otherwise (a part, another error): take the
+                # cancellation back, as asyncio.timeout_at does on leaving its block.
+                self._rang = False
+                task.uncancel()
+
+    def stop(self) -> None:
+        """Cancels the timer (the attempt is over)."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def _arm(self, when: float) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        self._armed_at = when
+        self._handle = self._loop.call_at(when, self._ring)
+
+    def _ring(self) -> None:
+        self._handle = None
+        deadline = self._deadline
+        if self._task is None or deadline is None or self._rang:
+            # Between two waits, or no clock: the next wait arms the timer again.
+            return
+        if self._loop.time() < deadline[0]:
+            self._arm(deadline[0])
+            return
+        self._rang = True
+        self._task.cancel()
 
 
 def _error_event(error: ProviderError, partial_text: str, state: StreamState) -> dict[str, Any]:

@@ -140,6 +140,60 @@ async def test_idle_clock_is_rearmed_by_every_chunk() -> None:
     assert events[-1]["type"] == "done" and events[-1]["text"] == "a b c d "
 
 
+async def test_a_clock_never_cancels_what_the_consumer_awaits_between_parts() -> None:
+    # The idle clock runs out while the consumer, not the stream, is busy: its own sleep is not
+    # cut short, and the next part, already there, is still taken (no wait, nothing to time out).
+    async def ready() -> AsyncGenerator[RawPart, None]:
+        yield TextPart("a ")
+        yield TextPart("b ")
+        yield FinishPart("stop")
+
+    request = ChatRequest(model="gpt-4.1-mini", idle_timeout_ms=10)
+    events: list[Any] = []
+    async for event in provider_stream(
+        provider="openai",
+        request=request,
+        catalog=ModelCatalog.default(),
+        open_attempt=ready,
+        to_provider_error=_error,
+    ):
+        events.append(event)
+        if event["type"] == "token":
+            await asyncio.sleep(0.03)  # raises CancelledError if the clock cancelled it
+    assert [event["type"] for event in events] == ["token", "token", "done"]
+
+
+async def test_a_timeout_leaves_the_task_uncancelled_and_a_cancel_stays_a_cancel() -> None:
+    request = ChatRequest(model="gpt-4.1-mini", idle_timeout_ms=20, max_retries=0)
+    events = await _collect(request, [_stall_after_one], [])
+    assert events[-1]["type"] == "error"
+    task = asyncio.current_task()
+    assert task is not None and task.cancelling() == 0
+
+    # The consumer going away while the stream waits: a cancellation, never a timeout event.
+    started = asyncio.Event()
+
+    async def consume() -> list[Any]:
+        seen: list[Any] = []
+        slow = ChatRequest(model="gpt-4.1-mini", idle_timeout_ms=60_000)
+        async for event in provider_stream(
+            provider="openai",
+            request=slow,
+            catalog=ModelCatalog.default(),
+            open_attempt=_stall_after_one,
+            to_provider_error=_error,
+        ):
+            seen.append(event)
+            started.set()
+        return seen
+
+    consumer = asyncio.ensure_future(consume())
+    await started.wait()
+    consumer.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await consumer
+
+
 async def test_the_provider_default_applies_when_the_request_sets_none() -> None:
     request = ChatRequest(model="gpt-4.1-mini", max_retries=0)
     events = await _collect(request, [_silent], [], default_first_token_timeout_ms=25)

@@ -65,6 +65,13 @@ export function headlineFigures(results) {
       pacingP50: median(concurrent[name]?.pacingFactors ?? []),
       pacingP99: percentile({ values: concurrent[name]?.pacingFactors ?? [], p: 99 }),
       concurrentTtftP50: median(concurrent[name]?.ttfcMs ?? []),
+      // The same measure as tokensPerCpuSecond on paced streams: every token of the 1,000
+      // streams (50 each) over the system's CPU seconds for the whole batch.
+      concurrentTokensPerCpuSecond:
+        concurrent[name]?.cpuSeconds > 0
+          ? (concurrent[name].completed * (results.scenarios.concurrent?.chunks ?? 0)) /
+            concurrent[name].cpuSeconds
+          : Number.NaN,
       activeStreamBytes: concurrent[name]?.perActiveStreamBytes ?? Number.NaN,
       idleStreamBytes: idle[name]?.perStreamBytes ?? Number.NaN,
     };
@@ -127,7 +134,8 @@ export async function writeReport({ results, outDirectory, quick }) {
     '| Measure | This run | Target |',
     '|---|---|---|',
     `| TS added TTFT p50, c=1 (vs relay) | ${format(catalyst.addedTtft)} ms vs ${format(relay.addedTtft)} ms = ${ratio(catalyst.addedTtft, relay.addedTtft)} the relay's | ≤ 2× |`,
-    `| TS streamed tokens per CPU-second (vs relay) | ${format(catalyst.tokensPerCpuSecond)} vs ${format(relay.tokensPerCpuSecond)} = ${ratio(catalyst.tokensPerCpuSecond, relay.tokensPerCpuSecond)} | ≥ 0.5× |`,
+    `| TS streamed tokens per CPU-second (vs relay), c=32, instant 20-chunk streams | ${format(catalyst.tokensPerCpuSecond)} vs ${format(relay.tokensPerCpuSecond)} = ${ratio(catalyst.tokensPerCpuSecond, relay.tokensPerCpuSecond)} | ≥ 0.5× |`,
+    `| the same, ${concurrent?.streams ?? '—'} concurrent streams of 50 tokens at 50 tokens/s | ${format(catalyst.concurrentTokensPerCpuSecond)} vs ${format(relay.concurrentTokensPerCpuSecond)} = ${ratio(catalyst.concurrentTokensPerCpuSecond, relay.concurrentTokensPerCpuSecond)} | ≥ 0.5× |`,
     `| TS requests per CPU-second (vs Portkey) | ${format(catalyst.requestsPerCpuSecond)} vs ${format(portkey.requestsPerCpuSecond)} = ${ratio(catalyst.requestsPerCpuSecond, portkey.requestsPerCpuSecond)} | ≥ 3× |`,
     `| TS RSS per active stream | ${format(catalyst.activeStreamBytes / KiB, 1)} KiB (relay ${format(relay.activeStreamBytes / KiB, 1)} KiB) | ≤ 32 KiB |`,
     `| ${concurrent?.streams ?? '—'} streams × 50 tokens/s on one core: whole request time ÷ real time, p50 | TS ${realTime('catalyst')}; relay ${realTime('relay')}; direct (harness ceiling) ${realTime('direct')} | keeps real time (≈ 1×) |`,
@@ -175,7 +183,7 @@ export async function writeReport({ results, outDirectory, quick }) {
     push(
       '## Throughput at c=32, per CPU-second of the system',
       '',
-      `Non-stream: ${results.counts.throughputRequests} requests per round; streamed: ${results.counts.throughputStreams} streams of 20 chunks per round; ${results.counts.throughputRounds} rounds, median of rounds. CPU = utime + stime of the system's process tree (/proc/PID/stat) over the batch; the mock and the driver run on the other core and are not counted. Wall-clock rates are shown for context only (the driver shares a core with the mock). ${loadLine(throughput)}.`,
+      `Non-stream: batches of ${results.counts.throughputRequests} requests; streamed: batches of ${results.counts.throughputStreams} streams of 20 chunks; each measurement repeats its batch until the system has used ${results.counts.minCpuSeconds ?? '—'} CPU-seconds (at most ${results.counts.maxBatches ?? 1} batches), since /proc counts in 10 ms ticks; ${results.counts.throughputRounds} rounds, median of rounds. CPU = utime + stime of the system's process tree (/proc/PID/stat) over the measurement; the mock and the driver run on the other core and are not counted. Wall-clock rates are shown for context only (the driver shares a core with the mock). ${loadLine(throughput)}.`,
       '',
       '| System | requests / CPU-s | streamed tokens / CPU-s | CPU ms per request | requests / s (wall) | tokens / s (wall) | req/CPU-s vs relay | vs Portkey | vs LiteLLM | errors |',
       '|---|---|---|---|---|---|---|---|---|---|',
@@ -264,7 +272,7 @@ export async function writeReport({ results, outDirectory, quick }) {
     '- **Portkey** (`@portkey-ai/gateway` 1.15.2) is run with a one-line patch to its `@hono/node-server` (the setup applies it idempotently; `bench/gateway/setup.mjs` explains it): unpatched, every streaming request fails on Node 20 with `TypeError: immutable`. Its stream handler also **waits 25 ms before the first chunk** (`setTimeout(…, 25)` in `build/start-server.js`); that wait is in its TTFT above and is not removed.',
     '- **LiteLLM** runs with a master key (sent as the bearer token), `LITELLM_LOCAL_MODEL_COST_MAP=True` (no outside network), one worker, no database.',
     '- **direct** has no process of its own, so no CPU or RSS figures; it is the latency baseline and shows what the driver and the mock alone can do (for the concurrent-stream scenario, the harness ceiling).',
-    '- CPU seconds come from /proc in 10 ms ticks; every batch is long enough for that to be well under 1 %.',
+    '- CPU seconds come from /proc in 10 ms ticks; a throughput measurement repeats its batch until the system used the minimum above (±2 % at 0.5 s), and the concurrent-stream batches use seconds of CPU.',
     '',
   );
   writeFileSync(join(outDirectory, `gateway${suffix}.md`), `${lines.join('\n')}\n`);

@@ -17,6 +17,8 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const STUDIO_BUILD = join(root, 'packages/studio/dist/index.html');
 const CLI = join(root, 'packages/cli/bin/catalyst.mjs');
 const RUFF = join(root, '.venv/bin/ruff');
+// The repository's venv holds every dependency a generated project declares (scripts/test-python.sh).
+const PYTHON = join(root, '.venv/bin/python');
 const LOCAL_MODEL = resolveLocalModelPath();
 // In CI the setup script installs the model first, so a missing model there fails, not skips.
 const runLocalModel = existsSync(LOCAL_MODEL) || Boolean(process.env.CI);
@@ -350,7 +352,9 @@ describe('catalyst studio, end to end in Chromium', () => {
     expect(changed).toEqual(['  "name": "Renamed flow",']);
   });
 
-  it('exports a Python project whose code compiles and passes ruff', async () => {
+  it('exports a Python project that compiles, passes ruff and passes its own tests', {
+    timeout: 150_000,
+  }, async () => {
     const download = page.waitForEvent('download');
     await page.click('[data-testid=export]');
     const zipPath = join(directory, 'export.zip');
@@ -366,6 +370,14 @@ describe('catalyst studio, end to end in Chromium', () => {
     }
     execFileSync('python3', ['-m', 'compileall', '-q', join(out, 'flow')]);
     execFileSync(RUFF, ['check', '--no-cache', join(out, 'flow')], { cwd: join(out, 'flow') });
+    // The exported project's own test suite, as the generated-project tests run it.
+    const pytest = execFileSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], {
+      cwd: join(out, 'flow'),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    // A failing test exits non-zero and throws above; this checks tests ran at all.
+    expect(pytest).toMatch(/\d+ passed/);
   });
 
   it.skipIf(!runLocalModel)(

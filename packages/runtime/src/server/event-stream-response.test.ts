@@ -53,6 +53,31 @@ function startRun(store: MemoryRunEventStore, runId: string) {
   return (event: WorkflowEvent) => store.append(runId, { seq: ++seq, event });
 }
 
+/** Streams the run `runId` of `store` to `response`; resolves when the stream has ended. */
+function streamRun(options: {
+  store: MemoryRunEventStore;
+  runId: string;
+  response: SlowResponse;
+}): Promise<void> {
+  const { store, runId, response } = options;
+  return new Promise<void>((resolve) => {
+    writeEventStream({
+      source: {
+        runId,
+        keepAliveMs: 60_000,
+        events: async () => store.cursor({ runId, workflowId: 'chat', after: 0 }) ?? [],
+      },
+      outgoing: response as unknown as ServerResponse,
+      status: 200,
+      headers: new Headers(),
+      onEnd: resolve,
+    });
+  });
+}
+
+/** One turn of the event loop: what was scheduled for this turn has run. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('writeEventStream', () => {
   it('writes every record of a live run in order with its id, in the bytes encodeSseEvent gives', async () => {
     const store = new MemoryRunEventStore({ retentionMs: 60_000 });
@@ -60,20 +85,8 @@ describe('writeEventStream', () => {
     append({ type: 'token', node: 'answer', text: 'Hel' });
     const response = new SlowResponse();
     response.room = Number.POSITIVE_INFINITY;
-    const ended = new Promise<void>((resolve) => {
-      writeEventStream({
-        source: {
-          runId: 'run-1',
-          keepAliveMs: 60_000,
-          events: async () => store.cursor({ runId: 'run-1', workflowId: 'chat', after: 0 }) ?? [],
-        },
-        outgoing: response as unknown as ServerResponse,
-        status: 200,
-        headers: new Headers(),
-        onEnd: resolve,
-      });
-    });
-    await new Promise((resolve) => setImmediate(resolve));
+    const ended = streamRun({ store, runId: 'run-1', response });
+    await nextTurn();
     append({ type: 'token', node: 'answer', text: 'lo' });
     append(done);
     await ended;
@@ -92,36 +105,24 @@ describe('writeEventStream', () => {
     const store = new MemoryRunEventStore({ retentionMs: 60_000 });
     const append = startRun(store, 'run-2');
     const response = new SlowResponse();
-    const ended = new Promise<void>((resolve) => {
-      writeEventStream({
-        source: {
-          runId: 'run-2',
-          keepAliveMs: 60_000,
-          events: async () => store.cursor({ runId: 'run-2', workflowId: 'chat', after: 0 }) ?? [],
-        },
-        outgoing: response as unknown as ServerResponse,
-        status: 200,
-        headers: new Headers(),
-        onEnd: resolve,
-      });
-    });
-    await new Promise((resolve) => setImmediate(resolve));
+    const ended = streamRun({ store, runId: 'run-2', response });
+    await nextTurn();
     response.room = 1;
     for (let index = 1; index <= 3; index += 1) {
       append({ type: 'token', node: 'answer', text: String(index) });
     }
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     // One write of three events filled the client's buffer.
     expect(response.chunks).toHaveLength(1);
     for (let index = 4; index <= 8; index += 1) {
       append({ type: 'token', node: 'answer', text: String(index) });
     }
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     // One more was taken before the sink said it was full; the other four wait in the run.
     expect(response.chunks).toHaveLength(2);
     expect(response.chunks[1]).toContain('id: run-2:4\n');
     append(done);
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     expect(response.chunks).toHaveLength(2);
     response.read(Number.POSITIVE_INFINITY);
     await ended;
@@ -134,25 +135,13 @@ describe('writeEventStream', () => {
     const store = new MemoryRunEventStore({ retentionMs: 60_000 });
     const append = startRun(store, 'run-3');
     const response = new SlowResponse();
-    const ended = new Promise<void>((resolve) => {
-      writeEventStream({
-        source: {
-          runId: 'run-3',
-          keepAliveMs: 60_000,
-          events: async () => store.cursor({ runId: 'run-3', workflowId: 'chat', after: 0 }) ?? [],
-        },
-        outgoing: response as unknown as ServerResponse,
-        status: 200,
-        headers: new Headers(),
-        onEnd: resolve,
-      });
-    });
-    await new Promise((resolve) => setImmediate(resolve));
+    const ended = streamRun({ store, runId: 'run-3', response });
+    await nextTurn();
     response.room = 1;
     for (let index = 1; index <= 3; index += 1) {
       append({ type: 'token', node: 'answer', text: String(index) });
     }
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     for (let index = 4; index <= 8; index += 1) {
       append({ type: 'token', node: 'answer', text: String(index) });
     }
@@ -160,7 +149,7 @@ describe('writeEventStream', () => {
     response.emit('close');
     await ended;
     append(done);
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     expect(response.chunks).toHaveLength(1);
     expect(response.ended).toBe(false);
   });
@@ -169,20 +158,8 @@ describe('writeEventStream', () => {
     const store = new MemoryRunEventStore({ retentionMs: 60_000 });
     const append = startRun(store, 'run-4');
     const response = new SlowResponse();
-    const ended = new Promise<void>((resolve) => {
-      writeEventStream({
-        source: {
-          runId: 'run-4',
-          keepAliveMs: 60_000,
-          events: async () => store.cursor({ runId: 'run-4', workflowId: 'chat', after: 0 }) ?? [],
-        },
-        outgoing: response as unknown as ServerResponse,
-        status: 200,
-        headers: new Headers(),
-        onEnd: resolve,
-      });
-    });
-    await new Promise((resolve) => setImmediate(resolve));
+    const ended = streamRun({ store, runId: 'run-4', response });
+    await nextTurn();
     expect(response.headersFlushed).toBe(1);
     expect(response.chunks).toEqual([]);
     append(done);

@@ -37,9 +37,13 @@ export function nodeColor(nodeType: NodeTypeDefinition | undefined): string {
 }
 
 function StreamedText({ store, node }: { store: RunStore; node: string }) {
-  const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const text = snapshot.nodeText[node];
-  const status = snapshot.status[node] ?? 'idle';
+  // Each node reads only its own text and status, so a frame of tokens re-renders the node that
+  // streams, not every node on the canvas.
+  const text = useSyncExternalStore(store.subscribe, () => store.getSnapshot().nodeText[node]);
+  const status = useSyncExternalStore(
+    store.subscribe,
+    () => store.getSnapshot().status[node] ?? 'idle',
+  );
   return (
     <>
       {status !== 'idle' && (

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { serveNode } from '@catalyst/runtime';
 import { startSimulator } from '@catalyst/simulator';
 import { createStudioApp } from '@catalyst/studio-server';
-import { chromium } from 'playwright-core';
+// The end-to-end tests' launcher (Debian's Chromium, same flags), from the build.
+import { launchChromium } from '../packages/runtime/dist/testing/launch-chromium.js';
 
 const TOKENS = Number(process.env.TOKENS ?? 4000);
 const directory = mkdtempSync(join(tmpdir(), 'studio-bench-'));
@@ -22,19 +23,7 @@ writeFileSync(join(directory, 'chat.json'), JSON.stringify(workflow, null, 2));
 const simulator = await startSimulator({ port: 0 });
 const studio = createStudioApp({ directory, environment: {}, simulatorUrl: simulator.url });
 const server = await serveNode(studio, { port: 0, host: '127.0.0.1' });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
   await page.goto(`${server.url}/#file=chat.json`);

@@ -625,14 +625,7 @@ def _parse_json(text: str) -> Any:
 
 
 def _sum_usage(usages: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    total = {
-        "inputTokens": 0,
-        "outputTokens": 0,
-        "totalTokens": 0,
-        "cacheReadTokens": 0,
-        "cacheWriteTokens": 0,
-        "reasoningTokens": 0,
-    }
+    total = {key: 0 for key in empty_usage()}
     for usage in usages:
         for key in total:
             total[key] += usage.get(key) or 0

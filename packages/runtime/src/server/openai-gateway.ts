@@ -13,6 +13,7 @@ import {
 import {
   type ChatResult,
   type Cost,
+  emptyUsage,
   type FinishReason,
   type JsonValue,
   PROVIDER_NAMES,
@@ -622,14 +623,7 @@ function parseJson(text: string): unknown {
 }
 
 function sumUsage(usages: Usage[]): Usage {
-  const total: Usage = {
-    inputTokens: 0,
-    outputTokens: 0,
-    totalTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-  };
+  const total = emptyUsage();
   for (const usage of usages) {
     total.inputTokens += usage.inputTokens;
     total.outputTokens += usage.outputTokens;

@@ -18,6 +18,7 @@ import {
   parseEventFrames,
   parseEventStream,
   RUN_ID_PATTERN,
+  vectorRequestBody,
   vectorText,
 } from '../../runtime/src/testing/conformance-vector.js';
 import { sampleInput } from './sample-input.js';
@@ -284,10 +285,7 @@ async function exchange(
       headers: requestHeaders,
       ...(method !== 'GET' &&
         method !== 'HEAD' && {
-          body:
-            vector.request.body !== undefined
-              ? vectorText(vector.request.body)
-              : JSON.stringify(vector.request.input ?? {}),
+          body: vectorRequestBody(vector.request),
         }),
     });
   let runIdOfFirst = '';

@@ -16,6 +16,7 @@ import {
   parseEventFrames,
   REPOSITORY_ROOT,
   RUN_ID_PATTERN,
+  vectorRequestBody,
   vectorText,
 } from './testing/conformance-vector.js';
 
@@ -77,10 +78,7 @@ describe('conformance vectors (TypeScript runtime)', () => {
             method,
             headers,
             ...(hasBody && {
-              body:
-                vector.request.body !== undefined
-                  ? vectorText(vector.request.body)
-                  : JSON.stringify(vector.request.input ?? {}),
+              body: vectorRequestBody(vector.request),
             }),
           }),
         );

@@ -58,6 +58,13 @@ export function vectorText(text: VectorText): string {
     .join('');
 }
 
+/** The body a vector's request sends: its literal `body`, else the JSON of its `input` (`{}`). */
+export function vectorRequestBody(request: ConformanceVector['request']): string {
+  return request.body !== undefined
+    ? vectorText(request.body)
+    : JSON.stringify(request.input ?? {});
+}
+
 /** The repository root, from this file's location. */
 export const REPOSITORY_ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 

@@ -110,8 +110,20 @@ function chunkText({ index, chunkBytes }) {
   return word.repeat(Math.ceil(chunkBytes / word.length)).slice(0, chunkBytes);
 }
 
-/** Writes `frames[i]` at ttft + i × gap (all at once when both are 0), then ends. */
-function streamFrames({ response, frames, config, headers }) {
+/**
+ * Writes `frames[i]` at ttft + i × gap after the request (all at once when both are 0), then ends.
+ * The chunks keep a schedule, as a provider generating at a fixed rate does: a chunk whose time
+ * has passed goes out at once and the next wait is shorter. One timer per gap instead let every
+ * late timer push the rest of the stream back, so with 1,000 streams on one core the mock itself
+ * ran 1.6× slower than the rate it was asked for and every system's figure carried that.
+ */
+export function streamFrames({
+  response,
+  frames,
+  config,
+  headers,
+  clock = { now: () => performance.now(), setTimeout, clearTimeout },
+}) {
   response.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
@@ -121,18 +133,24 @@ function streamFrames({ response, frames, config, headers }) {
   response.flushHeaders();
   let index = 0;
   let timer;
-  response.on('close', () => clearTimeout(timer));
+  let dueAt = clock.now() + config.ttftMs;
+  response.on('close', () => clock.clearTimeout(timer));
   const writeNext = () => {
     if (response.destroyed) return;
     // Content chunks are paced by the gap; the trailer frames (usage, [DONE]) follow the last one.
+    // Chunks already due (a late timer) go out together, in one pass.
     do {
       response.write(frames[index].text);
       index++;
-    } while (index < frames.length && (config.gapMs === 0 || !frames[index].paced));
+      if (index < frames.length && config.gapMs > 0 && frames[index].paced) dueAt += config.gapMs;
+    } while (
+      index < frames.length &&
+      (config.gapMs === 0 || !frames[index].paced || dueAt <= clock.now())
+    );
     if (index >= frames.length) response.end();
-    else timer = setTimeout(writeNext, config.gapMs);
+    else timer = clock.setTimeout(writeNext, Math.max(0, dueAt - clock.now()));
   };
-  if (config.ttftMs > 0) timer = setTimeout(writeNext, config.ttftMs);
+  if (config.ttftMs > 0) timer = clock.setTimeout(writeNext, config.ttftMs);
   else writeNext();
 }
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseCounter } from './lib/sse-counter.mjs';
-import { createMockUpstream } from './mock-upstream.mjs';
+import { createMockUpstream, streamFrames } from './mock-upstream.mjs';
 
 // The mock in-process on an ephemeral port: the shapes the benchmark's numbers rest on.
 let base = '';
@@ -74,5 +74,51 @@ describe('mock upstream', () => {
     await passed.arrayBuffer();
     const stats = await fetch(`${base}/_mock/stats`).then((r) => r.json());
     expect(stats).toEqual({ requests: 2, connections: 1, failures: 1 });
+  });
+
+  it('keeps its chunk schedule when every timer fires late', () => {
+    // A fake clock whose timers each fire `lateMs` after they were due: how a loaded core treats
+    // 1,000 streams' timers. Chunk k is due k × gap after the start; the stream must end within
+    // one late timer of 49 × 20 ms, not 49 × (20 + 7) ms as one timer per gap did.
+    const lateMs = 7;
+    let clockMs = 0;
+    const timers: { at: number; run: () => void }[] = [];
+    const clock = {
+      now: () => clockMs,
+      setTimeout: (run: () => void, ms: number) => {
+        const timer = { at: clockMs + ms + lateMs, run };
+        timers.push(timer);
+        return timer;
+      },
+      clearTimeout: () => {},
+    };
+    const writes: number[] = [];
+    let endedAt = Number.NaN;
+    const response = {
+      destroyed: false,
+      writeHead: () => {},
+      flushHeaders: () => {},
+      on: () => {},
+      write: () => writes.push(clockMs),
+      end: () => {
+        endedAt = clockMs;
+      },
+    };
+    const frames = [
+      ...Array.from({ length: 50 }, () => ({ text: 'data: {}\n\n', paced: true })),
+      { text: 'data: [DONE]\n\n', paced: false },
+    ];
+    streamFrames({ response, frames, config: { ttftMs: 0, gapMs: 20 }, clock });
+    while (timers.length > 0) {
+      const next = timers.shift() as { at: number; run: () => void };
+      clockMs = next.at;
+      next.run();
+    }
+    expect(writes).toHaveLength(51);
+    expect(endedAt).toBeGreaterThanOrEqual(49 * 20);
+    expect(endedAt).toBeLessThanOrEqual(49 * 20 + lateMs);
+    // No chunk ever goes out before its time.
+    const early = writes.slice(0, 50).filter((at, chunk) => at < chunk * 20);
+    expect(early).toEqual([]);
   });
 });

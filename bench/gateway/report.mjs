@@ -123,6 +123,12 @@ export async function writeReport({ results, outDirectory, quick }) {
     concurrent?.perSystem[name]
       ? `${times(f(name).pacingP50)} (p99 ${times(f(name).pacingP99)})`
       : '—';
+  // CPU seconds a system spent on the batch ÷ the batch's ideal time: how many cores it needs to
+  // keep real time. Above 1, one core cannot, however the work is scheduled.
+  const coresNeeded = (name) => {
+    const x = concurrent?.perSystem[name];
+    return x?.cpuSeconds === undefined ? Number.NaN : x.cpuSeconds / (concurrent.idealMs / 1000);
+  };
   const catalyst = f('catalyst');
   const python = f('python');
   const relay = f('relay');
@@ -140,6 +146,7 @@ export async function writeReport({ results, outDirectory, quick }) {
     `| TS RSS per active stream | ${format(catalyst.activeStreamBytes / KiB, 1)} KiB (relay ${format(relay.activeStreamBytes / KiB, 1)} KiB) | ≤ 32 KiB |`,
     `| ${concurrent?.streams ?? '—'} streams × 50 tokens/s on one core: whole request time ÷ real time, p50 | TS ${realTime('catalyst')}; relay ${realTime('relay')}; direct (harness ceiling) ${realTime('direct')} | keeps real time (≈ 1×) |`,
     `| the same streams, pacing only (first token → last) ÷ real time, p50 | TS ${pacing('catalyst')}; relay ${pacing('relay')}; direct ${pacing('direct')} | (≈ 1×) |`,
+    `| the same streams, CPU-seconds spent ÷ ideal stream time (cores needed to keep real time) | TS ${format(coresNeeded('catalyst'))}; relay ${format(coresNeeded('relay'))} | (≤ 1 on one core) |`,
     `| Python added TTFT p50, c=1 | ${format(python.addedTtft)} ms | ≤ 3 ms |`,
     `| Python new upstream TCP connections per request | ${format(python.connectionsPerRequest)} | 0 at steady state |`,
     `| Python requests per CPU-second (vs LiteLLM) | ${format(python.requestsPerCpuSecond)} vs ${format(litellm.requestsPerCpuSecond)} = ${ratio(python.requestsPerCpuSecond, litellm.requestsPerCpuSecond)} | ≥ 10× |`,
@@ -223,16 +230,16 @@ export async function writeReport({ results, outDirectory, quick }) {
     push(
       `## ${concurrent.streams} concurrent streams at 50 tokens/s, and memory per stream`,
       '',
-      `Mock: ${concurrent.chunks} chunks ${concurrent.gapMs} ms apart (ideal stream time ${concurrent.idealMs} ms), all ${concurrent.streams} streams opened at once. Real-time factor = whole request time (connect, first token, every chunk) ÷ ideal (1 = keeps real time; streams cut at the ${concurrent.deadlineMs / 1000} s deadline count as the deadline); pacing = first content event → last ÷ ideal, i.e. keeping up once the 1,000 connections are open; TTFT = time to the first content event with all of them opening at once. RSS per active stream = (peak RSS during the batch − RSS before) ÷ streams. Idle: ${idle?.streams ?? '—'} streams open while the mock holds the first token for ${idle?.ttftMs ?? '—'} ms; RSS sampled 1 s before it answers. Before each of the two, every system is restarted and warmed up again (the same warm-up as at the start), so neither is hidden by a heap an earlier scenario grew. ${loadLine(concurrent)}; idle: ${loadLine(idle)}.`,
+      `Mock: ${concurrent.chunks} chunks ${concurrent.gapMs} ms apart (ideal stream time ${concurrent.idealMs} ms), all ${concurrent.streams} streams opened at once. Real-time factor = whole request time (connect, first token, every chunk) ÷ ideal (1 = keeps real time; streams cut at the ${concurrent.deadlineMs / 1000} s deadline count as the deadline); pacing = first content event → last ÷ ideal, i.e. keeping up once the 1,000 connections are open; TTFT = time to the first content event with all of them opening at once. Cores needed = the system's CPU seconds over the batch ÷ the ideal stream time: above 1, one core cannot keep real time however the work is scheduled. RSS per active stream = (peak RSS during the batch − RSS before) ÷ streams. Idle: ${idle?.streams ?? '—'} streams open while the mock holds the first token for ${idle?.ttftMs ?? '—'} ms; RSS sampled 1 s before it answers. Before each of the two, every system is restarted and warmed up again (the same warm-up as at the start), so neither is hidden by a heap an earlier scenario grew. ${loadLine(concurrent)}; idle: ${loadLine(idle)}.`,
       '',
-      '| System | completed | real-time factor p50 | p99 | pacing p50 | p99 | TTFT p50 | wall | system CPU | RSS before → peak | RSS per active stream | RSS per idle stream | errors |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| System | completed | real-time factor p50 | p99 | pacing p50 | p99 | TTFT p50 | wall | system CPU | cores needed | RSS before → peak | RSS per active stream | RSS per idle stream | errors |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     );
     for (const name of names) {
       const x = concurrent.perSystem[name];
       if (!x) continue;
       push(
-        `| ${labelOf[name]} | ${x.completed}/${x.streams} | ${x.completed < x.streams ? '≥ ' : ''}${format(f(name).realTimeP50)}× | ${x.completed < x.streams ? '≥ ' : ''}${format(f(name).realTimeP99)}× | ${times(f(name).pacingP50)} | ${times(f(name).pacingP99)} | ${format(f(name).concurrentTtftP50)} ms | ${format(x.wallMs / 1000)} s | ${x.cpuSeconds === undefined ? '—' : `${format(x.cpuSeconds)} s`} | ${x.baselineRssBytes === undefined ? '—' : `${format(x.baselineRssBytes / 2 ** 20, 1)} → ${format(x.peakRssBytes / 2 ** 20, 1)} MiB`} | ${format(f(name).activeStreamBytes / KiB, 1)} KiB | ${format(f(name).idleStreamBytes / KiB, 1)} KiB | ${x.errors}${x.firstError ? ` (${String(x.firstError).slice(0, 60)})` : ''} |`,
+        `| ${labelOf[name]} | ${x.completed}/${x.streams} | ${x.completed < x.streams ? '≥ ' : ''}${format(f(name).realTimeP50)}× | ${x.completed < x.streams ? '≥ ' : ''}${format(f(name).realTimeP99)}× | ${times(f(name).pacingP50)} | ${times(f(name).pacingP99)} | ${format(f(name).concurrentTtftP50)} ms | ${format(x.wallMs / 1000)} s | ${x.cpuSeconds === undefined ? '—' : `${format(x.cpuSeconds)} s`} | ${format(coresNeeded(name))} | ${x.baselineRssBytes === undefined ? '—' : `${format(x.baselineRssBytes / 2 ** 20, 1)} → ${format(x.peakRssBytes / 2 ** 20, 1)} MiB`} | ${format(f(name).activeStreamBytes / KiB, 1)} KiB | ${format(f(name).idleStreamBytes / KiB, 1)} KiB | ${x.errors}${x.firstError ? ` (${String(x.firstError).slice(0, 60)})` : ''} |`,
       );
     }
     push('', `![RSS per stream](gateway${suffix}-rss.png)`, '');

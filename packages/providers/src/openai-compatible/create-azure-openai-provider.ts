@@ -4,6 +4,7 @@ import type { ProviderOptions } from '../config/provider-options.js';
 import { openAISdkChatClient } from './openai-chat-client.js';
 import { createOpenAICompatibleFamilyProvider } from './openai-compatible-provider.js';
 import type { OpenAICompatibleVendor } from './openai-compatible-vendor.js';
+import { directChatClient, openAIHttpChatClient } from './openai-http-chat-client.js';
 import { sdkClientOptions } from './sdk-client-options.js';
 
 /**
@@ -22,8 +23,25 @@ export const azureVendor: OpenAICompatibleVendor = {
   embeddings: true,
   // Deployments are named by the user and not listed by the data-plane API.
   modelList: 'catalog',
-  // Azure stays on the SDK: its dated API and `api-key` header are the SDK's to get right.
-  createClient: (settings) => azureVendor.createSdkClient(settings),
+  // Chat Completions go direct, as `AzureOpenAI` (dated API: deployment path, `api-version`,
+  // `api-key` header) or the plain client (v1 API) would send them; the SDK keeps embeddings and
+  // stays the oracle (direct-and-sdk-paths.test.ts).
+  createClient: (settings) => {
+    const sdk = azureVendor.createSdkClient(settings);
+    if (typeof sdk === 'string' || !settings.baseUrl) return sdk;
+    const endpoint = settings.baseUrl.replace(/\/+$/, '');
+    if (!settings.apiVersion) {
+      return directChatClient(settings, { baseUrl: `${endpoint}/openai/v1`, sdk });
+    }
+    return openAIHttpChatClient({
+      baseUrl: `${endpoint}/openai`,
+      ...(settings.apiKey && { apiKey: settings.apiKey, apiKeyHeader: 'api-key' as const }),
+      azureApiVersion: settings.apiVersion,
+      ...(settings.headers !== undefined && { headers: settings.headers }),
+      ...(settings.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
+      fallback: sdk,
+    });
+  },
   createSdkClient: (settings) => {
     if (!settings.baseUrl) {
       return 'no endpoint is configured (set AZURE_OPENAI_ENDPOINT to https://NAME.openai.azure.com, or pass baseUrl)';

@@ -9,6 +9,7 @@ import {
 import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { collectEvents, withoutRequestIds } from '../testing/index.js';
+import { azureVendor } from './create-azure-openai-provider.js';
 import { groqVendor } from './create-groq-provider.js';
 import { openAICompatibleVendor } from './create-openai-compatible-provider.js';
 import { openAIVendor } from './create-openai-provider.js';
@@ -44,6 +45,8 @@ interface VendorCase {
   /** The base URL the vendor's settings take (Groq's root, the others' `/v1`). */
   baseUrl: () => string;
   model: string;
+  /** Azure's dated API version; without it Azure speaks its v1 API. */
+  apiVersion?: string;
 }
 
 const OPENAI: VendorCase = {
@@ -60,6 +63,19 @@ const GROQ: VendorCase = {
   vendor: groqVendor,
   baseUrl: () => simulator.url,
   model: 'llama-3.3-70b-versatile',
+};
+// Azure: the endpoint's root; the dated API through `AzureOpenAI` (deployment path, `api-key`),
+// the v1 API through the plain client (`/openai/v1`). The model is the deployment name.
+const AZURE: VendorCase = {
+  vendor: azureVendor,
+  baseUrl: () => `${simulator.url}/azure`,
+  model: 'my-gpt-4o',
+  apiVersion: '2024-10-21',
+};
+const AZURE_V1: VendorCase = {
+  vendor: azureVendor,
+  baseUrl: () => `${simulator.url}/azure`,
+  model: 'my-gpt-4o',
 };
 const LOCAL: VendorCase = {
   vendor: openAICompatibleVendor,
@@ -81,6 +97,7 @@ function providerFor(
     apiKey: KEY,
     baseUrl: target.baseUrl(),
     environment,
+    ...(target.apiVersion !== undefined && { apiVersion: target.apiVersion }),
     ...(headers && { headers }),
   });
 }
@@ -107,7 +124,7 @@ async function bothPaths(
   return { direct, sdk, raw };
 }
 
-const REPLAYS: Array<{ file: string; target: VendorCase }> = [
+const REPLAYS: Array<{ file: string; target: VendorCase; vendorName: string }> = [
   ...[
     'openai/e2aad469b71d1d4894ff833ea147020a9d875eb7ce644a0ff355581690a4cbfd.bin',
     'openai/c6aa7e397b7123c3501f25df3a05d4daf7e8ad6d61ffa406ab5361fe36a8d5b1.bin',
@@ -115,22 +132,26 @@ const REPLAYS: Array<{ file: string; target: VendorCase }> = [
     'openai/d615580118391ee13492193e3a8bb74642d23ac1ca13fe37cb6e889b66f759f6.bin',
     'openai/openai-text.chunks.txt',
     'openai/azure-model-router.1.chunks.txt',
-  ].map((file) => ({ file, target: OPENAI })),
+  ].map((file) => ({ file, target: OPENAI, vendorName: 'openai' })),
+  ...['openai/azure-model-router.1.chunks.txt', 'openai/openai-text.chunks.txt'].flatMap((file) => [
+    { file, target: AZURE, vendorName: 'azure, dated API' },
+    { file, target: AZURE_V1, vendorName: 'azure, v1 API' },
+  ]),
   ...[
     'xai/xai-text.chunks.txt',
     'xai/xai-tool-call.chunks.txt',
     'xai/issue-19639-stream.chunks.txt',
-  ].map((file) => ({ file, target: XAI })),
+  ].map((file) => ({ file, target: XAI, vendorName: 'xai' })),
   ...[
     'groq/groq-text.chunks.txt',
     'groq/groq-tool-call.chunks.txt',
     'groq/groq-json-tool-call.chunks.txt',
     'groq/groq-reasoning.chunks.txt',
-  ].map((file) => ({ file, target: GROQ })),
+  ].map((file) => ({ file, target: GROQ, vendorName: 'groq' })),
 ];
 
 describe('recorded traffic: the direct client and the official SDK give the same events', () => {
-  it.each(REPLAYS)('$file', async ({ file, target }) => {
+  it.each(REPLAYS)('$file ($vendorName)', async ({ file, target }) => {
     const { direct, sdk, raw } = await bothPaths((path) => {
       simulator.setScenario({ rules: [{ replay: { file } }], baseDirectory: FIXTURES });
       return collectEvents(providerFor(target, path).stream(request(target.model)));
@@ -211,10 +232,11 @@ const FAULTS: Array<{ name: string; action: ScenarioAction; kind: string }> = [
 describe('simulated faults: both paths give the same error events', () => {
   it.each(
     FAULTS.flatMap((fault) => [
-      { ...fault, target: OPENAI },
-      { ...fault, target: GROQ },
+      { ...fault, target: OPENAI, vendorName: 'openai' },
+      { ...fault, target: GROQ, vendorName: 'groq' },
+      { ...fault, target: AZURE, vendorName: 'azure, dated API' },
     ]),
-  )('$name ($target.vendor.provider)', async ({ action, kind, target }) => {
+  )('$name ($vendorName)', async ({ action, kind, target }) => {
     const { direct, sdk, raw } = await bothPaths((path) =>
       collectEvents(
         providerFor(target, path, { [DIRECTIVE_HEADER]: JSON.stringify(action) }).stream(
@@ -258,6 +280,56 @@ describe('requests: both paths send the same thing', () => {
     }
     // The simulator logs credentials as `[redacted]`: sent, and the same on both paths.
     expect(direct?.headers.authorization).toBeDefined();
+  });
+
+  it.each([
+    {
+      target: AZURE,
+      api: 'dated API',
+      path: '/azure/openai/deployments/my-gpt-4o/chat/completions',
+    },
+    { target: AZURE_V1, api: 'v1 API', path: '/azure/openai/v1/chat/completions' },
+  ])('Azure ($api): the same URL, key header and body', async ({ target, path }) => {
+    const seen: Array<{
+      path: string;
+      query: unknown;
+      provider: unknown;
+      body: unknown;
+      headers: Record<string, string>;
+    }> = [];
+    for (const side of ['direct', 'sdk'] as const) {
+      simulator.reset();
+      await collectEvents(
+        providerFor(target, side, { 'x-configured': 'yes' }).stream(
+          request(target.model, { temperature: 0.2, maxTokens: 20 }),
+        ),
+      );
+      const received = simulator.requests()[0];
+      expect(received, side).toBeDefined();
+      const lower = Object.fromEntries(
+        Object.entries(received?.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+      );
+      seen.push({
+        path: received?.path ?? '',
+        query: received?.query,
+        provider: received?.provider,
+        body: received?.body,
+        headers: lower,
+      });
+    }
+    const [direct, sdk] = seen;
+    expect(direct?.path).toBe(path);
+    expect(direct?.path).toBe(sdk?.path);
+    expect(direct?.query).toEqual(sdk?.query);
+    expect(direct?.query).toEqual(target.apiVersion ? { 'api-version': target.apiVersion } : {});
+    // The simulator tells Azure apart by its deployment path, `api-key` or `api-version`.
+    expect(direct?.provider).toBe(target.apiVersion ? 'azure' : sdk?.provider);
+    expect(direct?.body).toEqual(sdk?.body);
+    for (const name of ['authorization', 'api-key', 'x-configured', 'content-type']) {
+      expect(direct?.headers[name], name).toBe(sdk?.headers[name]);
+    }
+    // The dated API carries the key in `api-key`, the v1 API as a bearer token.
+    expect(direct?.headers[target.apiVersion ? 'api-key' : 'authorization']).toBeDefined();
   });
 
   it('a keyless local server gets no Authorization header on either path', async () => {

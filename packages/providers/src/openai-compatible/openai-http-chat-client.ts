@@ -10,8 +10,18 @@ import { OpenAIHttpError, openAIHttpErrorFromBody } from './openai-http-error.js
 export interface OpenAIHttpChatClientOptions {
   /** The API root the SDKs call `baseURL` (`https://api.openai.com/v1`); paths are appended. */
   baseUrl: string;
-  /** Sent as `Authorization: Bearer …`; absent for servers that need no key. */
+  /** Sent as `Authorization: Bearer …` (or as `apiKeyHeader`); absent for servers that need no key. */
   apiKey?: string;
+  /**
+   * Where the key goes: `authorization` (`Bearer …`, every vendor's default) or Azure's dated
+   * API's `api-key` header (as `AzureOpenAI` sends it).
+   */
+  apiKeyHeader?: 'authorization' | 'api-key';
+  /**
+   * Azure's dated API: the request goes to `{baseUrl}/deployments/{model}/chat/completions` with
+   * `?api-version=…`, as `AzureOpenAI` builds it (the deployment name unencoded, as it does).
+   */
+  azureApiVersion?: string;
   /** Extra headers on every request (a request's own headers win). */
   headers?: Record<string, string>;
   /** Time to the response headers of one attempt, like the SDKs' `timeout`. */
@@ -39,13 +49,22 @@ export interface OpenAIHttpChatClientOptions {
 export function openAIHttpChatClient(options: OpenAIHttpChatClientOptions): OpenAIChatClient {
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   const origin = base.origin;
-  const chatPath = `${base.pathname}chat/completions${base.search}`;
+  const fixedPath = `${base.pathname}chat/completions${base.search}`;
+  const apiVersion = options.azureApiVersion;
+  const chatPath =
+    apiVersion === undefined
+      ? () => fixedPath
+      : (body: { model?: unknown }) =>
+          `${base.pathname}deployments/${String(body.model)}/chat/completions?${new URLSearchParams({ 'api-version': apiVersion })}`;
   let dispatcher = options.dispatcher;
   const fixedHeaders: Record<string, string> = {
     accept: 'application/json',
     'content-type': 'application/json',
   };
-  if (options.apiKey) fixedHeaders.authorization = `Bearer ${options.apiKey}`;
+  if (options.apiKey) {
+    if (options.apiKeyHeader === 'api-key') fixedHeaders['api-key'] = options.apiKey;
+    else fixedHeaders.authorization = `Bearer ${options.apiKey}`;
+  }
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     fixedHeaders[name.toLowerCase()] = value;
   }
@@ -63,7 +82,7 @@ export function openAIHttpChatClient(options: OpenAIHttpChatClientOptions): Open
       }
       const response = await dispatcher.request({
         origin,
-        path: chatPath,
+        path: chatPath(body),
         method: 'POST',
         headers: requestHeaders,
         body: JSON.stringify(body),

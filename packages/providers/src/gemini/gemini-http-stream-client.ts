@@ -68,6 +68,7 @@ export function geminiHttpStreamClient(options: GeminiHttpStreamClientOptions): 
   const fixedHeaders = wireHeaders({ ...options, timeoutMs });
   // The SDK refuses an ephemeral token outside the Live API before sending anything.
   const refusedKey = options.apiKey.startsWith('auth_tokens/');
+  const paths = new Map<string, string>();
 
   async function streamGenerateContent(
     call: GeminiStreamCall,
@@ -75,7 +76,14 @@ export function geminiHttpStreamClient(options: GeminiHttpStreamClientOptions): 
     const body = geminiWireBody(call.parameters);
     if (!body) return options.fallback.streamGenerateContent(call);
     if (refusedKey) throw new Error('Ephemeral tokens are only supported by the live API.');
-    const path = streamPath(root, call.parameters.model);
+    const model = call.parameters.model;
+    let path = paths.get(model);
+    if (path === undefined) {
+      path = streamPath(root, model);
+      // A handful of models in practice; a caller cycling through names cannot grow it unbounded.
+      if (paths.size >= 64) paths.clear();
+      paths.set(model, path);
+    }
     // One pool for the client's life, made on first use so an unused provider opens nothing.
     dispatcher ??= new Agent({ keepAliveTimeout: 30_000 });
     const requestHeaders = call.headers
@@ -196,19 +204,27 @@ async function* readStreamChunks(stream: {
       // The SDK tries every network read as a whole JSON error first; only an object can be one.
       if (startsLikeObject(text)) throwIfError(parseOrUndefined(text), stream);
       buffer = buffer === '' ? text : buffer + text;
+      // Frames are read in place from `position`; where each separator next occurs is kept, so
+      // a read holding many frames is scanned once per separator, not once per frame.
+      let position = 0;
+      const next = [-2, -2, -2];
       for (;;) {
         let end = -1;
         let separatorLength = 0;
-        for (const separator of SEPARATORS) {
-          const at = buffer.indexOf(separator);
+        for (let index = 0; index < SEPARATORS.length; index += 1) {
+          let at = next[index] ?? -1;
+          if (at !== -1 && at < position) {
+            at = buffer.indexOf(SEPARATORS[index] ?? '', position);
+            next[index] = at;
+          }
           if (at !== -1 && (end === -1 || at < end)) {
             end = at;
-            separatorLength = separator.length;
+            separatorLength = SEPARATORS[index]?.length ?? 0;
           }
         }
         if (end === -1) break;
-        const frame = buffer.slice(0, end).trim();
-        buffer = buffer.slice(end + separatorLength);
+        const frame = buffer.slice(position, end).trim();
+        position = end + separatorLength;
         if (!frame.startsWith('data:')) continue;
         const chunk: unknown = JSON.parse(frame.slice('data:'.length).trim());
         throwIfError(chunk, stream);
@@ -218,6 +234,7 @@ async function* readStreamChunks(stream: {
           ? (chunk as GeminiStreamChunk)
           : {};
       }
+      if (position > 0) buffer = buffer.slice(position);
     }
     if (buffer.trim().length > 0) throw new Error('Incomplete JSON segment at the end');
     finished = true;

@@ -5,8 +5,8 @@
  * (`createGeminiProviderOver({ transport }).stream()`, retries and timeouts included).
  *
  * A local upstream in a child process (its CPU is not counted) answers every request at once with
- * one `streamGenerateContent?alt=sse` stream of BENCH_CHUNKS text chunks; this process runs BENCH_STREAMS streams one after
- * another through each path, back to back, BENCH_REPEATS times, alternating which path goes first,
+ * one `streamGenerateContent?alt=sse` stream of BENCH_CHUNKS text chunks; this process runs
+ * BENCH_STREAMS streams one after another through each path, back to back, BENCH_REPEATS times, alternating which path goes first,
  * and prints the CPU microseconds per stream (process.cpuUsage, user + system) with the load
  * average. Nothing leaves 127.0.0.1.
  *

@@ -7,7 +7,8 @@ import type {
   GeminiStreamChunk,
   GeminiStreamClient,
 } from './gemini-stream-client.js';
-import { geminiWireBody } from './gemini-wire-body.js';
+import { continueGeminiStream } from './gemini-stream-continuation.js';
+import { type GeminiWireBody, geminiWireBody } from './gemini-wire-body.js';
 
 /** The SDK's default API root and version for the Gemini API (not Vertex). */
 const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/';
@@ -50,8 +51,11 @@ export interface GeminiHttpStreamClientOptions {
  * gl-node/<node>`, telemetry that would credit the SDK with requests it did not build) and
  * fetch's defaults (`accept: *\/*`, `accept-language: *`, `sec-fetch-mode: cors`, and
  * `accept-encoding: gzip, deflate`: the stream comes back uncompressed, so no chunk waits in a
- * compressor or an inflater). Not done: the SDK's automatic continuation of a stream that ends
- * with a `continuationToken` (one request here is one answer).
+ * compressor or an inflater).
+ *
+ * Like the SDK, a stream that ends with a `continuationToken` (or drops after a checkpoint one)
+ * is continued with more requests, unless `config.automaticContinuation` is false: see
+ * `continueGeminiStream`.
  *
  * @example
  * const client = geminiHttpStreamClient({ apiKey, fallback: geminiSdkStreamClient(sdk) });
@@ -84,19 +88,38 @@ export function geminiHttpStreamClient(options: GeminiHttpStreamClientOptions): 
       if (paths.size >= 64) paths.clear();
       paths.set(model, path);
     }
-    // One pool for the client's life, made on first use so an unused provider opens nothing.
-    dispatcher ??= new Agent({ keepAliveTimeout: 30_000 });
     const requestHeaders = call.headers
       ? wireHeaders({ ...options, timeoutMs, own: call.headers })
       : fixedHeaders;
+    const hop = { path, headers: requestHeaders, signal: call.signal, captured: call.captured };
+    const firstHop = await openHop({ ...hop, body });
+    return continueGeminiStream({
+      firstHop,
+      // Each hop is the same request with the latest checkpoint token, where the SDK puts it.
+      openHop: (continuationToken) => openHop({ ...hop, body: { ...body, continuationToken } }),
+      automaticContinuation: call.parameters.config?.automaticContinuation,
+      signal: call.signal,
+    });
+  }
+
+  /** One HTTP request of a streamed answer: its chunks, or the SDK's error for its status. */
+  async function openHop(hop: {
+    path: string;
+    body: GeminiWireBody;
+    headers: Record<string, string>;
+    signal: AbortSignal;
+    captured: { headers?: Headers };
+  }): Promise<AsyncIterable<GeminiStreamChunk>> {
+    // One pool for the client's life, made on first use so an unused provider opens nothing.
+    dispatcher ??= new Agent({ keepAliveTimeout: 30_000 });
     const started = timeoutMs === undefined ? 0 : performance.now();
     const response = await dispatcher.request({
       origin,
-      path,
+      path: hop.path,
       method: 'POST',
-      headers: requestHeaders,
-      body: JSON.stringify(body),
-      signal: call.signal,
+      headers: hop.headers,
+      body: JSON.stringify(hop.body),
+      signal: hop.signal,
       ...(timeoutMs !== undefined && { headersTimeout: timeoutMs }),
     });
     // The SDK's time-out covers the whole attempt, the body too.
@@ -105,7 +128,7 @@ export function geminiHttpStreamClient(options: GeminiHttpStreamClientOptions): 
         ? undefined
         : armDeadline(response.body, timeoutMs - (performance.now() - started));
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      call.captured.headers = toHeaders(response.headers);
+      hop.captured.headers = toHeaders(response.headers);
       try {
         const text = await response.body.text();
         throw geminiErrorFromBody({
@@ -120,7 +143,7 @@ export function geminiHttpStreamClient(options: GeminiHttpStreamClientOptions): 
     return readStreamChunks({
       body: response.body,
       headers: response.headers,
-      captured: call.captured,
+      captured: hop.captured,
       deadline,
     });
   }

@@ -9,6 +9,8 @@ export interface GeminiWireBody {
   serviceTier?: unknown;
   labels?: unknown;
   store?: unknown;
+  /** Set by the client on a hop that continues a streamed answer (the SDK's `continuationToken`). */
+  continuationToken?: string;
   generationConfig: Record<string, unknown>;
 }
 
@@ -88,6 +90,8 @@ export function geminiWireBody(parameters: GenerateContentParameters): GeminiWir
       body.generationConfig[name] = value;
     } else if (TOP_LEVEL_FIELDS.has(name)) {
       (body as unknown as Record<string, unknown>)[name] = value;
+    } else if (name === 'automaticContinuation') {
+      // Read by the client that sends the body (it continues the stream or not), never sent.
     } else if (name === 'systemInstruction') {
       // The SDK turns a string into a user turn (its `tContent`); other shapes stay with it.
       if (typeof value !== 'string') return undefined;

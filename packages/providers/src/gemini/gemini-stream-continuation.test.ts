@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { ChatRequest, StreamEvent } from '@catalyst/spec';
 import { GoogleGenAI, MediaModality } from '@google/genai';
 import { describe, expect, it } from 'vitest';
-import { collectEvents, withoutRequestIds } from '../testing/index.js';
+import { withoutRequestIds } from '../testing/index.js';
 import { geminiHttpStreamClient } from './gemini-http-stream-client.js';
 import { createGeminiProviderOver } from './gemini-provider.js';
 import { type GeminiStreamClient, geminiSdkStreamClient } from './gemini-stream-client.js';
@@ -22,7 +22,7 @@ type Path = 'direct' | 'sdk';
 /** What the server does with one request: a status and body, or SSE frames then an ending. */
 type Hop =
   | { status: number; contentType: string; body: string }
-  | { frames: unknown[]; ending: 'close' | 'drop' };
+  | { frames: unknown[]; ending: 'close' | 'drop' | 'hang' };
 
 interface Seen {
   url: string;
@@ -71,7 +71,7 @@ async function scriptedServer(hops: Hop[]): Promise<{ server: Server; url: strin
       for (const data of hop.frames) response.write(`data: ${JSON.stringify(data)}\r\n\r\n`);
       if (hop.ending === 'close') {
         response.end();
-      } else {
+      } else if (hop.ending === 'drop') {
         // Let the frames reach the client first, then cut the connection mid-answer.
         setTimeout(() => response.socket?.destroy(), 30);
       }
@@ -99,10 +99,14 @@ function request(fields: Partial<ChatRequest> = {}): ChatRequest {
   };
 }
 
-/** Runs the provider over `hops` once per path, each against its own server. */
+/**
+ * Runs the provider over `hops` once per path, each against its own server; `abortAfter`
+ * aborts the request once that text has streamed.
+ */
 async function bothPaths(
   hops: Hop[],
   fields: Partial<ChatRequest> = {},
+  abortAfter?: string,
 ): Promise<Record<Path, { events: unknown[]; raw: StreamEvent[]; seen: Seen[] }>> {
   const results = {} as Record<Path, { events: unknown[]; raw: StreamEvent[]; seen: Seen[] }>;
   for (const path of ['direct', 'sdk'] as const) {
@@ -115,7 +119,17 @@ async function bothPaths(
         timeoutMs: 5_000,
         environment: {},
       });
-      const raw = await collectEvents(provider.stream(request(fields)));
+      const controller = new AbortController();
+      const raw: StreamEvent[] = [];
+      for await (const event of provider.stream(
+        request({
+          ...fields,
+          signal: AbortSignal.any([controller.signal, AbortSignal.timeout(10_000)]),
+        }),
+      )) {
+        raw.push(event);
+        if (event.type === 'token' && event.text === abortAfter) controller.abort();
+      }
       results[path] = { events: withoutRequestIds(raw), raw, seen: local.seen };
     } finally {
       await closeServer(local.server);
@@ -335,6 +349,24 @@ describe('automatic continuation: the direct path continues a stream as the SDK 
       type: 'done',
       usage: { inputTokens: 24, outputTokens: 11, reasoningTokens: 6 },
     });
+  });
+
+  it('an abort during a continuation hop ends the stream there, with no further hop', async () => {
+    const { direct, sdk } = await bothPaths(
+      [
+        {
+          frames: [text('one ', { continuationToken: 'tok-1', finishReason: 'CONTINUATION' })],
+          ending: 'close',
+        },
+        { frames: [text('two ', { continuationToken: 'tok-2' })], ending: 'hang' },
+      ],
+      {},
+      'two ',
+    );
+    expect(direct.events).toEqual(sdk.events);
+    expect(direct.seen).toEqual(sdk.seen);
+    expect(direct.seen).toHaveLength(2);
+    expect(direct.raw.at(-1)).toMatchObject({ type: 'error', partialText: 'one two ' });
   });
 
   it('automaticContinuation: false in providerOptions: one request, sent directly, as the SDK', async () => {

@@ -37,6 +37,12 @@ describe('geminiWireBody', () => {
     });
   });
 
+  it('leaves automaticContinuation out: the client reads it, the SDK never sends it', () => {
+    expect(
+      geminiWireBody({ model: 'm', contents, config: { automaticContinuation: false } }),
+    ).toEqual({ contents, generationConfig: {} });
+  });
+
   it.each([
     ['safetySettings (moved and checked by the SDK)', { safetySettings: [] }],
     ['responseSchema (converted by the SDK)', { responseSchema: { type: 'OBJECT' } }],

@@ -113,15 +113,29 @@ export function geminiHttpStreamClient(options: GeminiHttpStreamClientOptions): 
     // One pool for the client's life, made on first use so an unused provider opens nothing.
     dispatcher ??= new Agent({ keepAliveTimeout: 30_000 });
     const started = timeoutMs === undefined ? 0 : performance.now();
-    const response = await dispatcher.request({
-      origin,
-      path: hop.path,
-      method: 'POST',
-      headers: hop.headers,
-      body: JSON.stringify(hop.body),
-      signal: hop.signal,
-      ...(timeoutMs !== undefined && { headersTimeout: timeoutMs }),
-    });
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await dispatcher.request({
+        origin,
+        path: hop.path,
+        method: 'POST',
+        headers: hop.headers,
+        body: JSON.stringify(hop.body),
+        signal: hop.signal,
+        ...(timeoutMs !== undefined && { headersTimeout: timeoutMs }),
+      });
+    } catch (error) {
+      // Our time-out, thrown as the SDK's abort timer throws it: a hop that times out is not
+      // resumed (an `AbortError`), where a connection that failed would be.
+      if (
+        timeoutMs !== undefined &&
+        error instanceof Error &&
+        error.name === 'HeadersTimeoutError'
+      ) {
+        throw new DOMException('This operation was aborted', 'AbortError');
+      }
+      throw error;
+    }
     // The SDK's time-out covers the whole attempt, the body too.
     const deadline =
       timeoutMs === undefined

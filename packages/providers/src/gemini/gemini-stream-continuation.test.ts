@@ -22,7 +22,8 @@ type Path = 'direct' | 'sdk';
 /** What the server does with one request: a status and body, or SSE frames then an ending. */
 type Hop =
   | { status: number; contentType: string; body: string }
-  | { frames: unknown[]; ending: 'close' | 'drop' | 'hang' };
+  | { frames: unknown[]; ending: 'close' | 'drop' | 'hang' }
+  | { silent: true };
 
 interface Seen {
   url: string;
@@ -61,6 +62,8 @@ async function scriptedServer(hops: Hop[]): Promise<{ server: Server; url: strin
       seen.push({ url: incoming.url ?? '', headers, body: JSON.parse(text) });
       const hop = hops[Math.min(seen.length, hops.length) - 1];
       if (!hop) throw new Error('a script has at least one hop');
+      // Never answers: the client's time-out must end the hop.
+      if ('silent' in hop) return;
       if ('status' in hop) {
         response.writeHead(hop.status, { 'content-type': hop.contentType });
         response.end(hop.body);
@@ -105,9 +108,9 @@ function request(fields: Partial<ChatRequest> = {}): ChatRequest {
  */
 async function bothPaths(
   hops: Hop[],
-  fields: Partial<ChatRequest> = {},
-  abortAfter?: string,
+  options: { fields?: Partial<ChatRequest>; abortAfter?: string; timeoutMs?: number } = {},
 ): Promise<Record<Path, { events: unknown[]; raw: StreamEvent[]; seen: Seen[] }>> {
+  const { fields = {}, abortAfter, timeoutMs = 5_000 } = options;
   const results = {} as Record<Path, { events: unknown[]; raw: StreamEvent[]; seen: Seen[] }>;
   for (const path of ['direct', 'sdk'] as const) {
     const local = await scriptedServer(hops);
@@ -116,7 +119,7 @@ async function bothPaths(
         transport: path,
         apiKey: KEY,
         baseUrl: local.url,
-        timeoutMs: 5_000,
+        timeoutMs,
         environment: {},
       });
       const controller = new AbortController();
@@ -143,7 +146,7 @@ async function compare(
   hops: Hop[],
   fields: Partial<ChatRequest> = {},
 ): Promise<{ raw: StreamEvent[]; seen: Seen[] }> {
-  const { direct, sdk } = await bothPaths(hops, fields);
+  const { direct, sdk } = await bothPaths(hops, { fields });
   expect(direct.events).toEqual(sdk.events);
   expect(direct.seen).toEqual(sdk.seen);
   return direct;
@@ -360,13 +363,30 @@ describe('automatic continuation: the direct path continues a stream as the SDK 
         },
         { frames: [text('two ', { continuationToken: 'tok-2' })], ending: 'hang' },
       ],
-      {},
-      'two ',
+      { abortAfter: 'two ' },
     );
     expect(direct.events).toEqual(sdk.events);
     expect(direct.seen).toEqual(sdk.seen);
     expect(direct.seen).toHaveLength(2);
     expect(direct.raw.at(-1)).toMatchObject({ type: 'error', partialText: 'one two ' });
+  });
+
+  it('a continuation hop that outlives timeoutMs ends the stream, as the SDK’s abort timer does', async () => {
+    const { direct, sdk } = await bothPaths(
+      [
+        {
+          frames: [text('one ', { continuationToken: 'tok-1', finishReason: 'CONTINUATION' })],
+          ending: 'close',
+        },
+        { silent: true },
+      ],
+      { timeoutMs: 300 },
+    );
+    expect(direct.events).toEqual(sdk.events);
+    expect(direct.seen).toEqual(sdk.seen);
+    // Not resumed: a time-out is the SDK's AbortError, not a dropped connection.
+    expect(direct.seen).toHaveLength(2);
+    expect(direct.raw.at(-1)).toMatchObject({ type: 'error', partialText: 'one ' });
   });
 
   it('automaticContinuation: false in providerOptions: one request, sent directly, as the SDK', async () => {
@@ -378,7 +398,7 @@ describe('automatic continuation: the direct path continues a stream as the SDK 
         },
         { frames: [text('two', { finishReason: 'STOP' })], ending: 'close' },
       ],
-      { providerOptions: { automaticContinuation: false } },
+      { fields: { providerOptions: { automaticContinuation: false } } },
     );
     expect(direct.events).toEqual(sdk.events);
     expect(direct.seen).toEqual(sdk.seen);

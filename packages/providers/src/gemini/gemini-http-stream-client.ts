@@ -7,7 +7,10 @@ import type {
   GeminiStreamChunk,
   GeminiStreamClient,
 } from './gemini-stream-client.js';
-import { continueGeminiStream } from './gemini-stream-continuation.js';
+import {
+  type GeminiStreamContinuation,
+  geminiStreamContinuation,
+} from './gemini-stream-continuation.js';
 import { type GeminiWireBody, geminiWireBody } from './gemini-wire-body.js';
 
 /** The SDK's default API root and version for the Gemini API (not Vertex). */
@@ -55,7 +58,7 @@ export interface GeminiHttpStreamClientOptions {
  *
  * Like the SDK, a stream that ends with a `continuationToken` (or drops after a checkpoint one)
  * is continued with more requests, unless `config.automaticContinuation` is false: see
- * `continueGeminiStream`.
+ * `geminiStreamContinuation`.
  *
  * @example
  * const client = geminiHttpStreamClient({ apiKey, fallback: geminiSdkStreamClient(sdk) });
@@ -91,25 +94,28 @@ export function geminiHttpStreamClient(options: GeminiHttpStreamClientOptions): 
     const requestHeaders = call.headers
       ? wireHeaders({ ...options, timeoutMs, own: call.headers })
       : fixedHeaders;
-    const hop = { path, headers: requestHeaders, signal: call.signal, captured: call.captured };
-    const firstHop = await openHop({ ...hop, body });
-    return continueGeminiStream({
-      firstHop,
-      // Each hop is the same request with the latest checkpoint token, where the SDK puts it.
-      openHop: (continuationToken) => openHop({ ...hop, body: { ...body, continuationToken } }),
-      automaticContinuation: call.parameters.config?.automaticContinuation,
-      signal: call.signal,
+    const request = { path, headers: requestHeaders, signal: call.signal, captured: call.captured };
+    const first = await openHop({ ...request, body });
+    return readStreamChunks({
+      first,
+      // Each later hop is the same request with the latest checkpoint token, where the SDK puts it.
+      openHop: (continuationToken) => openHop({ ...request, body: { ...body, continuationToken } }),
+      continuation: geminiStreamContinuation({
+        automaticContinuation: call.parameters.config?.automaticContinuation,
+        signal: call.signal,
+      }),
+      captured: call.captured,
     });
   }
 
-  /** One HTTP request of a streamed answer: its chunks, or the SDK's error for its status. */
+  /** One HTTP request of a streamed answer: its open body, or the SDK's error for its status. */
   async function openHop(hop: {
     path: string;
     body: GeminiWireBody;
     headers: Record<string, string>;
     signal: AbortSignal;
     captured: { headers?: Headers };
-  }): Promise<AsyncIterable<GeminiStreamChunk>> {
+  }): Promise<OpenHop> {
     // One pool for the client's life, made on first use so an unused provider opens nothing.
     dispatcher ??= new Agent({ keepAliveTimeout: 30_000 });
     const started = timeoutMs === undefined ? 0 : performance.now();
@@ -154,12 +160,7 @@ export function geminiHttpStreamClient(options: GeminiHttpStreamClientOptions): 
         clearTimeout(deadline);
       }
     }
-    return readStreamChunks({
-      body: response.body,
-      headers: response.headers,
-      captured: hop.captured,
-      deadline,
-    });
+    return { body: response.body, headers: response.headers, deadline };
   }
 
   return { streamGenerateContent };
@@ -220,64 +221,90 @@ function armDeadline(body: Dispatcher.ResponseData['body'], remainingMs: number)
   return timer;
 }
 
-/**
- * The chunks of one streamed answer, framed as the SDK frames them. A network read that is
- * itself a JSON error object, or a frame whose data is one, throws the SDK's `ApiError`; data that
- * is not JSON throws the `SyntaxError`. A consumer that stops early destroys the body, which
- * closes the socket.
- */
-async function* readStreamChunks(stream: {
+/** A hop whose answer is a 2xx: its body still to read. */
+interface OpenHop {
   body: Dispatcher.ResponseData['body'];
   headers: IncomingHttpHeaders;
-  captured: { headers?: Headers };
   deadline: NodeJS.Timeout | undefined;
+}
+
+/**
+ * The chunks of one streamed answer, framed as the SDK frames them, over as many hops as its
+ * continuation takes (one generator for them all: a chunk crosses no extra async layer). A
+ * network read that is itself a JSON error object, or a frame whose data is one, throws the SDK's
+ * `ApiError`; data that is not JSON throws the `SyntaxError`; what `continuation` makes of a
+ * hop's error decides whether the answer goes on. A consumer that stops early destroys the body,
+ * which closes the socket.
+ */
+async function* readStreamChunks(stream: {
+  first: OpenHop;
+  openHop: (continuationToken: string) => Promise<OpenHop>;
+  continuation: GeminiStreamContinuation;
+  captured: { headers?: Headers };
 }): AsyncGenerator<GeminiStreamChunk> {
-  const { body } = stream;
-  let buffer = '';
-  let finished = false;
-  try {
-    body.setEncoding('utf8');
-    for await (const text of body as AsyncIterable<string>) {
-      // The SDK tries every network read as a whole JSON error first; only an object can be one.
-      if (startsLikeObject(text)) throwIfError(parseOrUndefined(text), stream);
-      buffer = buffer === '' ? text : buffer + text;
-      // Frames are read in place from `position`; where each separator next occurs is kept, so
-      // a read holding many frames is scanned once per separator, not once per frame.
-      let position = 0;
-      const next = [-2, -2, -2];
-      for (;;) {
-        let end = -1;
-        let separatorLength = 0;
-        for (let index = 0; index < SEPARATORS.length; index += 1) {
-          let at = next[index] ?? -1;
-          if (at !== -1 && at < position) {
-            at = buffer.indexOf(SEPARATORS[index] ?? '', position);
-            next[index] = at;
+  const { continuation } = stream;
+  let opening: OpenHop | Promise<OpenHop> = stream.first;
+  for (;;) {
+    let hopError: { error: unknown } | undefined;
+    let body: Dispatcher.ResponseData['body'] | undefined;
+    let deadline: NodeJS.Timeout | undefined;
+    let finished = false;
+    try {
+      // A later hop is opened here, so that failing to open it counts as the hop's error.
+      const hop = await opening;
+      ({ body, deadline } = hop);
+      const errorSource = { headers: hop.headers, captured: stream.captured };
+      let buffer = '';
+      body.setEncoding('utf8');
+      for await (const text of body as AsyncIterable<string>) {
+        // The SDK tries every network read as a whole JSON error first; only an object can be one.
+        if (startsLikeObject(text)) throwIfError(parseOrUndefined(text), errorSource);
+        buffer = buffer === '' ? text : buffer + text;
+        // Frames are read in place from `position`; where each separator next occurs is kept, so
+        // a read holding many frames is scanned once per separator, not once per frame.
+        let position = 0;
+        const next = [-2, -2, -2];
+        for (;;) {
+          let end = -1;
+          let separatorLength = 0;
+          for (let index = 0; index < SEPARATORS.length; index += 1) {
+            let at = next[index] ?? -1;
+            if (at !== -1 && at < position) {
+              at = buffer.indexOf(SEPARATORS[index] ?? '', position);
+              next[index] = at;
+            }
+            if (at !== -1 && (end === -1 || at < end)) {
+              end = at;
+              separatorLength = SEPARATORS[index]?.length ?? 0;
+            }
           }
-          if (at !== -1 && (end === -1 || at < end)) {
-            end = at;
-            separatorLength = SEPARATORS[index]?.length ?? 0;
-          }
+          if (end === -1) break;
+          const frame = buffer.slice(position, end).trim();
+          position = end + separatorLength;
+          if (!frame.startsWith('data:')) continue;
+          const chunk: unknown = JSON.parse(frame.slice('data:'.length).trim());
+          throwIfError(chunk, errorSource);
+          // The SDK's converter reads fields off anything; a JSON value that is not an object
+          // becomes an empty chunk.
+          yield continuation.observe(
+            typeof chunk === 'object' && chunk !== null && !Array.isArray(chunk)
+              ? (chunk as GeminiStreamChunk)
+              : {},
+          );
         }
-        if (end === -1) break;
-        const frame = buffer.slice(position, end).trim();
-        position = end + separatorLength;
-        if (!frame.startsWith('data:')) continue;
-        const chunk: unknown = JSON.parse(frame.slice('data:'.length).trim());
-        throwIfError(chunk, stream);
-        // The SDK's converter reads fields off anything; a JSON value that is not an object
-        // becomes an empty chunk.
-        yield typeof chunk === 'object' && chunk !== null && !Array.isArray(chunk)
-          ? (chunk as GeminiStreamChunk)
-          : {};
+        if (position > 0) buffer = buffer.slice(position);
       }
-      if (position > 0) buffer = buffer.slice(position);
+      if (buffer.trim().length > 0) throw new Error('Incomplete JSON segment at the end');
+      finished = true;
+    } catch (error) {
+      hopError = { error };
+    } finally {
+      // Also when the consumer stops early: the hop's socket is closed, not left to drain.
+      clearTimeout(deadline);
+      if (!finished) body?.destroy();
     }
-    if (buffer.trim().length > 0) throw new Error('Incomplete JSON segment at the end');
-    finished = true;
-  } finally {
-    clearTimeout(stream.deadline);
-    if (!finished) body.destroy();
+    if (!continuation.endHop(hopError)) return;
+    opening = stream.openHop(continuation.resumeToken());
   }
 }
 

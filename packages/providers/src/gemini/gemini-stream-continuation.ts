@@ -5,16 +5,26 @@ import type { GeminiStreamChunk } from './gemini-stream-client.js';
 // checkpoint token before the stream gives up.
 const MAX_RECONNECTS_WITHOUT_PROGRESS = 3;
 
-/** What `continueGeminiStream` needs: the first hop, already open, and a way to open the next. */
+/** The request a continuation belongs to. */
 export interface GeminiContinuationOptions {
-  /** The first hop's chunks (opened by the caller, so an error opening it is thrown as is). */
-  firstHop: AsyncIterable<GeminiStreamChunk>;
-  /** Opens a hop that resumes from `continuationToken` (the same request with the token added). */
-  openHop: (continuationToken: string) => Promise<AsyncIterable<GeminiStreamChunk>>;
   /** `config.automaticContinuation` of the request, as the SDK reads it: unset means on. */
   automaticContinuation: unknown;
   /** The request's signal: an error after it aborted is thrown, never retried. */
   signal: AbortSignal;
+}
+
+/** The state of one streamed answer across its hops; see `geminiStreamContinuation`. */
+export interface GeminiStreamContinuation {
+  /** Records one chunk of the current hop and returns the chunk to yield in its place. */
+  observe(chunk: GeminiStreamChunk): GeminiStreamChunk;
+  /**
+   * Ends the current hop, given the error it failed with (wrapped, so that a thrown `undefined`
+   * is still an error). True: open the next hop with `resumeToken()`. Throws the error the
+   * stream ends with.
+   */
+  endHop(hopError: { error: unknown } | undefined): boolean;
+  /** The token the next hop resumes from, once `endHop` returned true. */
+  resumeToken(): string;
 }
 
 /** One hop's state, replaced at every hop (the SDK's `StreamHop`). */
@@ -29,9 +39,10 @@ interface Hop {
 }
 
 /**
- * `@google/genai`'s automatic continuation of a streamed answer (its `StreamContinuation` and
- * `generateContentStreamWithContinuation`), over the direct client's hops, so that a long answer
- * the API splits into several requests reads as one stream on both paths.
+ * `@google/genai`'s automatic continuation of a streamed answer (its `StreamContinuation`, driven
+ * as its `generateContentStreamWithContinuation` drives it), so that a long answer the API splits
+ * into several requests reads as one stream on the direct path as on the SDK's. The caller reads
+ * each hop, passing every chunk through `observe`, and asks `endHop` whether to open another.
  *
  * A first candidate that carries a `continuationToken` while its `finishReason` is absent or
  * `CONTINUATION` is a checkpoint: the intermediate `finishReason` is cleared, and when the hop
@@ -45,10 +56,19 @@ interface Hop {
  * once; so is an `ApiError` before the hop's first chunk (a rejected request; retrying it is the
  * caller's business). Any other error, or a clean close without a `finishReason`, resumes when it
  * can; a stream that gives up throws the latest error since it last made progress.
+ *
+ * @example
+ * const continuation = geminiStreamContinuation({ automaticContinuation, signal });
+ * for (let hop = first; ; hop = await open(continuation.resumeToken())) {
+ *   let hopError;
+ *   try { for await (const chunk of hop) yield continuation.observe(chunk); }
+ *   catch (error) { hopError = { error }; }
+ *   if (!continuation.endHop(hopError)) return;
+ * }
  */
-export async function* continueGeminiStream(
+export function geminiStreamContinuation(
   options: GeminiContinuationOptions,
-): AsyncGenerator<GeminiStreamChunk> {
+): GeminiStreamContinuation {
   const enabled =
     options.automaticContinuation === undefined || options.automaticContinuation === null
       ? true
@@ -58,22 +78,6 @@ export async function* continueGeminiStream(
   let resumeToken: string | undefined;
   let reconnectsWithoutProgress = 0;
   let lastError: { error: unknown } | undefined;
-  let open = async () => options.firstHop;
-
-  for (;;) {
-    let hopError: { error: unknown } | undefined;
-    try {
-      for await (const received of await open()) {
-        yield observe(received);
-      }
-    } catch (error) {
-      hopError = { error };
-    }
-    if (!endHop(hopError)) return;
-    hop = newHop(resumeToken);
-    const token = resumeToken as string;
-    open = () => options.openHop(token);
-  }
 
   function observe(received: GeminiStreamChunk): GeminiStreamChunk {
     let chunk = received;
@@ -110,7 +114,7 @@ export async function* continueGeminiStream(
     return chunk;
   }
 
-  /** The SDK's `endHop`: true when another hop is to be opened; throws when the stream fails. */
+  /** The SDK's `endHop`. */
   function endHop(hopError: { error: unknown } | undefined): boolean {
     if (hop.usage) accumulatedUsage = hop.usage;
     if (
@@ -126,7 +130,10 @@ export async function* continueGeminiStream(
     if (hopError) lastError = hopError;
     else if (madeProgress) lastError = undefined;
     [resumeToken, reconnectsWithoutProgress] = nextResumeToken();
-    if (canResume(resumeToken, hop.finishReason, hop.hasPromptFeedback)) return true;
+    if (canResume(resumeToken, hop.finishReason, hop.hasPromptFeedback)) {
+      hop = newHop(resumeToken);
+      return true;
+    }
     if (hopError) throw hopError.error;
     // Never a stale error when the API ended the hop itself.
     const gaveUp = hop.finishReason === undefined && !hop.hasPromptFeedback;
@@ -163,6 +170,13 @@ export async function* continueGeminiStream(
   ): boolean {
     return enabled && !hasPromptFeedback && Boolean(token) && isResumable(finishReason);
   }
+
+  return {
+    observe,
+    endHop,
+    // endHop returns true only with a token to resume from.
+    resumeToken: () => resumeToken as string,
+  };
 }
 
 function newHop(startToken: string | undefined): Hop {

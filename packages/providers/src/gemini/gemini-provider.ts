@@ -18,12 +18,17 @@ import type { RawPart } from '../shared/raw-part.js';
 import { withWarnings } from '../shared/with-warnings.js';
 import { createGeminiRequest } from './create-gemini-request.js';
 import { embedWithGemini } from './embed-with-gemini.js';
+import { geminiHttpStreamClient } from './gemini-http-stream-client.js';
+import { type GeminiStreamClient, geminiSdkStreamClient } from './gemini-stream-client.js';
 import { mapGeminiError } from './map-gemini-error.js';
 import { mapGeminiStream } from './map-gemini-stream.js';
 
 /**
- * The Google Gemini provider (Gemini API, not Vertex), through `@google/genai`. Keys and base
- * URL come from `options`, else `GEMINI_API_KEY` (or `GOOGLE_API_KEY`) / `GEMINI_BASE_URL`.
+ * The Google Gemini provider (Gemini API, not Vertex): `streamGenerateContent` spoken directly
+ * over a pooled keep-alive HTTP connection; `@google/genai` stays for embeddings, the model
+ * list, requests whose `providerOptions` the direct path does not mirror, and as the tests'
+ * oracle. Keys and base URL come from `options`, else `GEMINI_API_KEY` (or `GOOGLE_API_KEY`) /
+ * `GEMINI_BASE_URL`.
  *
  * @example
  * const gemini = createGeminiProvider();
@@ -36,7 +41,23 @@ import { mapGeminiStream } from './map-gemini-stream.js';
  * }
  */
 export function createGeminiProvider(options: ProviderOptions = {}): LanguageModelProvider {
-  const { catalog = ModelCatalog.default(), environment, ...explicit } = options;
+  return createGeminiProviderOver({ ...options, transport: 'direct' });
+}
+
+/** The provider's options plus the transport of its content stream. */
+export interface GeminiTransportOptions extends ProviderOptions {
+  /** `direct` (shipped) or `sdk` (the official SDK, the tests' oracle). */
+  transport: 'direct' | 'sdk';
+}
+
+/**
+ * The Gemini provider over a chosen transport for `streamGenerateContent`: `direct` (what
+ * {@link createGeminiProvider} ships: undici and the SDK's framing rules, falling back to the SDK
+ * for parameters it does not mirror) or `sdk` (the official SDK, kept as the oracle the tests
+ * compare the direct path with). Embeddings and the model list always go through the SDK.
+ */
+export function createGeminiProviderOver(options: GeminiTransportOptions): LanguageModelProvider {
+  const { catalog = ModelCatalog.default(), environment, transport, ...explicit } = options;
   const settings = resolveProviderSettings('gemini', explicit, environment);
   const secrets = [settings.apiKey];
   // No `retryOptions`: the SDK then makes one attempt, and providerStream owns retries.
@@ -50,6 +71,20 @@ export function createGeminiProvider(options: ProviderOptions = {}): LanguageMod
         },
       })
     : undefined;
+  let contentStream: GeminiStreamClient | undefined;
+  if (client && settings.apiKey) {
+    const sdk = geminiSdkStreamClient(client);
+    contentStream =
+      transport === 'sdk'
+        ? sdk
+        : geminiHttpStreamClient({
+            apiKey: settings.apiKey,
+            fallback: sdk,
+            ...(settings.baseUrl !== undefined && { baseUrl: settings.baseUrl }),
+            ...(settings.headers !== undefined && { headers: settings.headers }),
+            ...(settings.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
+          });
+  }
 
   function stream(request: ChatRequest): AsyncIterable<StreamEvent> {
     // The SDK's ApiError keeps only status and body; the headers (retry-after) are captured here.
@@ -79,19 +114,13 @@ export function createGeminiProvider(options: ProviderOptions = {}): LanguageMod
     signal: AbortSignal;
     captured: { headers?: Headers };
   }): AsyncGenerator<RawPart> {
-    if (!client) throw missingKeyError('gemini', call.request.model);
+    if (!contentStream) throw missingKeyError('gemini', call.request.model);
     delete call.captured.headers;
-    const parameters = createGeminiRequest(call.request);
-    const chunks = await client.models.generateContentStream({
-      ...parameters,
-      config: {
-        ...parameters.config,
-        abortSignal: call.signal,
-        httpOptions: {
-          fetch: capturingFetch(call.captured),
-          ...(call.request.headers && { headers: call.request.headers }),
-        },
-      },
+    const chunks = await contentStream.streamGenerateContent({
+      parameters: createGeminiRequest(call.request),
+      signal: call.signal,
+      captured: call.captured,
+      ...(call.request.headers && { headers: call.request.headers }),
     });
     yield* mapGeminiStream(chunks, { model: call.request.model });
   }
@@ -153,18 +182,5 @@ export function createGeminiProvider(options: ProviderOptions = {}): LanguageMod
     generate: (request) => collectResult(stream(request)),
     listModels,
     embed,
-  };
-}
-
-/**
- * A fetch that records the response headers of the attempt, for retry-after on a 429. With a
- * custom fetch the SDK skips its no-timeout undici dispatcher, so Node's default body timeout
- * (300 s between bytes) applies; far above any first-token timeout we set.
- */
-function capturingFetch(captured: { headers?: Headers }): typeof fetch {
-  return async (input, init) => {
-    const response = await fetch(input, init);
-    captured.headers = response.headers;
-    return response;
   };
 }

@@ -1,7 +1,8 @@
 import type { Usage } from '@catalyst/spec';
-import type { GenerateContentResponse, GenerateContentResponseUsageMetadata } from '@google/genai';
+import type { GenerateContentResponseUsageMetadata } from '@google/genai';
 import { createProviderError } from '../shared/create-provider-error.js';
 import type { RawPart } from '../shared/raw-part.js';
+import type { GeminiStreamChunk } from './gemini-stream-client.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 
 /**
@@ -14,18 +15,19 @@ import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
  * `content_filter` error.
  */
 export async function* mapGeminiStream(
-  chunks: AsyncIterable<GenerateContentResponse>,
+  chunks: AsyncIterable<GeminiStreamChunk>,
   options: { model: string },
 ): AsyncGenerator<RawPart> {
   let toolCalls = 0;
   let finishReason: string | undefined;
 
   for await (const chunk of chunks) {
-    if (chunk.modelVersion !== undefined || chunk.responseId !== undefined) {
+    // `!= null`: the SDK's converter drops fields the wire sent as null, the direct path sees them.
+    if (chunk.modelVersion != null || chunk.responseId != null) {
       yield {
         type: 'metadata',
-        ...(chunk.modelVersion !== undefined && { model: chunk.modelVersion }),
-        ...(chunk.responseId !== undefined && { requestId: chunk.responseId }),
+        ...(chunk.modelVersion != null && { model: chunk.modelVersion }),
+        ...(chunk.responseId != null && { requestId: chunk.responseId }),
       };
     }
     if (chunk.usageMetadata) yield { type: 'usage', usage: mapUsage(chunk.usageMetadata) };
@@ -57,7 +59,7 @@ export async function* mapGeminiStream(
         };
       }
     }
-    if (candidate?.finishReason !== undefined) finishReason = candidate.finishReason;
+    if (candidate?.finishReason != null) finishReason = candidate.finishReason;
   }
 
   if (finishReason !== undefined) {

@@ -136,11 +136,6 @@ export function createDirectRoutes(
       options.log(record(response.status, kind), startedAt);
     };
     try {
-      // The client going away stops the run, as the adapter's request signal does.
-      const disconnected = new AbortController();
-      outgoing.once('close', () => {
-        if (!outgoing.writableFinished) disconnected.abort('Client connection prematurely closed.');
-      });
       const body = parseJsonBody(await readBody(incoming), limits);
       if (body instanceof Response) return await sendResponse(body);
       const problem = options.checkInput(workflow, body.input);
@@ -157,6 +152,15 @@ export function createDirectRoutes(
         });
         return;
       }
+      // The client going away stops the run, as the adapter's request signal does. (An event
+      // stream watches its socket itself.)
+      const disconnected = new AbortController();
+      const leave = () => disconnected.abort('Client connection prematurely closed.');
+      outgoing.once('close', () => {
+        if (!outgoing.writableFinished) leave();
+      });
+      // Gone already while the body was checked: the close event has been and gone.
+      if (incoming.socket?.destroyed) leave();
       const answered = await options.runForResult(workflow, body.input, disconnected.signal, state);
       if (answered instanceof Response) return await sendResponse(answered);
       const text = JSON.stringify(answered.result);

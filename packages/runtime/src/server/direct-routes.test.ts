@@ -68,7 +68,13 @@ async function startPair(apiKeys?: string[]): Promise<ServerPair> {
         return `run${runs}`;
       },
       now: () => 0,
-      logger: { request: (record) => records.push(record), message: () => {} },
+      logger: {
+        level: 'info',
+        request: (record) => {
+          records.push(record);
+        },
+        message: () => {},
+      },
     });
   };
   const directApp = makeApp(logs.direct);

@@ -729,10 +729,10 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     const startedAt = now();
     const url = new URL(request.url);
     const requestId = acceptedRequestId(request.headers.get('x-request-id')) ?? createRequestId();
-    const state = newRequestState(
-      request.headers.get('traceparent'),
-      request.headers.get('tracestate'),
-    );
+    const state = newRequestState({
+      traceparent: request.headers.get('traceparent'),
+      tracestate: request.headers.get('tracestate'),
+    });
     const isHead = request.method === 'HEAD';
     let response =
       gate(request, url) ??

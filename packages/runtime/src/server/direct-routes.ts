@@ -107,7 +107,10 @@ export function createDirectRoutes(
       origin !== null && (options.corsOrigins.has(origin) || options.corsOrigins.has('*'))
         ? origin
         : null;
-    const state = newRequestState(headerOf(headers.traceparent), headerOf(headers.tracestate));
+    const state = newRequestState({
+      traceparent: headerOf(headers.traceparent),
+      tracestate: headerOf(headers.tracestate),
+    });
     const record = (status: number, errorKind: string | null) => ({
       requestId,
       method: 'POST',

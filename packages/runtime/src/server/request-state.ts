@@ -21,7 +21,10 @@ export interface RequestState {
 }
 
 /** A request's state before anything happened, joining the caller's trace context. */
-export function newRequestState(traceparent: string | null, tracestate: string | null) {
+export function newRequestState(trace: {
+  traceparent: string | null;
+  tracestate: string | null;
+}): RequestState {
   return {
     workflow: null,
     firstTokenAt: null,
@@ -29,9 +32,9 @@ export function newRequestState(traceparent: string | null, tracestate: string |
     costUsd: null,
     errorKind: null,
     streaming: false,
-    traceparent,
-    tracestate,
-  } satisfies RequestState as RequestState;
+    traceparent: trace.traceparent,
+    tracestate: trace.tracestate,
+  };
 }
 
 /** An `X-Request-Id` worth echoing: short, printable, no spaces (nothing a header could abuse). */

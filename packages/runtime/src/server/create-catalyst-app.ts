@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createEmbeddingCache, type EmbeddingCache, ModelCatalog } from '@catalyst/providers';
-import type { JsonValue, WorkflowDefinition, WorkflowEvent } from '@catalyst/spec';
+import type {
+  JsonValue,
+  WorkflowDefinition,
+  WorkflowDoneEvent,
+  WorkflowEvent,
+} from '@catalyst/spec';
 import { Hono } from 'hono';
 import { executeWorkflow, startWorkflowRun } from '../execute-workflow.js';
 import type { NodeExecutor, ProviderResolver } from '../executors/node-executor.js';
@@ -13,7 +18,8 @@ import { contextFromTraceparent } from '../telemetry/trace-context.js';
 import { tracedProviders } from '../telemetry/traced-providers.js';
 import { validateInput } from '../validate-input.js';
 import { createApiKeyCheck } from './api-key-check.js';
-import { errorResponse, statusForRunError } from './error-response.js';
+import { createDirectRoutes } from './direct-routes.js';
+import { errorKindOf, errorResponse, statusForRunError } from './error-response.js';
 import {
   type EventStreamSource,
   eventStreamHeaders,
@@ -27,12 +33,18 @@ import { readJsonBody } from './read-json-body.js';
 import { RedisRunEventStore } from './redis-run-event-store.js';
 import type { RequestLogRecord, ServerLogger } from './request-log.js';
 import {
+  acceptedRequestId,
+  addAnswerHeaders,
+  newRequestState,
+  type RequestState,
+} from './request-state.js';
+import {
   createResumableStreams,
   DEFAULT_STREAM_RECONNECT_MS,
   DEFAULT_STREAM_RETAINED_EVENTS,
   DEFAULT_STREAM_RETENTION_MS,
 } from './resumable-streams.js';
-import { isRunId, parseEventId, RUN_ID_HEADER } from './run-event-id.js';
+import { isRunId, parseEventId } from './run-event-id.js';
 import type { RunCursor, RunEventStore, RunRecord } from './run-event-store.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 import {
@@ -116,6 +128,12 @@ export interface CatalystApp {
    */
   fetch(request: Request, node?: NodeTarget): Promise<Response> | Response;
   /**
+   * Answers the hot routes (`POST /workflows/{id}/run` and `/stream`) on Node's request and
+   * response directly, the same bytes as `fetch` would send (see `createDirectRoutes`); false
+   * when the request is not one of them and goes to `fetch` instead. `serveNode` calls it first.
+   */
+  handleNode?(incoming: IncomingMessage, outgoing: ServerResponse): boolean;
+  /**
    * Graceful shutdown: from now on every new request gets 503 with `Retry-After`; runs in flight
    * may finish within `graceMs`, then those left end with a retryable `unavailable` error event
    * (a 503 for `/run`). Resolves when every run has ended.
@@ -132,25 +150,6 @@ export interface NodeTarget {
   outgoing?: ServerResponse;
   /** The answer that tells the server adapter the response was written already. */
   alreadySent?: Response;
-}
-
-/** What one request did, filled in as it runs, logged when it ends. */
-interface RequestState {
-  workflow: string | null;
-  firstTokenAt: number | null;
-  tokens: number | null;
-  costUsd: number | null;
-  errorKind: string | null;
-  /** A stream logs itself when its terminal event went out, not when its headers did. */
-  streaming: boolean;
-  /** The caller's W3C trace context, which the run's spans join. */
-  traceparent: string | null;
-  tracestate: string | null;
-  /**
-   * Set by a route that answers with an event stream: what to send. The response is written
-   * once the shared headers (request id, CORS) are on it, to Node directly when it can be.
-   */
-  eventStream?: EventStreamSource & { request: Request };
 }
 
 /**
@@ -186,11 +185,6 @@ function allowedMethods(pathname: string): string[] | undefined {
   if (pathname === '/v1/chat/completions' || pathname === '/v1/embeddings') return ['POST'];
   if (pathname === '/v1/models') return ['GET', 'HEAD'];
   return undefined;
-}
-
-/** An `X-Request-Id` worth echoing: short, printable, no spaces (nothing a header could abuse). */
-function acceptedRequestId(value: string | null): string | undefined {
-  return value !== null && /^[\x21-\x7e]{1,128}$/.test(value) ? value : undefined;
 }
 
 /**
@@ -286,18 +280,22 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     if (body instanceof Response) return body;
     const input = inputOf ? inputOf(workflow, body.input) : body.input;
     if (input instanceof Response) return input;
+    const problem = checkInput(workflow, input);
+    return problem ?? { workflow, input };
+  };
+
+  /** The 422 that says where `input` does not match the workflow's input schema, if it does not. */
+  const checkInput = (workflow: WorkflowDefinition, input: JsonValue): Response | undefined => {
     const problems = validateInput(workflow.input, input);
-    if (problems.length > 0) {
-      const summary = problems
-        .map((problem) => `${problem.path || '(input)'} ${problem.message}`)
-        .join('; ');
-      return errorResponse(422, {
-        kind: 'invalid_input',
-        message: `the input does not match the input schema of workflow "${workflow.id}": ${summary}`,
-        problems,
-      });
-    }
-    return { workflow, input };
+    if (problems.length === 0) return undefined;
+    const summary = problems
+      .map((problem) => `${problem.path || '(input)'} ${problem.message}`)
+      .join('; ');
+    return errorResponse(422, {
+      kind: 'invalid_input',
+      message: `the input does not match the input schema of workflow "${workflow.id}": ${summary}`,
+      problems,
+    });
   };
 
   /**
@@ -424,17 +422,23 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     }
   }
 
-  app.post('/workflows/:id/run', async (context) => {
-    const prepared = await prepare(context.req.raw, context.req.param('id'));
-    if (prepared instanceof Response) return prepared;
-    const state = context.env.state;
+  /**
+   * Runs a workflow for `POST /workflows/{id}/run`: the result (the `done` event without its
+   * type), or the error answer of a run that failed.
+   */
+  const runForResult = async (
+    workflow: WorkflowDefinition,
+    input: JsonValue,
+    signal: AbortSignal,
+    state: RequestState,
+  ): Promise<{ result: Omit<WorkflowDoneEvent, 'type'> } | Response> => {
     let terminal: WorkflowEvent | undefined;
-    await runInto(prepared.workflow, prepared.input, context.req.raw.signal, state, (event) => {
+    await runInto(workflow, input, signal, state, (event) => {
       if (event.type === 'done' || event.type === 'error') terminal = event;
     });
     if (terminal?.type === 'done') {
       const { type: _type, ...result } = terminal;
-      return context.json(result);
+      return { result };
     }
     if (terminal?.type === 'error') {
       const { type: _type, ...error } = terminal;
@@ -445,6 +449,38 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       return response;
     }
     return errorResponse(500, { kind: 'internal', message: 'the run ended without a result' });
+  };
+
+  /** Starts a streamed run for `POST /workflows/{id}/stream`; what its event stream sends. */
+  const startStream = (
+    workflow: WorkflowDefinition,
+    input: JsonValue,
+    state: RequestState,
+    closeConnection: boolean,
+  ): EventStreamSource => {
+    state.streaming = true;
+    const runId = streams.start({
+      workflowId: workflow.id,
+      produce: ({ signal, emit }) => runInto(workflow, input, signal, state, emit),
+    });
+    return {
+      runId,
+      events: (signal) => readRun({ runId, workflowId: workflow.id, after: 0, signal }),
+      keepAliveMs,
+      closeConnection,
+    };
+  };
+
+  app.post('/workflows/:id/run', async (context) => {
+    const prepared = await prepare(context.req.raw, context.req.param('id'));
+    if (prepared instanceof Response) return prepared;
+    const answer = await runForResult(
+      prepared.workflow,
+      prepared.input,
+      context.req.raw.signal,
+      context.env.state,
+    );
+    return answer instanceof Response ? answer : context.json(answer.result);
   });
 
   app.post('/workflows/:id/stream', async (context) => {
@@ -456,19 +492,11 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     const prepared = await prepare(context.req.raw, context.req.param('id'));
     if (prepared instanceof Response) return prepared;
     const state = context.env.state;
-    state.streaming = true;
-    const runId = streams.start({
-      workflowId: prepared.workflow.id,
-      produce: ({ signal, emit }) =>
-        runInto(prepared.workflow, prepared.input, signal, state, emit),
-    });
+    const closeConnection = (context.req.header('connection') ?? '').toLowerCase() === 'close';
     return eventStreamPlaceholder(state, {
-      runId,
-      events: (signal) => readRun({ runId, workflowId: prepared.workflow.id, after: 0, signal }),
+      ...startStream(prepared.workflow, prepared.input, state, closeConnection),
       // Its signal (the client went away) only on the fetch-style path: Node's uses the socket.
       request: context.req.raw,
-      keepAliveMs,
-      closeConnection: (context.req.header('connection') ?? '').toLowerCase() === 'close',
     });
   });
 
@@ -602,7 +630,8 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       message: `no route ${context.req.method} ${new URL(context.req.url).pathname}; see GET /openapi.json`,
     }),
   );
-  app.onError((error) => {
+  /** The answer to an error nobody expected: logged, then a 500 that says what it was. */
+  const unexpected = (error: unknown): Response => {
     logger?.message('error', 'unexpected error while answering a request', {
       error: error instanceof Error ? error.message : String(error),
       ...(error instanceof Error && error.stack !== undefined && { stack: error.stack }),
@@ -611,7 +640,8 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
       kind: 'internal',
       message: error instanceof Error ? error.message : String(error),
     });
-  });
+  };
+  app.onError(unexpected);
 
   /** The checks before any route: URL length, shutdown, CORS preflight, 405, authentication. */
   const gate = (request: Request, url: URL): Response | undefined => {
@@ -699,16 +729,10 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     const startedAt = now();
     const url = new URL(request.url);
     const requestId = acceptedRequestId(request.headers.get('x-request-id')) ?? createRequestId();
-    const state: RequestState = {
-      workflow: null,
-      firstTokenAt: null,
-      tokens: null,
-      costUsd: null,
-      errorKind: null,
-      streaming: false,
+    const state = newRequestState({
       traceparent: request.headers.get('traceparent'),
       tracestate: request.headers.get('tracestate'),
-    };
+    });
     const isHead = request.method === 'HEAD';
     let response =
       gate(request, url) ??
@@ -731,15 +755,11 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
         response = new Response(response.body, response);
       }
     }
-    response.headers.set('x-request-id', requestId);
-    const origin = request.headers.get('origin');
-    if (origin !== null && (corsOrigins.has(origin) || corsOrigins.has('*'))) {
-      response.headers.set('access-control-allow-origin', origin);
-      response.headers.set('access-control-expose-headers', `x-request-id, ${RUN_ID_HEADER}`);
-      if (!/\borigin\b/i.test(response.headers.get('vary') ?? '')) {
-        response.headers.append('vary', 'Origin');
-      }
-    }
+    addAnswerHeaders(response.headers, {
+      requestId,
+      origin: request.headers.get('origin'),
+      corsOrigins,
+    });
     const refusedKind = state.streaming ? null : await errorKindOf(response);
     const record = () => ({
       requestId,
@@ -798,8 +818,24 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     }
   };
 
+  const handleNode = createDirectRoutes({
+    workflows: byId,
+    limits,
+    checkApiKey,
+    corsOrigins,
+    stopping: () => stopping,
+    now,
+    createRequestId,
+    checkInput,
+    runForResult,
+    startStream,
+    log,
+    failed: unexpected,
+  });
+
   return {
     fetch: handle,
+    handleNode,
     drain,
     inFlight: () => running.size,
     // A state passed in belongs to the caller, who closes it.
@@ -843,16 +879,4 @@ async function asOpenAIError(response: Response): Promise<Response> {
     if (name !== 'content-type' && name !== 'content-length') converted.headers.set(name, value);
   }
   return converted;
-}
-
-/** The `kind` (or OpenAI `code`) of an error answer, for the log; null for success. */
-async function errorKindOf(response: Response): Promise<string | null> {
-  if (response.status < 400) return null;
-  try {
-    const body = (await response.clone().json()) as { error?: { kind?: unknown; code?: unknown } };
-    if (typeof body.error?.kind === 'string') return body.error.kind;
-    return typeof body.error?.code === 'string' ? body.error.code : 'internal';
-  } catch {
-    return 'internal';
-  }
 }

@@ -46,3 +46,15 @@ export function statusForRunError(kind: WorkflowErrorEvent['kind']): number {
     }
   }
 }
+
+/** The `kind` (or OpenAI `code`) of an error answer, for the log; null for success. */
+export async function errorKindOf(response: Response): Promise<string | null> {
+  if (response.status < 400) return null;
+  try {
+    const body = (await response.clone().json()) as { error?: { kind?: unknown; code?: unknown } };
+    if (typeof body.error?.kind === 'string') return body.error.kind;
+    return typeof body.error?.code === 'string' ? body.error.code : 'internal';
+  } catch {
+    return 'internal';
+  }
+}

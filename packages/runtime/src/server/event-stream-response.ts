@@ -214,7 +214,8 @@ export function writeEventStream(options: {
   source: EventStreamSource;
   outgoing: ServerResponse;
   status: number;
-  headers: Headers;
+  /** In the order they go out (a web `Headers` gives them sorted by name). */
+  headers: Iterable<[string, string]>;
   onEnd: () => void;
 }): void {
   const { outgoing, source } = options;

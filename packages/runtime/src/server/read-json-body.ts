@@ -33,6 +33,18 @@ export async function readJsonBody(
       ? await readWhole(request, limits.maxBodyBytes)
       : await readAtMost(request, limits.maxBodyBytes);
   if (bytes === undefined) return tooLarge();
+  return parseJsonBody(bytes, limits);
+}
+
+/**
+ * The workflow input in a request body already read (and within the size limit), or the 400
+ * that says what is wrong with it: empty, invalid UTF-8, nested deeper than the limit, not JSON,
+ * or holding a lone surrogate. `readJsonBody` and the direct routes (`direct-routes.ts`) share it.
+ */
+export function parseJsonBody(
+  bytes: Uint8Array,
+  limits: Pick<ServerLimits, 'maxJsonDepth'>,
+): { input: JsonValue } | Response {
   let text: string;
   try {
     text = UTF8.decode(bytes);

@@ -1,6 +1,6 @@
-import { ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 // Created when this module loads, before `serve` swaps the global Response for its own: a real
 // Response, which is what the adapter recognises as "already sent".
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
@@ -24,45 +24,51 @@ export interface RunningServer {
 const MAX_HEADER_BYTES = 256 * 1024;
 
 /**
- * Serves a `fetch`-style app on Node. The adapter aborts each request's signal when its client
+ * Serves a `fetch`-style app on Node; an app with direct routes (`handleNode`) answers those on
+ * Node's request and response itself. The adapter aborts each request's signal when its client
  * disconnects, which cancels the run and every provider call in it.
  */
 export function serveNode(
-  app: Pick<CatalystApp, 'fetch'>,
+  app: Pick<CatalystApp, 'fetch'> & Partial<Pick<CatalystApp, 'handleNode'>>,
   options: { port: number; host: string },
 ): Promise<RunningServer> {
+  const handleNode = app.handleNode;
   return new Promise((resolve, reject) => {
-    const server = serve(
-      {
-        // Node's response goes to the app so that event streams are written to it directly.
-        fetch: (request: Request, env: { outgoing?: unknown }) =>
-          env.outgoing instanceof ServerResponse
-            ? app.fetch(request, { outgoing: env.outgoing, alreadySent: RESPONSE_ALREADY_SENT })
-            : app.fetch(request),
-        port: options.port,
-        hostname: options.host,
-        serverOptions: { maxHeaderSize: MAX_HEADER_BYTES },
-      },
-      (info: AddressInfo) => {
-        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-        resolve({
-          url: `http://${host}:${info.port}`,
-          port: info.port,
-          close: (closeOptions = {}) =>
-            new Promise<void>((done) => {
-              server.close(() => done());
-              if (!('closeAllConnections' in server)) return;
-              if (!closeOptions.graceful) {
-                // Open event streams would keep close() waiting for ever.
-                server.closeAllConnections();
-                return;
-              }
-              server.closeIdleConnections();
-              setTimeout(() => server.closeAllConnections(), 1000).unref();
-            }),
-        });
-      },
+    // Node's response goes to the app so that event streams are written to it directly.
+    const adapter = getRequestListener(
+      (request: Request, env: { outgoing?: unknown }) =>
+        env.outgoing instanceof ServerResponse
+          ? app.fetch(request, { outgoing: env.outgoing, alreadySent: RESPONSE_ALREADY_SENT })
+          : app.fetch(request),
+      { hostname: options.host },
     );
+    // The app's direct routes see each request first; the adapter gets the rest.
+    const listener =
+      handleNode === undefined
+        ? adapter
+        : (incoming: IncomingMessage, outgoing: ServerResponse) => {
+            if (!handleNode(incoming, outgoing)) void adapter(incoming, outgoing);
+          };
+    const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, listener);
+    server.listen(options.port, options.host, () => {
+      const info = server.address() as AddressInfo;
+      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      resolve({
+        url: `http://${host}:${info.port}`,
+        port: info.port,
+        close: (closeOptions = {}) =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            if (!closeOptions.graceful) {
+              // Open event streams would keep close() waiting for ever.
+              server.closeAllConnections();
+              return;
+            }
+            server.closeIdleConnections();
+            setTimeout(() => server.closeAllConnections(), 1000).unref();
+          }),
+      });
+    });
     server.on('connection', (socket) => socket.setNoDelay(true));
     // Headers beyond MAX_HEADER_BYTES: a JSON answer, as for every other refusal, not a reset.
     server.on('clientError', (error: NodeJS.ErrnoException, socket) => {

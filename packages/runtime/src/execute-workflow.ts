@@ -21,12 +21,7 @@ import type {
   UpstreamValue,
 } from './executors/node-executor.js';
 import { NodeFailure } from './node-failure.js';
-import {
-  type PreparedNode,
-  type PreparedWorkflow,
-  preparedWorkflow,
-  prepareWorkflow,
-} from './prepare-workflow.js';
+import { type PreparedNode, type PreparedWorkflow, preparedWorkflow } from './prepare-workflow.js';
 import { ReadyQueue } from './ready-queue.js';
 import { expressionFailure } from './render-config-value.js';
 import { MemoryRouterState, type RouterState } from './router/router-state.js';
@@ -134,12 +129,10 @@ export function startWorkflowRun(
 ): () => void {
   const { workflow, providers } = options;
   const executors = options.executors ?? EXECUTORS;
-  // What depends only on the workflow is computed once per workflow object; a run that counts
-  // its visits prepares afresh, so the count is one run's whole bookkeeping, as it always was.
-  const prepared =
-    options.onVisit === undefined
-      ? preparedWorkflow(workflow)
-      : prepareWorkflow(workflow, { onVisit: options.onVisit });
+  // What depends only on the workflow is computed once per workflow object; the upstream
+  // query's memory of searches is the run's own, so its work is bounded per run as before.
+  const prepared = preparedWorkflow(workflow);
+  const upstreamQuery = prepared.upstreamGraph.query({ onVisit: options.onVisit });
   const nodes = prepared.nodes;
   // Per run, by topological position: each node's status and result, and the incoming edges
   // whose source has not settled.
@@ -316,7 +309,7 @@ export function startWorkflowRun(
       config: preparedNode.config,
       scope: {
         input: options.input,
-        nodes: createUpstreamOutputs({ node: id, upstream: prepared.upstream, outputOf }),
+        nodes: createUpstreamOutputs({ node: id, upstream: upstreamQuery, outputOf }),
         env,
       },
       upstream,

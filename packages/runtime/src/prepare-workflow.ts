@@ -1,5 +1,5 @@
 import type { JsonValue, WorkflowDefinition, WorkflowNode } from '@catalyst/spec';
-import { getNodeType, type NodeTypeDefinition, type UpstreamQuery } from '@catalyst/workflow';
+import { getNodeType, type NodeTypeDefinition, type UpstreamGraph } from '@catalyst/workflow';
 import { buildWorkflowGraph } from './workflow-graph.js';
 
 /** Node categories whose finishing is announced with a `partial` event. */
@@ -40,15 +40,10 @@ export interface PreparedWorkflow {
   /** In topological order, ties broken by declaration order: the order results are reported in. */
   nodes: readonly PreparedNode[];
   positionOf: ReadonlyMap<string, number>;
-  upstream: UpstreamQuery;
+  /** Makes each run's upstream query (a fresh one per run: see `UpstreamGraph`). */
+  upstreamGraph: UpstreamGraph;
   /** The first `output` node's position, if there is one: its output is the run's. */
   outputPosition: number | undefined;
-}
-
-/** Options for {@link prepareWorkflow}. */
-export interface PrepareWorkflowOptions {
-  /** Called for every node an upstream question steps on (tests count a run's work). */
-  onVisit?: ((id: string) => void) | undefined;
 }
 
 /**
@@ -59,11 +54,8 @@ export interface PrepareWorkflowOptions {
  * const prepared = prepareWorkflow(workflow);
  * prepared.nodes.map((node) => node.id); // ['input', 'answer', 'output']
  */
-export function prepareWorkflow(
-  workflow: WorkflowDefinition,
-  options: PrepareWorkflowOptions = {},
-): PreparedWorkflow {
-  const graph = buildWorkflowGraph(workflow, { onVisit: options.onVisit });
+export function prepareWorkflow(workflow: WorkflowDefinition): PreparedWorkflow {
+  const graph = buildWorkflowGraph(workflow);
   // By id, the last declaration winning, as the runtime always looked nodes up (validation
   // rejects repeated ids anyway).
   const byId = new Map(workflow.nodes.map((node) => [node.id, node]));
@@ -100,7 +92,7 @@ export function prepareWorkflow(
     workflow,
     nodes,
     positionOf,
-    upstream: graph.upstream,
+    upstreamGraph: graph.upstreamGraph,
     outputPosition: outputNode === undefined ? undefined : positionOf.get(outputNode.id),
   };
 }

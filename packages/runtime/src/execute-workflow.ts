@@ -147,7 +147,8 @@ export function startWorkflowRun(
   const forwardAbort = () => controller.abort(options.signal.reason);
   if (options.signal.aborted) forwardAbort();
   else options.signal.addEventListener('abort', forwardAbort, { once: true });
-  const routerState = options.routerState ?? new MemoryRouterState();
+  // Made when the first router node starts (most workflows have none; other nodes never read it).
+  let routerState = options.routerState;
   const env: Record<string, JsonValue> = {};
   for (const name of workflow.env ?? []) env[name] = options.environment[name] ?? null;
   let embeddingCache: EmbeddingCache | null | undefined = options.embeddingCache;
@@ -303,6 +304,9 @@ export function startWorkflowRun(
     running += 1;
     push({ type: 'node', node: id, nodeType: node.type, status: 'started' });
     if (embeddingCache === undefined) embeddingCache = defaultEmbeddingCache(options.environment);
+    if (routerState === undefined && definition.category === 'routing') {
+      routerState = new MemoryRouterState();
+    }
     executor({
       node,
       definition,
@@ -318,7 +322,7 @@ export function startWorkflowRun(
       providers: options.providersForNode ? options.providersForNode(node) : providers,
       embeddingCache,
       hasOutgoing: preparedNode.hasOutgoing,
-      routerState,
+      ...(routerState !== undefined && { routerState }),
       ...(options.now !== undefined && { now: options.now }),
     }).then(
       (result) => {

@@ -116,7 +116,8 @@ function createQuery(graph: {
 
   const searchBackwards = (candidate: string, node: string): { found: boolean; work: number } => {
     const floor = position?.get(candidate) ?? -1;
-    const seen = new Set<string>();
+    // Made on the first step past a direct predecessor: most reads are of one.
+    let seen: Set<string> | undefined;
     const pending = [node];
     let work = 0;
     while (pending.length > 0) {
@@ -124,6 +125,7 @@ function createQuery(graph: {
       for (const source of predecessors.get(current) ?? []) {
         work += 1;
         if (source === candidate) return { found: true, work };
+        seen ??= new Set();
         if (seen.has(source) || (position?.get(source) ?? 0) < floor) continue;
         seen.add(source);
         visit(source);
@@ -155,6 +157,8 @@ function createQuery(graph: {
       if (cached) return cached.has(node);
       if (position && (position.get(candidate) ?? 0) >= (position.get(node) ?? 0)) return false;
       const { found, work } = searchBackwards(candidate, node);
+      // A direct predecessor found at the first step costs one step each time: nothing to budget.
+      if (found && work === 1) return true;
       spent ??= new Map();
       const total = (spent.get(candidate) ?? 0) + work;
       spent.set(candidate, total);

@@ -43,7 +43,11 @@ const nextTurn: (callback: () => void) => void =
 
 /** Options of one run. */
 export interface ExecuteWorkflowOptions {
-  /** A workflow that passed validation. */
+  /**
+   * A workflow that passed validation, read as a value: what runs need from it is prepared once
+   * per object (`preparedWorkflow`), so a workflow changed in place after a run must be passed as
+   * a new object.
+   */
   workflow: WorkflowDefinition;
   /** The run input, already checked against the workflow's input schema. */
   input: JsonValue;

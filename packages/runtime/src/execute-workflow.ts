@@ -10,7 +10,7 @@ import {
   type WorkflowNode,
   type WorkflowWarning,
 } from '@catalyst/spec';
-import { ExpressionError, getNodeType } from '@catalyst/workflow';
+import { ExpressionError } from '@catalyst/workflow';
 import { AsyncQueue } from './async-queue.js';
 import { defaultEmbeddingCache } from './executors/default-embedding-cache.js';
 import { EXECUTORS } from './executors/executors.js';
@@ -21,14 +21,11 @@ import type {
   UpstreamValue,
 } from './executors/node-executor.js';
 import { NodeFailure } from './node-failure.js';
+import { type PreparedNode, type PreparedWorkflow, preparedWorkflow } from './prepare-workflow.js';
 import { ReadyQueue } from './ready-queue.js';
 import { expressionFailure } from './render-config-value.js';
 import { MemoryRouterState, type RouterState } from './router/router-state.js';
 import { createUpstreamOutputs } from './upstream-outputs.js';
-import { buildWorkflowGraph } from './workflow-graph.js';
-
-/** Node categories whose finishing is announced with a `partial` event. */
-const PARTIAL_CATEGORIES = new Set(['llm', 'routing', 'embeddings']);
 
 /**
  * How many nodes may finish one after another without the event loop getting a turn: at most
@@ -46,7 +43,11 @@ const nextTurn: (callback: () => void) => void =
 
 /** Options of one run. */
 export interface ExecuteWorkflowOptions {
-  /** A workflow that passed validation. */
+  /**
+   * A workflow that passed validation, read as a value: what runs need from it is prepared once
+   * per object (`preparedWorkflow`), so a workflow changed in place after a run must be passed as
+   * a new object.
+   */
   workflow: WorkflowDefinition;
   /** The run input, already checked against the workflow's input schema. */
   input: JsonValue;
@@ -78,11 +79,10 @@ export interface ExecuteWorkflowOptions {
   onVisit?: (id: string) => void;
 }
 
-type NodeState =
-  | { status: 'pending' }
-  | { status: 'running' }
-  | { status: 'finished'; result: NodeResult }
-  | { status: 'skipped' };
+/** A node's status in a run's `statuses` (pending is the array's initial zero). */
+const RUNNING = 1;
+const FINISHED = 2;
+const SKIPPED = 3;
 
 /**
  * Runs a workflow: independent branches concurrently, each node as soon as its inputs are
@@ -133,11 +133,16 @@ export function startWorkflowRun(
 ): () => void {
   const { workflow, providers } = options;
   const executors = options.executors ?? EXECUTORS;
-  const graph = buildWorkflowGraph(workflow, { onVisit: options.onVisit });
-  const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
-  const states = new Map<string, NodeState>(
-    workflow.nodes.map((node) => [node.id, { status: 'pending' }]),
-  );
+  // What depends only on the workflow is computed once per workflow object; the upstream
+  // query's memory of searches is the run's own, so its work is bounded per run as before.
+  const prepared = preparedWorkflow(workflow);
+  const upstreamQuery = prepared.upstreamGraph.query({ onVisit: options.onVisit });
+  const nodes = prepared.nodes;
+  // Per run, by topological position: each node's status and result, and the incoming edges
+  // whose source has not settled.
+  const statuses = new Uint8Array(nodes.length);
+  const results: Array<NodeResult | undefined> = new Array(nodes.length);
+  const unsettledInputs = new Int32Array(nodes.length);
   // The nodes' signal: aborted by a failure, the consumer leaving, or the caller's signal. Not
   // AbortSignal.any: that cost ~15 µs a run (its weak references); the caller's abort is
   // forwarded by a listener instead, removed when the run ends.
@@ -146,9 +151,11 @@ export function startWorkflowRun(
   const forwardAbort = () => controller.abort(options.signal.reason);
   if (options.signal.aborted) forwardAbort();
   else options.signal.addEventListener('abort', forwardAbort, { once: true });
-  const routerState = options.routerState ?? new MemoryRouterState();
+  // Made when the first router node starts (most workflows have none; other nodes never read it).
+  let routerState = options.routerState;
   const env: Record<string, JsonValue> = {};
   for (const name of workflow.env ?? []) env[name] = options.environment[name] ?? null;
+  let embeddingCache: EmbeddingCache | null | undefined = options.embeddingCache;
   let failure: WorkflowErrorEvent | undefined;
   let running = 0;
   let ended = false;
@@ -159,10 +166,20 @@ export function startWorkflowRun(
     if (event.type === 'token') tokenCount += 1;
     options.onEvent(event);
   };
+  /** What executors emit through: nothing once the run has failed. */
+  const emit = (event: WorkflowEvent) => {
+    if (!failure) push(event);
+  };
+  /** A finished node's output, for the `nodes` scopes; undefined for any other. */
+  const outputOf = (id: string): JsonValue | undefined => {
+    const position = prepared.positionOf.get(id);
+    if (position === undefined || statuses[position] !== FINISHED) return undefined;
+    return results[position]?.output;
+  };
   /** Ends the run with its terminal event: the failure, or `done`. */
   const end = () => {
     if (ended) return;
-    const terminal = failure ?? doneEvent(workflow, graph.order, states, tokenCount);
+    const terminal = failure ?? doneEvent(prepared, statuses, results, tokenCount);
     options.onEvent(terminal);
     ended = true;
     options.signal.removeEventListener('abort', forwardAbort);
@@ -172,13 +189,10 @@ export function startWorkflowRun(
   // Linear bookkeeping: each node counts the incoming edges whose source has not settled, and
   // starts (or is skipped) when that reaches zero, in topological position order — the order the
   // old scan of every node after each completion produced, so event streams are unchanged.
-  const position = new Map(graph.order.map((id, index) => [id, index]));
-  const unsettledInputs = new Map<string, number>();
   const ready = new ReadyQueue();
-  for (const [index, id] of graph.order.entries()) {
-    const count = graph.incoming.get(id)?.length ?? 0;
-    unsettledInputs.set(id, count);
-    if (count === 0) ready.push(index);
+  for (const node of nodes) {
+    unsettledInputs[node.position] = node.incoming.length;
+    if (node.incoming.length === 0) ready.push(node.position);
   }
   let settledCount = 0;
   // Nodes that finish without I/O (templates, expressions) finish in one long chain of
@@ -188,19 +202,18 @@ export function startWorkflowRun(
   let turnStartedAt = 0;
   let drainPending = false;
 
-  const settle = (id: string) => {
+  const settle = (node: PreparedNode) => {
     settledCount += 1;
-    for (const edge of graph.outgoing.get(id) ?? []) {
-      const count = unsettledInputs.get(edge.to);
-      if (count === undefined) continue;
-      unsettledInputs.set(edge.to, count - 1);
-      if (count === 1) ready.push(position.get(edge.to) as number);
+    for (const target of node.targets) {
+      const count = unsettledInputs[target] as number;
+      unsettledInputs[target] = count - 1;
+      if (count === 1) ready.push(target);
     }
   };
 
   const finishIfIdle = () => {
     if (failure || running > 0) return;
-    if (settledCount === states.size) end();
+    if (settledCount === nodes.length) end();
   };
 
   const fail = (nodeId: string, error: unknown) => {
@@ -214,37 +227,37 @@ export function startWorkflowRun(
   const drain = () => {
     if (failure) return;
     for (let index = ready.pop(); index !== undefined; index = ready.pop()) {
-      const id = graph.order[index] as string;
-      options.onVisit?.(id);
+      const node = nodes[index] as PreparedNode;
+      options.onVisit?.(node.id);
       // Nodes without I/O never see the signal: the run stops here instead.
       if (options.signal.aborted) {
-        fail(id, options.signal.reason);
+        fail(node.id, options.signal.reason);
         return;
       }
-      const incoming = graph.incoming.get(id) ?? [];
       const upstream: UpstreamValue[] = [];
-      for (const edge of incoming) {
-        const state = states.get(edge.from);
-        const handle = edge.fromHandle ?? 'output';
-        if (state?.status === 'finished' && state.result.activeHandles.includes(handle)) {
+      for (const edge of node.incoming) {
+        const result = results[edge.fromPosition];
+        if (
+          statuses[edge.fromPosition] === FINISHED &&
+          result !== undefined &&
+          result.activeHandles.includes(edge.handle)
+        ) {
           upstream.push({
             node: edge.from,
-            nodeType: nodes.get(edge.from)?.type ?? '',
-            handle,
-            output: state.result.output,
+            nodeType: edge.fromType,
+            handle: edge.handle,
+            output: result.output,
           });
         }
       }
-      const node = nodes.get(id);
-      if (!node) continue;
-      if (incoming.length > 0 && upstream.length === 0) {
+      if (node.incoming.length > 0 && upstream.length === 0) {
         // Every branch into this node was not taken: skip it, and so its own branch.
-        states.set(id, { status: 'skipped' });
-        push({ type: 'node', node: id, nodeType: node.type, status: 'skipped' });
-        settle(id);
+        statuses[index] = SKIPPED;
+        push({ type: 'node', node: node.id, nodeType: node.node.type, status: 'skipped' });
+        settle(node);
         continue;
       }
-      start(id, upstream);
+      start(node, upstream);
       if (failure) return;
     }
     finishIfIdle();
@@ -277,61 +290,55 @@ export function startWorkflowRun(
     });
   };
 
-  const start = (id: string, upstream: UpstreamValue[]) => {
-    const node = nodes.get(id);
-    const definition = node ? getNodeType(node.type) : undefined;
-    const executor = node ? executors[node.type] : undefined;
-    if (!node || !definition || !executor) {
+  const start = (preparedNode: PreparedNode, upstream: UpstreamValue[]) => {
+    const { id, node, definition } = preparedNode;
+    const executor = executors[node.type];
+    if (!definition || !executor) {
       fail(
         id,
         new NodeFailure({
           node: id,
           kind: 'validation',
-          message: `node "${id}" has an unknown type "${node?.type}"`,
+          message: `node "${id}" has an unknown type "${node.type}"`,
         }),
       );
       return;
     }
-    states.set(id, { status: 'running' });
+    statuses[preparedNode.position] = RUNNING;
     running += 1;
     push({ type: 'node', node: id, nodeType: node.type, status: 'started' });
-    const visible = createUpstreamOutputs({
-      node: id,
-      upstream: graph.upstream,
-      outputOf: (ancestor) => {
-        const state = states.get(ancestor);
-        return state?.status === 'finished' ? state.result.output : undefined;
-      },
-    });
-    const outgoing = graph.outgoing.get(id) ?? [];
+    if (embeddingCache === undefined) embeddingCache = defaultEmbeddingCache(options.environment);
+    if (routerState === undefined && definition.category === 'routing') {
+      routerState = new MemoryRouterState();
+    }
     executor({
       node,
       definition,
-      config: { ...definition.defaultConfig, ...(node.config ?? {}) },
-      scope: { input: options.input, nodes: visible, env },
+      config: preparedNode.config,
+      scope: {
+        input: options.input,
+        nodes: createUpstreamOutputs({ node: id, upstream: upstreamQuery, outputOf }),
+        env,
+      },
       upstream,
       signal,
-      emit: (event) => {
-        if (!failure) push(event);
-      },
+      emit,
       providers: options.providersForNode ? options.providersForNode(node) : providers,
-      embeddingCache:
-        options.embeddingCache !== undefined
-          ? options.embeddingCache
-          : defaultEmbeddingCache(options.environment),
-      hasOutgoing: (handle) => outgoing.some((edge) => (edge.fromHandle ?? 'output') === handle),
-      routerState,
+      embeddingCache,
+      hasOutgoing: preparedNode.hasOutgoing,
+      ...(routerState !== undefined && { routerState }),
       ...(options.now !== undefined && { now: options.now }),
     }).then(
       (result) => {
         running -= 1;
         if (failure) return;
-        states.set(id, { status: 'finished', result });
+        statuses[preparedNode.position] = FINISHED;
+        results[preparedNode.position] = result;
         push({ type: 'node', node: id, nodeType: node.type, status: 'finished' });
-        if (PARTIAL_CATEGORIES.has(definition.category)) {
+        if (preparedNode.announcesPartial) {
           push({ type: 'partial', node: id, output: result.output });
         }
-        settle(id);
+        settle(preparedNode);
         afterCompletion();
       },
       (error: unknown) => {
@@ -381,13 +388,16 @@ function toErrorEvent(nodeId: string, error: unknown, runSignal: AbortSignal): W
 }
 
 function doneEvent(
-  workflow: WorkflowDefinition,
-  order: string[],
-  states: Map<string, NodeState>,
+  prepared: PreparedWorkflow,
+  statuses: Uint8Array,
+  results: ReadonlyArray<NodeResult | undefined>,
   tokenCount: number,
 ): WorkflowEvent {
-  const outputNode = workflow.nodes.find((node) => node.type === 'output');
-  const outputState = outputNode ? states.get(outputNode.id) : undefined;
+  const outputPosition = prepared.outputPosition;
+  const outputResult =
+    outputPosition !== undefined && statuses[outputPosition] === FINISHED
+      ? results[outputPosition]
+      : undefined;
   const usage: Record<string, NodeUsage> = {};
   const texts: string[] = [];
   const warnings: WorkflowWarning[] = [];
@@ -398,19 +408,19 @@ function doneEvent(
     cacheWriteUsd: 0,
     totalUsd: 0,
   };
-  for (const id of order) {
-    const state = states.get(id);
-    if (state?.status !== 'finished') continue;
-    if (state.result.text !== undefined) texts.push(state.result.text);
-    for (const warning of state.result.warnings ?? []) warnings.push({ node: id, ...warning });
-    const nodeUsage = state.result.usage;
+  for (const node of prepared.nodes) {
+    const result = results[node.position];
+    if (statuses[node.position] !== FINISHED || result === undefined) continue;
+    if (result.text !== undefined) texts.push(result.text);
+    for (const warning of result.warnings ?? []) warnings.push({ node: node.id, ...warning });
+    const nodeUsage = result.usage;
     if (!nodeUsage) continue;
-    usage[id] = nodeUsage;
+    usage[node.id] = nodeUsage;
     cost = cost && nodeUsage.cost ? addCosts(cost, nodeUsage.cost) : null;
   }
   return {
     type: 'done',
-    output: outputState?.status === 'finished' ? outputState.result.output : null,
+    output: outputResult !== undefined ? outputResult.output : null,
     text: texts.join(''),
     tokenCount,
     usage,

@@ -3,8 +3,8 @@ import {
   ExpressionError,
   type ExpressionScope,
   evaluateExpression,
-  parseTemplate,
   renderTemplate,
+  templateParts,
 } from '@catalyst/workflow';
 import { NodeFailure } from './node-failure.js';
 
@@ -21,7 +21,7 @@ export function renderTemplateValue(options: {
 }): JsonValue {
   const { node, field, text, scope } = options;
   try {
-    const parts = parseTemplate(text);
+    const parts = templateParts(text);
     const [only] = parts;
     if (parts.length === 1 && only?.type === 'expression') {
       return evaluateExpression(only.source, scope);

@@ -1,5 +1,10 @@
 import type { WorkflowDefinition, WorkflowEdge } from '@catalyst/spec';
-import { createUpstreamQuery, topologicalOrder, type UpstreamQuery } from '@catalyst/workflow';
+import {
+  createUpstreamGraph,
+  topologicalOrder,
+  type UpstreamGraph,
+  type UpstreamQuery,
+} from '@catalyst/workflow';
 
 /** The edges around each node and a deterministic order, computed once per workflow. */
 export interface WorkflowGraph {
@@ -7,6 +12,8 @@ export interface WorkflowGraph {
   outgoing: Map<string, WorkflowEdge[]>;
   /** Which nodes are upstream of which; `upstreamOf(id)` lists them in scope order. */
   upstream: UpstreamQuery;
+  /** What makes more such queries, each with its own memory (one per run). */
+  upstreamGraph: UpstreamGraph;
   /** Topological order, ties broken by declaration order: the order results are reported in. */
   order: string[];
 }
@@ -42,10 +49,7 @@ export function buildWorkflowGraph(
     : topologicalOrder(nodeIds, workflow.edges);
   if (!order) throw new Error(`workflow "${workflow.id}" has a cycle`);
   // Asked per node as it starts, not stored: every node's transitive set is n²/2 ids on a chain.
-  const upstream = createUpstreamQuery({
-    nodeIds,
-    edges: workflow.edges,
-    ...(options.onVisit !== undefined && { onVisit: options.onVisit }),
-  });
-  return { incoming, outgoing, upstream, order };
+  const upstreamGraph = createUpstreamGraph({ nodeIds, edges: workflow.edges });
+  const upstream = upstreamGraph.query({ onVisit: options.onVisit });
+  return { incoming, outgoing, upstream, upstreamGraph, order };
 }

@@ -19,7 +19,9 @@ export { edgeFromHandle, edgeToHandle } from './graph/edge-handles.js';
 export { findCycles } from './graph/find-cycles.js';
 export { topologicalOrder } from './graph/topological-order.js';
 export {
+  createUpstreamGraph,
   createUpstreamQuery,
+  type UpstreamGraph,
   type UpstreamQuery,
   type UpstreamQueryOptions,
 } from './graph/upstream-query.js';

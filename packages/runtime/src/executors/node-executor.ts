@@ -29,7 +29,10 @@ export interface UpstreamValue {
 export interface NodeExecutionContext<Config = Record<string, JsonValue>> {
   node: WorkflowNode;
   definition: NodeTypeDefinition;
-  /** The node's config with the type's defaults applied. */
+  /**
+   * The node's config with the type's defaults applied: one frozen object shared by every run of
+   * the workflow (see `preparedWorkflow`), so read it, never change it.
+   */
   config: Config;
   /** `input`, `nodes` (outputs of upstream nodes only) and `env` (allowed names only). */
   scope: ExpressionScope;

@@ -4,6 +4,7 @@ import { ExpressionError } from './expression-error.js';
 import type { ExpressionValue } from './expression-value.js';
 import { fromCelValue } from './from-cel-value.js';
 import { nodeKeysRead } from './node-keys-read.js';
+import { stringAtPlainPath } from './plain-path.js';
 import { type ExpressionScope, toExpressionScope } from './to-expression-scope.js';
 
 /**
@@ -27,6 +28,11 @@ export function evaluateExpression(source: string, scope: ExpressionScope): Json
  * `bigint`); what {@link renderTemplate} formats.
  */
 export function evaluateToValue(source: string, scope: ExpressionScope): ExpressionValue {
+  // The usual hole (`input.question`, `nodes.answer.text`) reads one string: read it without
+  // converting the scope (compiled first, so a syntax error is still reported); anything else,
+  // or a path that does not lead to a string, is CEL's to answer.
+  const text = stringAtPlainPath(source, scope);
+  if (text !== undefined) return text;
   // Only the node outputs the expression can reach are converted (compiling first, so a syntax
   // error is reported as before).
   const context = toExpressionScope(scope, { nodeKeys: nodeKeysRead(source) });

@@ -20,6 +20,7 @@ export { referencedRoots } from './referenced-roots.js';
 export { renderTemplate } from './render-template.js';
 export type { SourcePosition } from './source-position.js';
 export { SUPPORTED_FUNCTIONS } from './supported-functions.js';
+export { templateParts } from './template-parts.js';
 export { toCompactJson } from './to-compact-json.js';
 export type { ExpressionScope } from './to-expression-scope.js';
 export { valueToText } from './value-to-text.js';

@@ -1,6 +1,6 @@
 import { evaluateToValue } from './evaluate-expression.js';
 import { ExpressionError } from './expression-error.js';
-import { parseTemplate } from './parse-template.js';
+import { templateParts } from './template-parts.js';
 import type { ExpressionScope } from './to-expression-scope.js';
 import { valueToText } from './value-to-text.js';
 
@@ -16,7 +16,7 @@ import { valueToText } from './value-to-text.js';
  */
 export function renderTemplate(text: string, scope: ExpressionScope): string {
   let output = '';
-  for (const part of parseTemplate(text)) {
+  for (const part of templateParts(text)) {
     switch (part.type) {
       case 'text':
         output += part.text;

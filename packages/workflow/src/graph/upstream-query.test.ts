@@ -1,6 +1,6 @@
 import type { WorkflowEdge } from '@catalyst/spec';
 import { describe, expect, it } from 'vitest';
-import { createUpstreamQuery } from './upstream-query.js';
+import { createUpstreamGraph, createUpstreamQuery } from './upstream-query.js';
 
 /** The transitive upstream set of every node, the obvious (quadratic) way: the oracle. */
 function upstreamByBruteForce(nodeIds: string[], edges: WorkflowEdge[]): Map<string, Set<string>> {
@@ -119,5 +119,30 @@ describe('createUpstreamQuery', () => {
     expect(upstream).toHaveLength(size - 1);
     expect(upstream[0]).toBe(`p${size - 2}`);
     expect(upstream[size - 2]).toBe('p0');
+  });
+
+  it('makes queries from one analysed graph that each remember only their own searches', () => {
+    const nodeIds = ['a', 'b', 'c', 'd'];
+    const edges = [
+      { from: 'a', to: 'b' },
+      { from: 'b', to: 'c' },
+      { from: 'c', to: 'd' },
+    ];
+    const graph = createUpstreamGraph({ nodeIds, edges });
+    const stepsOf = () => {
+      let steps = 0;
+      const query = graph.query({ onVisit: () => (steps += 1) });
+      for (let round = 0; round < 5; round += 1) {
+        expect(query.isUpstream('a', 'd')).toBe(true);
+        expect(query.isUpstream('d', 'a')).toBe(false);
+      }
+      expect(query.upstreamOf('d')).toEqual(['c', 'b', 'a']);
+      return steps;
+    };
+    // The second query does the first one's work again: nothing it learnt is shared (shared, the
+    // downstream sets of a long chain's nodes would add up to n²/2 entries over many runs).
+    const first = stepsOf();
+    expect(first).toBeGreaterThan(0);
+    expect(stepsOf()).toBe(first);
   });
 });

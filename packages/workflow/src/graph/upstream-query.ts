@@ -46,8 +46,32 @@ export interface UpstreamQuery {
  * upstream.upstreamOf('output'); // ['answer', 'input']
  */
 export function createUpstreamQuery(options: UpstreamQueryOptions): UpstreamQuery {
+  return createUpstreamGraph(options).query({ onVisit: options.onVisit });
+}
+
+/**
+ * The graph behind {@link createUpstreamQuery}, analysed once, from which queries are made: a
+ * runtime keeps one per workflow and makes a query per run. Each query starts with no memory of
+ * earlier searches, so its cost bound holds per query (per run) and what it remembers (the
+ * downstream sets of candidates asked about often) is freed with it; shared by every run, those
+ * sets could grow to n²/2 entries on a long chain.
+ */
+export interface UpstreamGraph {
+  /** A fresh query; `onVisit` is called for every node its searches step on. */
+  query(options?: { onVisit?: ((id: string) => void) | undefined }): UpstreamQuery;
+}
+
+/**
+ * Analyses the graph for {@link UpstreamGraph.query}: edges by node and topological positions.
+ *
+ * @example
+ * const graph = createUpstreamGraph({ nodeIds: ['a', 'b'], edges: [{ from: 'a', to: 'b' }] });
+ * graph.query().isUpstream('a', 'b'); // true
+ */
+export function createUpstreamGraph(
+  options: Pick<UpstreamQueryOptions, 'nodeIds' | 'edges'>,
+): UpstreamGraph {
   const { nodeIds, edges } = options;
-  const visit = options.onVisit ?? (() => {});
   const known = new Set(nodeIds);
   const predecessors = new Map<string, string[]>(nodeIds.map((id) => [id, []]));
   const successors = new Map<string, string[]>(nodeIds.map((id) => [id, []]));
@@ -63,12 +87,37 @@ export function createUpstreamQuery(options: UpstreamQueryOptions): UpstreamQuer
   const order = topologicalOrder(nodeIds, edges);
   const position = order ? new Map(order.map((id, index) => [id, index])) : undefined;
   const budget = known.size + edgeCount;
-  const spent = new Map<string, number>();
-  const downstream = new Map<string, Set<string>>();
+  return {
+    query: (queryOptions = {}) =>
+      createQuery({
+        known,
+        predecessors,
+        successors,
+        position,
+        budget,
+        visit: queryOptions.onVisit ?? (() => {}),
+      }),
+  };
+}
+
+/** One query over an analysed graph, with its own memory of searches. */
+function createQuery(graph: {
+  known: ReadonlySet<string>;
+  predecessors: ReadonlyMap<string, readonly string[]>;
+  successors: ReadonlyMap<string, readonly string[]>;
+  position: ReadonlyMap<string, number> | undefined;
+  budget: number;
+  visit: (id: string) => void;
+}): UpstreamQuery {
+  const { known, predecessors, successors, position, budget, visit } = graph;
+  // Made on the first search that needs them: most queries ask about a few direct predecessors.
+  let spent: Map<string, number> | undefined;
+  let downstream: Map<string, Set<string>> | undefined;
 
   const searchBackwards = (candidate: string, node: string): { found: boolean; work: number } => {
     const floor = position?.get(candidate) ?? -1;
-    const seen = new Set<string>();
+    // Made on the first step past a direct predecessor: most reads are of one.
+    let seen: Set<string> | undefined;
     const pending = [node];
     let work = 0;
     while (pending.length > 0) {
@@ -76,6 +125,7 @@ export function createUpstreamQuery(options: UpstreamQueryOptions): UpstreamQuer
       for (const source of predecessors.get(current) ?? []) {
         work += 1;
         if (source === candidate) return { found: true, work };
+        seen ??= new Set();
         if (seen.has(source) || (position?.get(source) ?? 0) < floor) continue;
         seen.add(source);
         visit(source);
@@ -103,13 +153,19 @@ export function createUpstreamQuery(options: UpstreamQueryOptions): UpstreamQuer
   return {
     isUpstream(candidate, node) {
       if (!known.has(candidate) || !known.has(node)) return false;
-      const cached = downstream.get(candidate);
+      const cached = downstream?.get(candidate);
       if (cached) return cached.has(node);
       if (position && (position.get(candidate) ?? 0) >= (position.get(node) ?? 0)) return false;
       const { found, work } = searchBackwards(candidate, node);
+      // A direct predecessor found at the first step costs one step each time: nothing to budget.
+      if (found && work === 1) return true;
+      spent ??= new Map();
       const total = (spent.get(candidate) ?? 0) + work;
       spent.set(candidate, total);
-      if (total > budget) downstream.set(candidate, downstreamOf(candidate));
+      if (total > budget) {
+        downstream ??= new Map();
+        downstream.set(candidate, downstreamOf(candidate));
+      }
       return found;
     },
 

@@ -25,6 +25,13 @@ def format_double(value: float) -> str:
         # the same shortest digits, but for the ".0" of a whole number: the common case (costs,
         # scores, temperatures) without taking the digits apart.
         return text[:-2] if text.endswith(".0") else text
+    # With an exponent repr writes the shortest digits as `d.ddde±XX` (|value| < 1e-4 or
+    # >= 1e16); JavaScript writes the same mantissa with the exponent's leading zeros dropped,
+    # except from 1e-6 to 1e-4 and from 1e16 up to 1e21, which it writes out in full (below).
+    mantissa, _, exponent_text = text.partition("e")
+    exponent = int(exponent_text)
+    if exponent < -6 or exponent > 20:
+        return f"{mantissa}e{'+' if exponent > 0 else '-'}{abs(exponent)}"
     return _layout(value)
 
 

@@ -62,11 +62,20 @@ def _prepare(value: Any) -> Any:
     if kind is str or kind is bool or value is None:
         return value
     if kind is dict:
-        for key in value:
+        prepared: dict[str, Any] = {}
+        for key, item in value.items():
             # An array index starts with an ASCII digit; most keys are words.
             if type(key) is not str or (key and key[0] in _DIGITS):
                 return _prepare_general(value)
-        return {key: _prepare(item) for key, item in value.items()}
+            # Strings and small integers as they are, without a call each.
+            item_kind = type(item)
+            prepared[key] = (
+                item
+                if item_kind is str
+                or (item_kind is int and -_MAX_SAFE_INTEGER <= item <= _MAX_SAFE_INTEGER)
+                else _prepare(item)
+            )
+        return prepared
     if kind is float:
         return _number(value)
     if kind is int:

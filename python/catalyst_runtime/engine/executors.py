@@ -31,10 +31,13 @@ EXECUTORS: Mapping[str, NodeExecutor] = {
 }
 """Executors by node type; completion types share one executor configured by the registry."""
 
-SYNCHRONOUS_EXECUTORS: frozenset[NodeExecutor] = frozenset(
-    {execute_input, execute_output, execute_prompt_template}
+SYNCHRONOUS_EXECUTORS: tuple[NodeExecutor, ...] = (
+    execute_input,
+    execute_output,
+    execute_prompt_template,
 )
 """Executors that never await (they only render templates): the engine runs them in a callback
 of the loop instead of a task of their own, at the turn the task's first step would have taken,
 so events keep their order and the loop still gets a turn between nodes. An executor added here
-that does await fails its run with an internal error instead of hanging (engine test)."""
+that does await fails its run with an internal error instead of hanging (engine test). A tuple,
+not a set: an executor is looked up by equality, so one need not be hashable."""

@@ -359,7 +359,7 @@ async def test_a_synchronous_executor_that_awaits_fails_its_run(
         await asyncio.sleep(0)
         return NodeResult(context.scope.get("input"), ["output"])
 
-    monkeypatch.setattr(engine_module, "SYNCHRONOUS_EXECUTORS", frozenset({awaiting_input}))
+    monkeypatch.setattr(engine_module, "SYNCHRONOUS_EXECUTORS", (awaiting_input,))
     events = [
         event
         async for event in execute_workflow(
@@ -388,7 +388,7 @@ async def test_a_run_closed_early_runs_no_waiting_synchronous_node(
         ran.append(context.node["id"])
         return NodeResult(context.scope.get("input"), ["output"])
 
-    monkeypatch.setattr(engine_module, "SYNCHRONOUS_EXECUTORS", frozenset({recording_input}))
+    monkeypatch.setattr(engine_module, "SYNCHRONOUS_EXECUTORS", (recording_input,))
     events = execute_workflow(
         workflow=_template_chain(1),
         input={"q": "hi"},

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from catalyst_runtime.engine.executors import EXECUTORS
+from catalyst_runtime.engine.executors import EXECUTORS, SYNCHRONOUS_EXECUTORS
 from catalyst_runtime.engine.node_context import (
     NodeContext,
     NodeExecutor,
@@ -35,7 +35,7 @@ from catalyst_runtime.engine.node_context import (
 )
 from catalyst_runtime.engine.node_failure import NodeFailure, expression_failure
 from catalyst_runtime.engine.router.router_state import MemoryRouterState, RouterState
-from catalyst_runtime.engine.workflow_graph import build_workflow_graph
+from catalyst_runtime.engine.workflow_plan import WorkflowPlan, workflow_plan
 from catalyst_runtime.providers.catalog.model_catalog import add_costs
 from catalyst_runtime.workflow.expressions import ExpressionError
 from catalyst_runtime.workflow.node_types import NODE_TYPES
@@ -46,32 +46,29 @@ _PARTIAL_CATEGORIES = frozenset({"llm", "routing", "embeddings"})
 
 
 class _EventQueue:
-    """Unbounded single-consumer queue; closing ends iteration after the queued items."""
+    """Unbounded single-consumer queue; closed, it takes nothing more. The consumer takes
+    ``items`` until it is empty, then waits (unless closed): read in place rather than through an
+    async iterator of its own, one generator step less for every event of a run."""
 
     def __init__(self) -> None:
-        self._items: collections.deque[dict[str, Any]] = collections.deque()
-        self._closed = False
+        self.items: collections.deque[dict[str, Any]] = collections.deque()
+        self.closed = False
         self._wakeup = asyncio.Event()
 
     def push(self, item: dict[str, Any]) -> None:
-        if self._closed:
+        if self.closed:
             return
-        self._items.append(item)
+        self.items.append(item)
         self._wakeup.set()
 
     def close(self) -> None:
-        self._closed = True
+        self.closed = True
         self._wakeup.set()
 
-    async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
-        while True:
-            if self._items:
-                yield self._items.popleft()
-                continue
-            if self._closed:
-                return
-            self._wakeup.clear()
-            await self._wakeup.wait()
+    async def wait(self) -> None:
+        """Until something is pushed or the queue is closed."""
+        self._wakeup.clear()
+        await self._wakeup.wait()
 
 
 @dataclass
@@ -85,6 +82,8 @@ class _Run:
     failure: dict[str, Any] | None = None
     running: int = 0
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    callbacks: set[asyncio.Handle] = field(default_factory=set)
+    """Synchronous nodes waiting for their turn of the loop (see ``SYNCHRONOUS_EXECUTORS``)."""
 
 
 async def execute_workflow(
@@ -110,37 +109,45 @@ async def execute_workflow(
     node calls (tracing wraps them to record one span per call under the node's span); default:
     ``providers`` and ``embedders`` as they are.
 
-    Every node runs as its own task, so the event loop (and with it a server's signal handling)
-    gets a turn between nodes even when none of them does I/O."""
+    Every node runs at its own turn of the event loop, so the loop (and with it a server's signal
+    handling) gets a turn between nodes even when none of them does I/O: a node that may await
+    as a task of its own, one of ``SYNCHRONOUS_EXECUTORS`` as a callback at the turn the task's
+    first step would take (the same order, without a task per node)."""
     routers: RouterState = router_state if router_state is not None else MemoryRouterState()
     executor_table = EXECUTORS if executors is None else executors
-    flow = dict(workflow)
-    graph = build_workflow_graph(flow)
-    nodes = {node["id"]: node for node in flow["nodes"]}
-    states = {node["id"]: _State() for node in flow["nodes"]}
+    # The graph, each node's edges and scope are the workflow's shape, planned once per shape
+    # (see workflow_plan: the plan is keyed by everything it is built from, so it cannot go
+    # stale); node dicts, configs and env names are read from the workflow on every run.
+    plan = workflow_plan(workflow)
+    node_list = workflow["nodes"]
+    order = plan.order
+    node_plans = plan.nodes
+    states = {node_id: _State() for node_id in order}
     queue = _EventQueue()
-    env: dict[str, Any] = {name: environment.get(name) for name in flow.get("env") or []}
+    env: dict[str, Any] = {name: environment.get(name) for name in workflow.get("env") or []}
     run = _Run()
+    loop = asyncio.get_running_loop()
+    default_services = NodeProviders(providers=providers, embedders=embedders)
 
     # Linear bookkeeping, as in the TypeScript runtime: each node counts the incoming edges whose
     # source has not settled and is taken (started or skipped) when that reaches zero, smallest
     # topological position first: the order a rescan of every node after each completion gave.
-    position = {node_id: index for index, node_id in enumerate(graph.order)}
-    unsettled_inputs = {node_id: len(graph.incoming.get(node_id, [])) for node_id in graph.order}
-    ready = [position[node_id] for node_id in graph.order if unsettled_inputs[node_id] == 0]
-    heapq.heapify(ready)
+    unsettled_inputs = {node_id: len(node_plans[node_id].incoming) for node_id in order}
+    ready = [
+        position for position, node_id in enumerate(order) if unsettled_inputs[node_id] == 0
+    ]  # ascending already: a heap
     settled_count = 0
 
     def settle(node_id: str) -> None:
         nonlocal settled_count
         settled_count += 1
-        for edge in graph.outgoing.get(node_id, []):
-            count = unsettled_inputs.get(edge["to"])
+        for target in node_plans[node_id].targets:
+            count = unsettled_inputs.get(target)
             if count is None:
                 continue
-            unsettled_inputs[edge["to"]] = count - 1
+            unsettled_inputs[target] = count - 1
             if count == 1:
-                heapq.heappush(ready, position[edge["to"]])
+                heapq.heappush(ready, node_plans[target].position)
 
     def finish_if_idle() -> None:
         if run.failure is not None or run.running > 0:
@@ -155,31 +162,29 @@ async def execute_workflow(
         for task in run.tasks:
             if task is not asyncio.current_task():
                 task.cancel()
+        for callback in run.callbacks:
+            callback.cancel()
+        run.callbacks.clear()
         queue.close()
 
     def schedule() -> None:
         if run.failure is not None:
             return
         while ready:
-            node_id = graph.order[heapq.heappop(ready)]
+            node_id = order[heapq.heappop(ready)]
             if on_visit is not None:
                 on_visit(node_id)
-            incoming = graph.incoming.get(node_id, [])
+            incoming = node_plans[node_id].incoming
             upstream: list[UpstreamValue] = []
-            for edge in incoming:
-                state = states[edge["from"]]
-                handle = edge.get("fromHandle") or "output"
+            for source, handle, source_type in incoming:
+                state = states[source]
                 if (
                     state.status == "finished"
                     and state.result is not None
                     and handle in state.result.active_handles
                 ):
-                    upstream.append(
-                        UpstreamValue(
-                            edge["from"], nodes[edge["from"]]["type"], handle, state.result.output
-                        )
-                    )
-            node = nodes[node_id]
+                    upstream.append(UpstreamValue(source, source_type, handle, state.result.output))
+            node = node_list[node_plans[node_id].index]
             if incoming and not upstream:
                 states[node_id].status = "skipped"
                 queue.push(
@@ -193,7 +198,8 @@ async def execute_workflow(
         finish_if_idle()
 
     def start(node_id: str, upstream: list[UpstreamValue]) -> None:
-        node = nodes[node_id]
+        node_plan = node_plans[node_id]
+        node = node_list[node_plan.index]
         definition = NODE_TYPES.get(node["type"])
         executor = executor_table.get(node["type"])
         if definition is None or executor is None:
@@ -210,23 +216,16 @@ async def execute_workflow(
         run.running += 1
         queue.push({"type": "node", "node": node_id, "nodeType": node["type"], "status": "started"})
         visible: dict[str, Any] = {}
-        for ancestor in graph.upstream_of(node_id):
+        for ancestor in node_plan.upstream:
             state = states[ancestor]
             if state.status == "finished" and state.result is not None:
                 visible[ancestor] = state.result.output
-        outgoing = frozenset(
-            edge.get("fromHandle") or "output" for edge in graph.outgoing.get(node_id, [])
-        )
 
         def emit(event: dict[str, Any]) -> None:
             if run.failure is None:
                 queue.push(event)
 
-        services = (
-            providers_for_node(node)
-            if providers_for_node is not None
-            else NodeProviders(providers=providers, embedders=embedders)
-        )
+        services = providers_for_node(node) if providers_for_node is not None else default_services
 
         context = NodeContext(
             node=node,
@@ -236,7 +235,7 @@ async def execute_workflow(
             upstream=upstream,
             emit=emit,
             providers=services.providers,
-            outgoing_handles=outgoing,
+            outgoing_handles=node_plan.outgoing_handles,
             embedders=services.embedders,
             embedding_cache=embedding_cache,
             router_state=routers,
@@ -266,6 +265,23 @@ async def execute_workflow(
             settle(node_id)
             schedule()
 
+        if executor in SYNCHRONOUS_EXECUTORS:
+
+            def run_inline() -> None:
+                run.callbacks.discard(callback)
+                coroutine = run_node()
+                try:
+                    coroutine.send(None)
+                except StopIteration:
+                    return
+                # It awaited after all: never leave a node half run.
+                coroutine.close()
+                run.running -= 1
+                fail(node_id, RuntimeError(f"the {node['type']} executor awaited"))
+
+            callback = loop.call_soon(run_inline)
+            run.callbacks.add(callback)
+            return
         task = asyncio.create_task(run_node(), name=f"catalyst node {node_id}")
         run.tasks.add(task)
         task.add_done_callback(run.tasks.discard)
@@ -273,17 +289,25 @@ async def execute_workflow(
     try:
         schedule()
         token_count = 0
-        async for event in queue:
-            if event["type"] == "token":
-                token_count += 1
-            yield event
+        items = queue.items
+        while True:
+            while items:
+                event = items.popleft()
+                if event["type"] == "token":
+                    token_count += 1
+                yield event
+            if queue.closed:
+                break
+            await queue.wait()
         if run.failure is not None:
             yield run.failure
             return
-        yield _done_event(flow, graph.order, states, token_count)
+        yield _done_event(workflow, plan, states, token_count)
     finally:
         # The consumer may stop early (client disconnected): stop every node still running, and
         # wait until their provider connections are closed.
+        for callback in run.callbacks:
+            callback.cancel()
         pending = [task for task in run.tasks if not task.done()]
         for task in pending:
             task.cancel()
@@ -315,10 +339,9 @@ def _to_error_event(node_id: str, error: BaseException) -> dict[str, Any]:
 
 
 def _done_event(
-    workflow: Mapping[str, Any], order: list[str], states: Mapping[str, _State], token_count: int
+    workflow: Mapping[str, Any], plan: WorkflowPlan, states: Mapping[str, _State], token_count: int
 ) -> dict[str, Any]:
-    output_node = next((node for node in workflow["nodes"] if node["type"] == "output"), None)
-    output_state = states.get(output_node["id"]) if output_node else None
+    output_state = states.get(plan.output_node) if plan.output_node is not None else None
     usage: dict[str, Any] = {}
     texts: list[str] = []
     warnings: list[dict[str, Any]] = []
@@ -329,7 +352,7 @@ def _done_event(
         "cacheWriteUsd": 0,
         "totalUsd": 0,
     }
-    for node_id in order:
+    for node_id in plan.order:
         state = states[node_id]
         if state.status != "finished" or state.result is None:
             continue

@@ -13,7 +13,7 @@ from catalyst_runtime.nodes.llm_router import execute_llm_router
 from catalyst_runtime.nodes.output import execute_output
 from catalyst_runtime.nodes.prompt_template import execute_prompt_template
 
-__all__ = ["EXECUTORS"]
+__all__ = ["EXECUTORS", "SYNCHRONOUS_EXECUTORS"]
 
 EXECUTORS: Mapping[str, NodeExecutor] = {
     "input": execute_input,
@@ -30,3 +30,14 @@ EXECUTORS: Mapping[str, NodeExecutor] = {
     "llmRouter": execute_llm_router,
 }
 """Executors by node type; completion types share one executor configured by the registry."""
+
+SYNCHRONOUS_EXECUTORS: tuple[NodeExecutor, ...] = (
+    execute_input,
+    execute_output,
+    execute_prompt_template,
+)
+"""Executors that never await (they only render templates): the engine runs them in a callback
+of the loop instead of a task of their own, at the turn the task's first step would have taken,
+so events keep their order and the loop still gets a turn between nodes. An executor added here
+that does await fails its run with an internal error instead of hanging (engine test). A tuple,
+not a set: an executor is looked up by equality, so one need not be hashable."""

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any, cast
 
 import pytest
 
+from catalyst_runtime.engine import execute_workflow as engine_module
 from catalyst_runtime.engine.execute_workflow import execute_workflow
+from catalyst_runtime.engine.executors import EXECUTORS, SYNCHRONOUS_EXECUTORS
+from catalyst_runtime.engine.node_context import NodeContext, NodeResult
 from catalyst_runtime.providers.create_provider import ChatRequest, LanguageModelProvider
 from catalyst_runtime.server.sse import encode_sse_event
+from catalyst_runtime.workflow.node_types import NODE_TYPES
 
 pytestmark = pytest.mark.asyncio
 
@@ -291,3 +295,135 @@ async def test_a_router_discards_streamed_tool_call_fragments_like_tokens() -> N
     failed = await _run(flow("error"), providers.__getitem__)
     assert failed[-1]["type"] == "error" and failed[-1]["kind"] == "overloaded"
     assert "the answer was cut" in failed[-1]["message"]
+
+
+def _branches() -> dict[str, Any]:
+    """Two branches from the input: a completion (a task) beside two templates (run as loop
+    callbacks), meeting at the output; and a template that is skipped."""
+    message = {"role": "user", "content": "{{ input.q }}"}
+    template = {"messages": [message]}
+    return _flow(
+        [
+            {"id": "input", "type": "input"},
+            {"id": "a", "type": "openaiCompletion", "config": {"prompt": "{{ input.q }}"}},
+            {"id": "p", "type": "promptTemplate", "config": template},
+            {"id": "q", "type": "promptTemplate", "config": template},
+            {"id": "never", "type": "promptTemplate", "config": template},
+            {"id": "out", "type": "output"},
+        ],
+        [
+            {"from": "input", "to": "a"},
+            {"from": "input", "to": "p"},
+            {"from": "p", "to": "q"},
+            {"from": "p", "to": "never", "fromHandle": "other"},
+            {"from": "a", "to": "out"},
+            {"from": "q", "to": "out"},
+        ],
+    )
+
+
+# The order the engine gave for `_branches` when every node was a task of its own (recorded
+# from it): the template branch interleaves with the completion's stream.
+EXPECTED_BRANCH_STEPS = [
+    ("node", "input", "started"),
+    ("node", "input", "finished"),
+    ("node", "a", "started"),
+    ("node", "p", "started"),
+    ("node", "p", "finished"),
+    ("node", "q", "started"),
+    ("node", "never", "skipped"),
+    ("token", "a", None),
+    ("node", "a", "finished"),
+    ("partial", "a", None),
+    ("node", "q", "finished"),
+    ("node", "out", "started"),
+    ("node", "out", "finished"),
+]
+
+
+async def test_synchronous_nodes_keep_the_order_nodes_as_tasks_gave() -> None:
+    events = await _run(_branches(), lambda name: ScriptedProvider())
+    steps = [
+        (event["type"], event.get("node"), event.get("status"))
+        for event in events
+        if event["type"] in ("node", "token", "partial")
+    ]
+    assert steps == EXPECTED_BRANCH_STEPS
+    assert events[-1]["type"] == "done" and set(events[-1]["output"]) == {"a", "q"}
+
+
+async def test_a_synchronous_executor_that_awaits_fails_its_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def awaiting_input(context: NodeContext) -> NodeResult:
+        await asyncio.sleep(0)
+        return NodeResult(context.scope.get("input"), ["output"])
+
+    monkeypatch.setattr(engine_module, "SYNCHRONOUS_EXECUTORS", (awaiting_input,))
+    events = [
+        event
+        async for event in execute_workflow(
+            workflow=_template_chain(1),
+            input={"q": "hi"},
+            providers=_no_provider,
+            environment={},
+            executors={**EXECUTORS, "input": awaiting_input},
+        )
+    ]
+    assert events[-1] == {
+        "type": "error",
+        "node": "input",
+        "kind": "internal",
+        "message": 'node "input" failed: the input executor awaited',
+        "retryable": False,
+    }
+
+
+async def test_a_run_closed_early_runs_no_waiting_synchronous_node(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran: list[str] = []
+
+    async def recording_input(context: NodeContext) -> NodeResult:
+        ran.append(context.node["id"])
+        return NodeResult(context.scope.get("input"), ["output"])
+
+    monkeypatch.setattr(engine_module, "SYNCHRONOUS_EXECUTORS", (recording_input,))
+    events = execute_workflow(
+        workflow=_template_chain(1),
+        input={"q": "hi"},
+        providers=_no_provider,
+        environment={},
+        executors={**EXECUTORS, "input": recording_input},
+    )
+    first = await events.__anext__()
+    assert first["status"] == "started" and first["node"] == "input"
+    await events.aclose()  # type: ignore[attr-defined]
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert ran == []
+
+
+@pytest.mark.parametrize("node_type", ["input", "output", "promptTemplate"])
+async def test_the_synchronous_executors_finish_without_awaiting(node_type: str) -> None:
+    executor = EXECUTORS[node_type]
+    assert executor in SYNCHRONOUS_EXECUTORS
+    message = {"role": "user", "content": "{{ input.q }}", "cache": True}
+    configs: dict[str, dict[str, Any]] = {
+        "input": {},
+        "output": {"value": {"x": "{{ input.q }}", "y": ["{{ nodes.p.text }}", 2.5]}},
+        "promptTemplate": {"variables": {"v": "{{ input.q }}"}, "messages": [message]},
+    }
+    context = NodeContext(
+        node={"id": "n", "type": node_type},
+        definition=NODE_TYPES[node_type],
+        config=configs[node_type],
+        scope={"input": {"q": "hi"}, "nodes": {"p": {"text": "t"}}, "env": {}},
+        upstream=[],
+        emit=lambda event: None,
+        providers=_no_provider,
+        outgoing_handles=frozenset(),
+    )
+    coroutine = cast(Coroutine[Any, Any, NodeResult], executor(context))
+    with pytest.raises(StopIteration):
+        coroutine.send(None)

@@ -25,7 +25,19 @@ def format_double(value: float) -> str:
         # the same shortest digits, but for the ".0" of a whole number: the common case (costs,
         # scores, temperatures) without taking the digits apart.
         return text[:-2] if text.endswith(".0") else text
-    return _layout(value)
+    # With an exponent repr writes the shortest digits as `d.ddde±XX` (|value| < 1e-4 or
+    # >= 1e16), no trailing zero. JavaScript writes the same mantissa with the exponent's leading
+    # zeros dropped, except from 1e-6 to 1e-4 (costs in dollars) and from 1e16 up to 1e21, which
+    # it writes out in full: _layout's rules for these digits, without taking repr apart again.
+    mantissa, _, exponent_text = text.partition("e")
+    exponent = int(exponent_text)
+    if exponent < -6 or exponent > 20:
+        return f"{mantissa}e{'+' if exponent > 0 else '-'}{abs(exponent)}"
+    sign = "-" if mantissa[0] == "-" else ""
+    digits = mantissa.lstrip("-").replace(".", "")
+    if exponent < 0:
+        return f"{sign}0.{'0' * (-exponent - 1)}{digits}"
+    return f"{sign}{digits}{'0' * (exponent + 1 - len(digits))}"
 
 
 def _layout(value: float) -> str:

@@ -30,3 +30,19 @@ def test_the_short_way_and_the_general_layout_agree() -> None:
         "0",
         "0.000123",
     ]
+
+
+def test_the_short_way_with_an_exponent_at_its_edges() -> None:
+    # repr writes an exponent below 1e-4 and from 1e16; JavaScript writes 1e-6 <= |x| < 1e21 in
+    # full. The short way keeps repr's mantissa only outside that range.
+    edges = [1e-4, 9.99e-5, 1e-5, 1e-6, 1.5e-6, 9.99e-7, 1e-7, 1.2345e-7, 1e16, 1e20, 1.5e20]
+    edges += [9.999999999999999e20, 1e21, 1.2345e21, 5e-324, 2.2250738585072014e-308]
+    edges += [1.7976931348623157e308, 123456789012345680000.0]
+    for value in edges + [-value for value in edges]:
+        assert format_double(value) == _layout(value), value
+    assert [format_double(value) for value in (1e-6, 1e20, 5e-324, -1.7976931348623157e308)] == [
+        "0.000001",
+        "100000000000000000000",
+        "5e-324",
+        "-1.7976931348623157e+308",
+    ]

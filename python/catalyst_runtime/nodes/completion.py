@@ -188,20 +188,24 @@ async def consume_provider_stream(
         received=0,
         first_output_at=None,
     )
+    emit = context.emit
     try:
         async for event in events:
             kind = event["type"]
-            if kind in ("token", "tool-call-delta"):
+            if kind == "token":
+                # The common event first, tested once.
                 if clock is not None and outcome.first_output_at is None:
                     outcome.first_output_at = clock()
-                if kind == "token":
-                    outcome.received += 1
-                if kind == "token" and forward_tokens:
+                outcome.received += 1
+                if forward_tokens:
                     outcome.tokens += 1
-                    context.emit({"type": "token", "node": node_id, "text": event["text"]})
-                elif kind == "tool-call-delta" and forward_tokens:
+                    emit({"type": "token", "node": node_id, "text": event["text"]})
+            elif kind == "tool-call-delta":
+                if clock is not None and outcome.first_output_at is None:
+                    outcome.first_output_at = clock()
+                if forward_tokens:
                     outcome.tool_call_deltas += 1
-                    context.emit(_tool_call_delta_event(node_id, event))
+                    emit(_tool_call_delta_event(node_id, event))
             elif kind == "done":
                 outcome.result = {key: value for key, value in event.items() if key != "type"}
                 break

@@ -178,6 +178,11 @@ _OPEN = "{{"
 _CLOSE = "}}"
 
 
+_templates: dict[str, tuple[TemplatePart, ...]] = {}
+"""Parsed templates by their text (a pure function of it, so never stale); a run renders the
+same few prompts every time."""
+
+
 def parse_template(text: str) -> list[TemplatePart]:
     """Split a template into literal text and ``{{ expression }}`` holes.
 
@@ -185,6 +190,17 @@ def parse_template(text: str) -> list[TemplatePart]:
     string literal or ``//`` comment; ``\\{{`` is a literal ``{{``; an unterminated or empty hole is
     a syntax error at its ``{{``. Offsets count code points.
     """
+    parts = _templates.get(text)
+    if parts is None:
+        parts = tuple(_parse_template(text))
+        if len(_templates) >= _CACHE_LIMIT:
+            _templates.clear()
+        _templates[text] = parts
+    # A list of its own: the parts are frozen, the list is the caller's.
+    return list(parts)
+
+
+def _parse_template(text: str) -> list[TemplatePart]:
     parts: list[TemplatePart] = []
     literal: list[str] = []
     literal_start = 0
@@ -578,7 +594,7 @@ def _evaluate_to_value(source: str, scope: Mapping[str, JsonValue]) -> object:
     # context of the whole scope, which cost more than the rest of rendering a prompt. A string
     # the engine could not take (a lone surrogate) still goes to the engine, for its error.
     found = _path_value(source, scope)
-    if type(found) is str and _is_utf8(found):
+    if type(found) is str and (found.isascii() or _is_utf8(found)):
         return found
     context = cel.Context(
         variables={name: _to_cel(value) for name, value in scope.items()},
@@ -694,25 +710,47 @@ _PATH_STEP = re.compile(
 )
 
 
-def _path_value(source: str, scope: Mapping[str, JsonValue]) -> object:
+_Path = tuple[str, tuple[tuple[str | None, int | None], ...]]
+"""A path expression: the root variable and each step (a key, or an index)."""
+_paths: dict[str, _Path | None] = {}
+"""Path expressions by source (None: not a path); a pure function of the source."""
+
+
+def _parse_path(source: str) -> _Path | None:
     start = _PATH_START.match(source)
-    if start is None or start.group(1) not in scope:
-        return _NO_PATH
-    value: object = scope[start.group(1)]
+    if start is None:
+        return None
+    steps: list[tuple[str | None, int | None]] = []
     position = start.end()
     while position < len(source.rstrip()):
         step = _PATH_STEP.match(source, position)
         if step is None:
-            return _NO_PATH
+            return None
         name, index, key = step.groups()
         field = name if name is not None else key
+        steps.append((field, None if index is None else int(index)))
+        position = step.end()
+    return start.group(1), tuple(steps)
+
+
+def _path_value(source: str, scope: Mapping[str, JsonValue]) -> object:
+    if source in _paths:
+        path = _paths[source]
+    else:
+        path = _parse_path(source)
+        if len(_paths) >= _CACHE_LIMIT:
+            _paths.clear()
+        _paths[source] = path
+    if path is None or path[0] not in scope:
+        return _NO_PATH
+    value: object = scope[path[0]]
+    for field, index in path[1]:
         if field is not None and isinstance(value, dict) and field in value:
             value = value[field]
-        elif index is not None and isinstance(value, list) and int(index) < len(value):
-            value = value[int(index)]
+        elif index is not None and isinstance(value, list) and index < len(value):
+            value = value[index]
         else:
             return _NO_PATH
-        position = step.end()
     return value
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections import deque
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 import httpcore
@@ -44,6 +44,17 @@ from catalyst_runtime.providers.shared.connection_pool import LinearConnectionPo
 
 __all__ = ["LeanHttp1Client", "LeanResponse", "NotTakenOver", "lean_client_for"]
 
+# What this client needs of the transport it takes over from anyio.
+_TRANSPORT_METHODS = (
+    "set_protocol",
+    "set_write_buffer_limits",
+    "is_reading",
+    "pause_reading",
+    "resume_reading",
+    "write",
+    "close",
+    "abort",
+)
 # Past this many unread bytes the transport stops reading until the consumer catches up.
 _HIGH_WATER = 256 * 1024
 
@@ -53,6 +64,8 @@ def lean_client_for(client: httpx.AsyncClient, url: httpx.URL) -> LeanHttp1Clien
     would do more than send the request straight to the origin (a proxy or mounted transport,
     an injected transport, auth, event hooks, HTTP/2, a Unix socket, a local address, socket
     options, retries, a scheme other than http and https)."""
+    if url.scheme not in ("http", "https"):
+        return None
     existing = getattr(client, "_catalyst_lean_client", None)
     if isinstance(existing, LeanHttp1Client):
         return existing if existing.usable else None
@@ -72,7 +85,6 @@ def lean_client_for(client: httpx.AsyncClient, url: httpx.URL) -> LeanHttp1Clien
         or pool._local_address is not None
         or pool._socket_options
         or pool._retries
-        or url.scheme not in ("http", "https")
     ):
         return None
     lean = LeanHttp1Client(pool)
@@ -136,18 +148,25 @@ class LeanHttp1Client:
     # --- the pool --------------------------------------------------------------------------
 
     async def _acquire(self, key: tuple[bytes, bytes, int], timeout: httpx.Timeout) -> _Connection:
-        idle = self._idle.get(key)
-        if idle:
-            expiry = self._keepalive_expiry
-            now = asyncio.get_running_loop().time() if expiry is not None else 0.0
-            while idle:
-                connection = idle.pop()
-                if expiry is not None and now - connection.idle_since > expiry:
-                    connection.close()
-                    continue
-                return connection
-        if self._max_connections is not None and self._open >= self._max_connections:
-            await self._wait_for_room(timeout.pool)
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout.pool is None else loop.time() + timeout.pool
+        while True:
+            idle = self._idle.get(key)
+            if idle:
+                # The most recently used first: the one least likely to be closing on the
+                # server's keep-alive clock. Idle past httpcore's expiry: closed, as it does.
+                expiry = self._keepalive_expiry
+                now = loop.time() if expiry is not None else 0.0
+                while idle:
+                    connection = idle.pop()
+                    if expiry is not None and now - connection.idle_since > expiry:
+                        connection.close()
+                        continue
+                    return connection
+            if self._max_connections is None or self._open < self._max_connections:
+                break
+            if not self._close_an_idle_connection():
+                await self._wait_for_room(deadline)
         self._open += 1
         try:
             return await self._connect(key, timeout)
@@ -155,19 +174,33 @@ class LeanHttp1Client:
             self._forget()
             raise
 
-    async def _wait_for_room(self, seconds: float | None) -> None:
-        loop = asyncio.get_running_loop()
-        while self._max_connections is not None and self._open >= self._max_connections:
-            waiter: asyncio.Future[None] = loop.create_future()
-            self._waiters.append(waiter)
-            try:
-                async with asyncio.timeout(seconds):
-                    await waiter
-            except TimeoutError:
-                raise httpx.PoolTimeout("") from None
-            finally:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
+    def _close_an_idle_connection(self) -> bool:
+        """At the limit, an idle connection to another origin makes room (as in httpcore)."""
+        for idle in self._idle.values():
+            if idle:
+                idle.popleft().close()
+                return True
+        return False
+
+    async def _wait_for_room(self, deadline: float | None) -> None:
+        """Until a connection is released or closed (httpx's PoolTimeout at the deadline)."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            async with asyncio.timeout_at(deadline):
+                await waiter
+        except TimeoutError:
+            raise httpx.PoolTimeout("") from None
+        finally:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+
+    def _wake_one(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
 
     async def _connect(self, key: tuple[bytes, bytes, int], timeout: httpx.Timeout) -> _Connection:
         scheme, host, port = key
@@ -182,14 +215,14 @@ class LeanHttp1Client:
             raise httpx.ConnectTimeout(str(error)) from error
         except httpcore.ConnectError as error:
             raise httpx.ConnectError(str(error)) from error
-        transport = getattr(getattr(stream, "_stream", None), "_transport", None)
-        if not isinstance(transport, asyncio.Transport):
+        transport: Any = getattr(getattr(stream, "_stream", None), "_transport", None)
+        # asyncio's or uvloop's transport (uvloop's does not derive from asyncio.Transport).
+        if not all(hasattr(transport, name) for name in _TRANSPORT_METHODS):
             # Not the anyio stream this was written against: hand the request back to httpx.
             self.usable = False
             await stream.aclose()
             raise NotTakenOver()
         connection = _Connection(self, key)
-        self._connections.add(connection)
         transport.set_protocol(connection)
         # anyio turns off write buffering (asyncio's defaults let a write return at once) and
         # reads only while a receive waits.
@@ -198,6 +231,9 @@ class LeanHttp1Client:
             transport.resume_reading()
         connection.connection_made(transport)
         if scheme == b"https":
+            # Until the handshake completes the connection is not the pool's: a failure (or a
+            # cancellation) aborts the socket and the caller gives its place back.
+            connection.closed = True
             loop = asyncio.get_running_loop()
             context = self._ssl_context or ssl.create_default_context()
             try:
@@ -211,10 +247,15 @@ class LeanHttp1Client:
             except (OSError, ssl.SSLError) as error:
                 transport.abort()
                 raise httpx.ConnectError(str(error)) from error
+            except BaseException:
+                transport.abort()
+                raise
             if tls is None:
                 transport.abort()
                 raise httpx.ConnectError("the TLS handshake did not complete")
             connection.transport = tls
+            connection.closed = False
+        self._connections.add(connection)
         return connection
 
     def _release(self, connection: _Connection) -> None:
@@ -226,6 +267,7 @@ class LeanHttp1Client:
             return
         connection.idle_since = asyncio.get_running_loop().time()
         idle.append(connection)
+        self._wake_one()
 
     def _idle_count(self) -> int:
         return sum(len(idle) for idle in self._idle.values())
@@ -238,11 +280,7 @@ class LeanHttp1Client:
             if idle is not None and connection in idle:
                 idle.remove(connection)
         self._open -= 1
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                break
+        self._wake_one()
 
 
 class NotTakenOver(Exception):
@@ -262,6 +300,7 @@ class _Connection(asyncio.Protocol):
         self._parser: Any = None
         self._headers: list[tuple[bytes, bytes]] = []
         self._paused = False
+        self._informational = False
 
     def start(self, response: LeanResponse) -> None:
         self.response = response
@@ -329,9 +368,16 @@ class _Connection(asyncio.Protocol):
         self._headers.append((name, value))
 
     def on_headers_complete(self) -> None:
+        status = self._parser.get_status_code()
+        if 100 <= status < 200:
+            # An informational response (103 Early Hints …): skipped, as h11 does; the real
+            # one follows on the same parser.
+            self._informational = True
+            self._headers = []
+            return
         response = self.response
         if response is not None:
-            response.head(self._parser.get_status_code(), self._headers)
+            response.head(status, self._headers)
 
     def on_body(self, body: bytes) -> None:
         response = self.response
@@ -339,6 +385,9 @@ class _Connection(asyncio.Protocol):
             response.body(body)
 
     def on_message_complete(self) -> None:
+        if self._informational:
+            self._informational = False
+            return
         response = self.response
         self.response = None
         keep_alive = self._parser.should_keep_alive()
@@ -403,12 +452,13 @@ class LeanResponse:
         if self._complete:
             return
         if exc is not None:
-            # What anyio's stream raises through httpcore and httpx for a reset socket.
-            self.fail(exc)
+            # What a reset socket raises through anyio, httpcore and httpx: an empty ReadError
+            # (anyio's BrokenResourceError has no text), caused by the socket's error.
+            error = httpx.ReadError("")
+            error.__cause__ = exc
+            self.fail(error)
         elif not self._has_head:
-            self.fail(
-                httpx.RemoteProtocolError("Server disconnected without sending a response.")
-            )
+            self.fail(httpx.RemoteProtocolError("Server disconnected without sending a response."))
         elif not self._chunked and self._expected is None:
             # A body that ends with the connection.
             self._complete = True
@@ -416,15 +466,15 @@ class LeanResponse:
         elif self._chunked:
             self.fail(
                 httpx.RemoteProtocolError(
-                    "peer closed connection without sending complete message body: "
-                    "incomplete chunked read"
+                    "peer closed connection without sending complete message body "
+                    "(incomplete chunked read)"
                 )
             )
         else:
             self.fail(
                 httpx.RemoteProtocolError(
-                    "peer closed connection without sending complete message body: "
-                    f"received {self._received_bytes} bytes, expected {self._expected}"
+                    "peer closed connection without sending complete message body "
+                    f"(received {self._received_bytes} bytes, expected {self._expected})"
                 )
             )
 
@@ -463,7 +513,7 @@ class LeanResponse:
             self._discard()
             raise
 
-    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+    async def aiter_bytes(self) -> AsyncGenerator[bytes, None]:
         """The body as it arrives, content-decoded as httpx decodes it."""
         decoder: Any = None
         if "content-encoding" in self.headers:

@@ -318,7 +318,9 @@ async def read_chunks(
         async for data_bytes in received:
             for event, data in decoder.feed(data_bytes):
                 if data.startswith("[DONE]"):
-                    await _drain(received)
+                    if not (isinstance(response, LeanResponse) and response.finished):
+                        # Still arriving: read to the end so the connection can be reused.
+                        await _drain(received)
                     return
                 chunk = _parse_chunk(data)
                 if event is not None and (

@@ -33,6 +33,7 @@ from catalyst_runtime.providers.openai_compatible.chat_completions_wire import (
     read_chunks,
 )
 from catalyst_runtime.providers.shared.convert_messages import convert_to_openai_messages
+from catalyst_runtime.providers.shared.lean_http1_client import ResponseHeaders
 from catalyst_runtime.providers.shared.provider_error import (
     TRANSPORT_FAILURE,
     ProviderError,
@@ -585,7 +586,7 @@ class OpenAIFamilyAdapter:
     async def _parts(
         self,
         request: Any,
-        headers: httpx.Headers,
+        headers: httpx.Headers | ResponseHeaders,
         chunks: AsyncGenerator[dict[str, Any], None],
     ) -> AsyncGenerator[RawPart, None]:
         request_id = headers.get("x-request-id")

@@ -42,7 +42,13 @@ import httpx
 
 from catalyst_runtime.providers.shared.connection_pool import LinearConnectionPool
 
-__all__ = ["LeanHttp1Client", "LeanResponse", "NotTakenOver", "lean_client_for"]
+__all__ = [
+    "LeanHttp1Client",
+    "LeanResponse",
+    "NotTakenOver",
+    "ResponseHeaders",
+    "lean_client_for",
+]
 
 # What this client needs of the transport it takes over from anyio.
 _TRANSPORT_METHODS = (
@@ -405,7 +411,7 @@ class LeanResponse:
 
     def __init__(self, connection: _Connection, read_timeout: float | None) -> None:
         self.status_code = 0
-        self.headers: httpx.Headers = None  # type: ignore[assignment]
+        self.headers: ResponseHeaders = None  # type: ignore[assignment]
         self.raw_headers: list[tuple[bytes, bytes]] = []
         self.received = False
         self.buffered = 0
@@ -419,17 +425,23 @@ class LeanResponse:
         self._expected: int | None = None
         self._received_bytes = 0
         self._chunked = False
+        self._encoded = False
 
     # from the connection
 
     def head(self, status: int, headers: list[tuple[bytes, bytes]]) -> None:
         self.status_code = status
         self.raw_headers = headers
-        self.headers = httpx.Headers(headers)
+        self.headers = ResponseHeaders(headers)
         self._has_head = True
-        length = self.headers.get("content-length")
-        self._expected = int(length) if length is not None and length.isdigit() else None
-        self._chunked = "chunked" in self.headers.get("transfer-encoding", "").lower()
+        for name, value in headers:
+            lowered = name.lower()
+            if lowered == b"content-length":
+                self._expected = int(value) if value.isdigit() else None
+            elif lowered == b"transfer-encoding":
+                self._chunked = b"chunked" in value.lower()
+            elif lowered == b"content-encoding":
+                self._encoded = True
         self._wake()
 
     def body(self, data: bytes) -> None:
@@ -499,6 +511,11 @@ class LeanResponse:
             if timer is not None:
                 timer.cancel()
 
+    @property
+    def finished(self) -> bool:
+        """The whole body has arrived (the connection is back in the pool)."""
+        return self._complete
+
     async def wait_for_head(self) -> None:
         """Waits for the status line and headers (httpx's errors for what goes wrong first)."""
         try:
@@ -516,7 +533,7 @@ class LeanResponse:
     async def aiter_bytes(self) -> AsyncGenerator[bytes, None]:
         """The body as it arrives, content-decoded as httpx decodes it."""
         decoder: Any = None
-        if "content-encoding" in self.headers:
+        if self._encoded:
             decoder = httpx.Response(200, headers=self.raw_headers)._get_content_decoder()
         try:
             while True:
@@ -584,6 +601,35 @@ class LeanResponse:
         if connection is not None:
             connection.response = None
             connection.abort()
+
+
+class ResponseHeaders:
+    """A response's headers, looked up as ``httpx.Headers`` looks them up (names without case,
+    repeated values joined with ", "), without building one per response."""
+
+    __slots__ = ("_httpx", "raw")
+
+    def __init__(self, raw: list[tuple[bytes, bytes]]) -> None:
+        self.raw = raw
+        self._httpx: httpx.Headers | None = None
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The value of ``name``, or ``default``."""
+        key = name.lower().encode("ascii")
+        values = [value for header, value in self.raw if header.lower() == key]
+        if not values:
+            return default
+        if all(value.isascii() for value in values):
+            return ", ".join(value.decode("ascii") for value in values)
+        # httpx picks one encoding for all headers (ASCII, else UTF-8, else Latin-1): its own
+        # reading for a value that is not ASCII.
+        if self._httpx is None:
+            self._httpx = httpx.Headers(self.raw)
+        value: str | None = self._httpx.get(name, default)
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
 
 
 def _expire(waiter: asyncio.Future[None]) -> None:

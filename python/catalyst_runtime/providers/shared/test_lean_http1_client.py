@@ -21,7 +21,7 @@ import httpx
 import pytest
 import uvloop
 
-from catalyst_runtime.providers.shared.lean_http1_client import lean_client_for
+from catalyst_runtime.providers.shared.lean_http1_client import ResponseHeaders, lean_client_for
 
 Reader = asyncio.StreamReader
 Writer = asyncio.StreamWriter
@@ -408,6 +408,23 @@ async def _check_limit() -> None:
         await client.aclose()
         server.close()
         await server.wait_closed()
+
+
+def test_response_headers_read_as_httpx_headers_do() -> None:
+    raw = [
+        (b"X-Request-Id", b"req_1"),
+        (b"set-cookie", b"a=1"),
+        (b"Set-Cookie", b"b=2"),
+        (b"x-note", "caf\u00e9".encode()),
+        (b"x-latin", b"\xe9t\xe9"),
+    ]
+    ours, theirs = ResponseHeaders(raw), httpx.Headers(raw)
+    for name in ("x-request-id", "X-REQUEST-ID", "set-cookie", "x-note", "missing"):
+        assert ours.get(name) == theirs.get(name)
+        assert (name in ours) == (name in theirs)
+    assert ResponseHeaders([(b"x-latin", b"\xe9t\xe9")]).get("x-latin") == httpx.Headers(
+        [(b"x-latin", b"\xe9t\xe9")]
+    ).get("x-latin")
 
 
 def test_everything_reads_the_same_on_uvloop() -> None:

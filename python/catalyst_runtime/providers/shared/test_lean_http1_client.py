@@ -11,15 +11,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import gzip
+import ipaddress
 import socket
+import ssl
 import struct
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import uvloop
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from catalyst_runtime.providers.shared.lean_http1_client import ResponseHeaders, lean_client_for
 
@@ -427,7 +435,80 @@ def test_response_headers_read_as_httpx_headers_do() -> None:
     ).get("x-latin")
 
 
-def test_everything_reads_the_same_on_uvloop() -> None:
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made for this test run."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    certificate_path, key_path = directory / "certificate.pem", directory / "key.pem"
+    certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return certificate_path, key_path
+
+
+async def _check_tls(directory: Path) -> None:
+    certificate, key = _self_signed(directory)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(certificate, key)
+    requests: list[bytes] = []
+
+    async def handle(reader: Reader, writer: Writer) -> None:
+        with contextlib.suppress(ConnectionError, OSError, asyncio.IncompleteReadError):
+            requests.append(await _read_request(reader))
+            writer.write(_SSE_HEAD + _chunked(b"data: a\n\n", b"data: [DONE]\n\n") + b"0\r\n\r\n")
+            await writer.drain()
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=server_context)
+    port = server.sockets[0].getsockname()[1]
+    url = httpx.URL(f"https://127.0.0.1:{port}/v1/chat/completions")
+    trusting = ssl.create_default_context(cafile=str(certificate))
+    try:
+        for verify in (trusting, ssl.create_default_context()):
+            outcomes = []
+            for through in (_through_httpx, _through_lean):
+                client = httpx.AsyncClient(verify=verify)
+                try:
+                    outcomes.append(await through(client, url))
+                finally:
+                    await client.aclose()
+            # Trusted: the same reply over TLS; not trusted: httpx's ConnectError, same text.
+            assert outcomes[1] == outcomes[0]
+            assert ("error" in outcomes[0]) == (verify is not trusting)
+        assert len(requests) == 2
+        assert requests[1] == requests[0]
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.mark.asyncio
+async def test_https_goes_through_the_pools_tls_context(tmp_path: Path) -> None:
+    await _check_tls(tmp_path)
+
+
+def test_everything_reads_the_same_on_uvloop(tmp_path: Path) -> None:
     # The generated service runs on uvloop, whose transports are not asyncio.Transport
     # subclasses: the whole comparison again on its loop.
     async def everything() -> None:
@@ -437,5 +518,6 @@ def test_everything_reads_the_same_on_uvloop() -> None:
         await _check_keep_alive()
         await _check_abandoned()
         await _check_limit()
+        await _check_tls(tmp_path)
 
     uvloop.run(everything())

@@ -203,7 +203,7 @@ class ChatCompletionsWire:
             if self._use_lean:
                 self._lean = lean_client_for(self._client, self._chat_url)
         lean = self._lean
-        if lean is not None and lean.usable and not self._client.cookies:
+        if lean is not None and lean.usable:
             try:
                 return await self._open_lean(lean, content, headers)
             except NotTakenOver:
@@ -234,8 +234,10 @@ class ChatCompletionsWire:
         self, lean: LeanHttp1Client, content: bytes, headers: Mapping[str, str] | None
     ) -> LeanResponse:
         assert self._chat_url is not None
-        if headers:
-            request_headers = self._request_headers({**self._headers, **headers})
+        if headers or self._client.cookies:
+            # This call's own headers, or cookies a response set (httpx sends them back): the
+            # headers httpx builds for this very request.
+            request_headers = self._request_headers({**self._headers, **(headers or {})})
         else:
             if self._lean_headers is None:
                 self._lean_headers = self._request_headers(self._headers)
@@ -254,6 +256,15 @@ class ChatCompletionsWire:
             raise
         except Exception as error:
             raise WireTransportError("Connection error.") from error
+        if response.headers.get("set-cookie") is not None:
+            # httpx keeps every response's cookies in the client's jar.
+            self._client.cookies.extract_cookies(
+                httpx.Response(
+                    response.status_code,
+                    headers=response.raw_headers,
+                    request=httpx.Request("POST", self._chat_url),
+                )
+            )
         if response.status_code >= 400:
             try:
                 raw = await response.aread()

@@ -242,6 +242,8 @@ class LeanHttp1Client:
             connection.closed = True
             loop = asyncio.get_running_loop()
             context = self._ssl_context or ssl.create_default_context()
+            # As httpcore does on every HTTP/1.1 connection (on the same shared context).
+            context.set_alpn_protocols(["http/1.1"])
             try:
                 async with asyncio.timeout(timeout.connect):
                     tls = await loop.start_tls(

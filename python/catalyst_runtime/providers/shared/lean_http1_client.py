@@ -75,6 +75,14 @@ def lean_client_for(client: httpx.AsyncClient, url: httpx.URL) -> LeanHttp1Clien
     existing = getattr(client, "_catalyst_lean_client", None)
     if isinstance(existing, LeanHttp1Client):
         return existing if existing.usable else None
+    try:
+        return _take_over(client, url)
+    except AttributeError:
+        # httpx or httpcore without the attributes this reads (another release): httpx it is.
+        return None
+
+
+def _take_over(client: httpx.AsyncClient, url: httpx.URL) -> LeanHttp1Client | None:
     transport = client._transport_for_url(url)
     if transport is not client._transport or type(transport) is not httpx.AsyncHTTPTransport:
         return None

@@ -368,6 +368,12 @@ async def test_only_a_plain_client_gets_the_lean_client() -> None:
         for client in (injected, proxied, hooked, retrying):
             assert lean_client_for(client, url) is None
         assert lean_client_for(plain, httpx.URL("ftp://127.0.0.1/")) is None
+        # A pool without the attributes read here (another httpcore release): httpx keeps it.
+        odd = httpx.AsyncClient()
+        del odd._transport._pool._http2  # type: ignore[attr-defined]
+        assert lean_client_for(odd, url) is None
+        odd._transport._pool._http2 = False  # type: ignore[attr-defined]
+        await odd.aclose()
     finally:
         for client in (plain, injected, proxied, hooked, retrying):
             await client.aclose()

@@ -33,11 +33,13 @@ export const PROVIDER_NEEDS: Record<ProviderName, ProviderNeeds> = {
  * Every project depends on these: the web stack, JSON, HTTP pools and expressions; the embedding
  * cache's LRU (cachetools), the Redis client for REDIS_URL and the YAML reader of the OpenAI
  * gateway's file (CATALYST_GATEWAY_FILE) are part of the runtime core, and so is the OpenTelemetry
- * API (small and pure Python; it does nothing until tracing is on).
+ * API (small and pure Python; it does nothing until tracing is on). httptools (which
+ * uvicorn[standard] installs anyway) parses the responses of the runtime's lean HTTP/1.1 client.
  */
 export const CORE_PACKAGES = [
   'fastapi',
   'uvicorn',
+  'httptools',
   'httpx',
   'orjson',
   'common-expression-language',

@@ -4,6 +4,9 @@ Every OpenAI-family vendor streams over ``chat_completions_wire`` (no SDK); the 
 the oracle: the same simulator replies (text, tool calls, JSON mode, every HTTP fault, resets,
 disconnects, malformed and in-stream errors) and the same recorded byte streams (odd line
 endings, comments, split reads, error bodies) through both paths must give identical events.
+Against the simulator the direct path runs twice, over httpx and over the lean HTTP/1.1 client
+(``lean_http1_client``), which must give the SDK's events too; recorded streams (an injected
+httpx transport) always go through httpx.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -136,24 +139,31 @@ def _normalised(events: list[dict[str, Any]]) -> str:
     return _CALL_ID.sub("<call-id>", text)
 
 
-async def _both(
+async def _through(
+    transports: tuple[Literal["wire", "httpx", "sdk"], ...],
     provider: str,
     environment: dict[str, str],
     request_of: Callable[[], ChatRequest],
     client_of: Callable[[], httpx.AsyncClient],
-) -> tuple[str, str]:
+    used: list[bool] | None = None,
+) -> list[str]:
+    """The normalised events through each transport; ``used`` gets, per transport, whether the
+    lean HTTP/1.1 client carried the request."""
     settings = resolve_provider_settings(provider, None, environment)
     results: list[str] = []
-    for transport in ("sdk", "wire"):
+    used = [] if used is None else used
+    for transport in transports:
         client = client_of()
         try:
             adapter = OpenAIFamilyAdapter(
                 VENDORS[provider], settings, client, ModelCatalog.default(), transport=transport
             )
             results.append(_normalised(await _events(adapter, provider, request_of())))
+            lean = getattr(client, "_catalyst_lean_client", None)
+            used.append(lean is not None and lean.usable)
         finally:
             await client.aclose()
-    return results[0], results[1]
+    return results
 
 
 @pytest.mark.parametrize("provider", list(MODELS))
@@ -172,9 +182,21 @@ async def test_simulator_replies_match_the_sdk(
             **options,
         )
 
-    sdk, wire = await _both(provider, vector_environment, request_of, httpx.AsyncClient)
-    assert wire == sdk
-    assert '"type": "done"' in wire or '"type": "error"' in wire
+    used: list[bool] = []
+    sdk, over_httpx, lean = await _through(
+        ("sdk", "httpx", "wire"),
+        provider,
+        vector_environment,
+        request_of,
+        httpx.AsyncClient,
+        used,
+    )
+    # Only "wire" goes through the lean client, and it does whenever a request is sent (the
+    # vector environment leaves openai-compatible without a base URL: no request).
+    assert used == [False, False, provider != "openai-compatible"]
+    assert over_httpx == sdk
+    assert lean == sdk
+    assert '"type": "done"' in lean or '"type": "error"' in lean
 
 
 def _recorded(status: int, headers: dict[str, str], pieces: list[bytes]) -> httpx.MockTransport:
@@ -286,12 +308,17 @@ async def test_recorded_streams_match_the_sdk(provider: str, case: str) -> None:
             model=MODELS[provider], messages=[{"role": "user", "content": "Hi"}], max_retries=0
         )
 
-    sdk, wire = await _both(
+    used: list[bool] = []
+    sdk, wire = await _through(
+        ("sdk", "wire"),
         provider,
         environment,
         request_of,
         lambda: httpx.AsyncClient(transport=_recorded(status, headers, pieces)),
+        used,
     )
+    # An injected transport keeps the request on httpx.
+    assert used == [False, False]
     assert wire == sdk
 
 

@@ -23,6 +23,13 @@ from typing import Any
 import httpx
 import orjson
 
+from catalyst_runtime.providers.shared.lean_http1_client import (
+    LeanHttp1Client,
+    LeanResponse,
+    NotTakenOver,
+    lean_client_for,
+)
+
 __all__ = [
     "ChatCompletionsWire",
     "SseDecoder",
@@ -152,8 +159,16 @@ class ChatCompletionsWire:
         headers: Mapping[str, str],
         timeout_seconds: float | None,
         user_agent: str,
+        lean: bool = True,
     ) -> None:
         self._client = client
+        # The lean HTTP/1.1 client when httpx would send straight to the origin (``lean`` False:
+        # always httpx, as the oracle tests compare both).
+        self._use_lean = lean
+        self._lean: LeanHttp1Client | None = None
+        # httpx's request headers for a call without headers of its own, Content-Length last
+        # (its value is each body's length): built by httpx once, then reused.
+        self._lean_headers: list[tuple[bytes, bytes]] | None = None
         self.base_url = base_url.rstrip("/")
         # Parsed on the first request (where a malformed one fails, as before), then kept: a URL
         # given as text is parsed again on every request.
@@ -179,12 +194,20 @@ class ChatCompletionsWire:
 
     async def open(
         self, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
-    ) -> httpx.Response:
+    ) -> httpx.Response | LeanResponse:
         """Sends the request (``headers``: this call's own, e.g. ``traceparent``, over the
         configured ones); the streamed response, or a ``Wire*Error``."""
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         if self._chat_url is None:
             self._chat_url = httpx.URL(f"{self.base_url}/chat/completions")
+            if self._use_lean:
+                self._lean = lean_client_for(self._client, self._chat_url)
+        lean = self._lean
+        if lean is not None and lean.usable:
+            try:
+                return await self._open_lean(lean, content, headers)
+            except NotTakenOver:
+                self._lean = None
         request = self._client.build_request(
             "POST",
             self._chat_url,
@@ -206,6 +229,66 @@ class ChatCompletionsWire:
                 raise WireTransportError("Connection error.") from error
             raise _status_error(response)
         return response
+
+    async def _open_lean(
+        self, lean: LeanHttp1Client, content: bytes, headers: Mapping[str, str] | None
+    ) -> LeanResponse:
+        assert self._chat_url is not None
+        if headers or self._client.cookies:
+            # This call's own headers, or cookies a response set (httpx sends them back): the
+            # headers httpx builds for this very request.
+            request_headers = self._request_headers({**self._headers, **(headers or {})})
+        else:
+            if self._lean_headers is None:
+                self._lean_headers = self._request_headers(self._headers)
+            request_headers = self._lean_headers
+        timeout = self._timeout
+        if not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(timeout)
+            self._timeout = timeout
+        # The same headers as httpx sends; only Content-Length is this body's.
+        request_headers = [*request_headers, (b"Content-Length", str(len(content)).encode())]
+        try:
+            response = await lean.send(self._chat_url, request_headers, content, timeout)
+        except httpx.TimeoutException as error:
+            raise WireTimeoutError("Request timed out.") from error
+        except NotTakenOver:
+            raise
+        except Exception as error:
+            raise WireTransportError("Connection error.") from error
+        if response.headers.get("set-cookie") is not None:
+            # httpx keeps every response's cookies in the client's jar.
+            self._client.cookies.extract_cookies(
+                httpx.Response(
+                    response.status_code,
+                    headers=response.raw_headers,
+                    request=httpx.Request("POST", self._chat_url),
+                )
+            )
+        if response.status_code >= 400:
+            try:
+                raw = await response.aread()
+            except Exception as error:
+                await response.aclose()
+                raise WireTransportError("Connection error.") from error
+            # An httpx response for the error's facts (its text decoded as httpx decodes it).
+            full = httpx.Response(
+                response.status_code,
+                headers=response.raw_headers,
+                content=raw,
+                request=httpx.Request("POST", self._chat_url),
+            )
+            raise _status_error(full)
+        return response
+
+    def _request_headers(self, headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+        """The headers httpx would send with this request, but Content-Length."""
+        request = self._client.build_request("POST", self._chat_url or "", headers=headers)
+        return [
+            (name, value)
+            for name, value in request.headers.raw
+            if name.lower() not in (b"content-length", b"transfer-encoding")
+        ]
 
     async def list_models(self) -> list[str]:
         """The ids of ``GET {base_url}/models``."""
@@ -230,7 +313,7 @@ def _status_error(response: httpx.Response) -> WireStatusError:
 
 
 async def read_chunks(
-    response: httpx.Response, *, groq_events: bool = False
+    response: httpx.Response | LeanResponse, *, groq_events: bool = False
 ) -> AsyncGenerator[dict[str, Any], None]:
     """The ``chat.completion.chunk`` objects of a streamed response, as the SDKs yield them
     (``to_dict()``), until ``data: [DONE]``; then the rest of the body is read, so the connection
@@ -246,7 +329,9 @@ async def read_chunks(
         async for data_bytes in received:
             for event, data in decoder.feed(data_bytes):
                 if data.startswith("[DONE]"):
-                    await _drain(received)
+                    if not (isinstance(response, LeanResponse) and response.finished):
+                        # Still arriving: read to the end so the connection can be reused.
+                        await _drain(received)
                     return
                 chunk = _parse_chunk(data)
                 if event is not None and (

@@ -33,6 +33,7 @@ from catalyst_runtime.providers.openai_compatible.chat_completions_wire import (
     read_chunks,
 )
 from catalyst_runtime.providers.shared.convert_messages import convert_to_openai_messages
+from catalyst_runtime.providers.shared.lean_http1_client import ResponseHeaders
 from catalyst_runtime.providers.shared.provider_error import (
     TRANSPORT_FAILURE,
     ProviderError,
@@ -400,7 +401,9 @@ class OpenAIFamilyAdapter:
     """Opens attempts for one vendor; the wire client (or SDK client) is built on first use.
 
     ``transport`` ``"sdk"`` streams through the official SDK instead of the direct wire path
-    (Azure OpenAI always does); the tests compare both.
+    (Azure OpenAI always does); ``"httpx"`` speaks the wire protocol but always through httpx,
+    never the lean HTTP/1.1 client (``lean_http1_client``) that ``"wire"`` uses when httpx would
+    send straight to the origin. The tests compare all three.
     """
 
     def __init__(
@@ -409,7 +412,7 @@ class OpenAIFamilyAdapter:
         settings: ProviderSettings,
         http_client: httpx.AsyncClient,
         catalog: Any,
-        transport: Literal["wire", "sdk"] = "wire",
+        transport: Literal["wire", "httpx", "sdk"] = "wire",
     ) -> None:
         self.vendor = vendor
         self.settings = settings
@@ -418,6 +421,7 @@ class OpenAIFamilyAdapter:
         self._catalog = catalog
         self._use_sdk = transport == "sdk" or vendor.provider == "azure"
         self._wire: ChatCompletionsWire | None = None
+        self._lean = transport == "wire"
         # An openai.AsyncOpenAI / AsyncAzureOpenAI or a groq.AsyncGroq.
         self._client: Any = None
         # Headers of every call: `Authorization` omitted when the server needs no key.
@@ -497,6 +501,7 @@ class OpenAIFamilyAdapter:
             headers=dict(settings.headers),
             timeout_seconds=None if settings.timeout_ms is None else settings.timeout_ms / 1000,
             user_agent="catalyst-runtime/python",
+            lean=self._lean,
         )
         return self._wire
 
@@ -581,7 +586,7 @@ class OpenAIFamilyAdapter:
     async def _parts(
         self,
         request: Any,
-        headers: httpx.Headers,
+        headers: httpx.Headers | ResponseHeaders,
         chunks: AsyncGenerator[dict[str, Any], None],
     ) -> AsyncGenerator[RawPart, None]:
         request_id = headers.get("x-request-id")

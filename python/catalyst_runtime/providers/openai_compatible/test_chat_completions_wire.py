@@ -25,10 +25,13 @@ def _frame(payload: bytes) -> bytes:
 
 class _Upstream:
     """A keep-alive HTTP/1.1 server answering every request with a chunked SSE stream; counts
-    connections and notices when a client closes one mid-stream."""
+    connections, records request heads, notices when a client closes one mid-stream, and sets a
+    cookie with the first reply when asked."""
 
-    def __init__(self, *, stall_after_first: bool = False) -> None:
+    def __init__(self, *, stall_after_first: bool = False, cookie: bool = False) -> None:
         self.connections = 0
+        self.heads: list[bytes] = []
+        self._cookie = cookie
         self.closed_by_client = asyncio.Event()
         self._stall = stall_after_first
         self._server: asyncio.Server | None = None
@@ -55,9 +58,14 @@ class _Upstream:
                     if line.lower().startswith(b"content-length:")
                 )
                 await reader.readexactly(length)
+                self.heads.append(head)
+                cookie = b"set-cookie: session=abc; Path=/\r\n" if len(self.heads) == 1 else b""
+                if not self._cookie:
+                    cookie = b""
                 writer.write(
                     b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
-                    b"transfer-encoding: chunked\r\n\r\n"
+                    + cookie
+                    + b"transfer-encoding: chunked\r\n\r\n"
                 )
                 chunk = {"model": "m", "choices": [{"index": 0, "delta": {"content": "hi"}}]}
                 writer.write(_frame(b"data: " + json.dumps(chunk).encode() + b"\n\n"))
@@ -78,7 +86,8 @@ async def _texts(chunks: AsyncIterator[dict[str, object]]) -> list[object]:
     return [chunk["choices"] async for chunk in chunks]
 
 
-async def test_sequential_streams_reuse_one_connection() -> None:
+@pytest.mark.parametrize("lean", [True, False])
+async def test_sequential_streams_reuse_one_connection(lean: bool) -> None:
     async with _Upstream() as upstream, httpx.AsyncClient() as client:
         wire = ChatCompletionsWire(
             client=client,
@@ -87,6 +96,7 @@ async def test_sequential_streams_reuse_one_connection() -> None:
             headers={},
             timeout_seconds=None,
             user_agent="test",
+            lean=lean,
         )
         for _ in range(3):
             response = await wire.open({"model": "m", "messages": [], "stream": True})
@@ -94,7 +104,8 @@ async def test_sequential_streams_reuse_one_connection() -> None:
         assert upstream.connections == 1
 
 
-async def test_an_abandoned_stream_closes_its_connection() -> None:
+@pytest.mark.parametrize("lean", [True, False])
+async def test_an_abandoned_stream_closes_its_connection(lean: bool) -> None:
     async with _Upstream(stall_after_first=True) as upstream, httpx.AsyncClient() as client:
         wire = ChatCompletionsWire(
             client=client,
@@ -103,12 +114,38 @@ async def test_an_abandoned_stream_closes_its_connection() -> None:
             headers={},
             timeout_seconds=None,
             user_agent="test",
+            lean=lean,
         )
         response = await wire.open({"model": "m", "messages": [], "stream": True})
         chunks = read_chunks(response)
         assert await anext(chunks)
         await chunks.aclose()
         await asyncio.wait_for(upstream.closed_by_client.wait(), timeout=10)
+
+
+async def test_the_lean_client_sends_what_httpx_sends_cookies_and_own_headers_included() -> None:
+    heads: list[list[bytes]] = []
+    for lean in (False, True):
+        async with _Upstream(cookie=True) as upstream, httpx.AsyncClient() as client:
+            wire = ChatCompletionsWire(
+                client=client,
+                base_url=upstream.url,
+                api_key="sk-test",
+                headers={"X-Extra": "1"},
+                timeout_seconds=None,
+                user_agent="test",
+                lean=lean,
+            )
+            for headers in (None, None, {"traceparent": "00-abc-def-01"}):
+                response = await wire.open({"model": "m", "messages": [], "stream": True}, headers)
+                assert len(await _texts(read_chunks(response))) == 1
+            # The port differs between the two servers; everything else must not.
+            heads.append(
+                [head.replace(upstream.url[7:-3].encode(), b"HOST") for head in upstream.heads]
+            )
+    assert heads[1] == heads[0]
+    # The cookie of the first reply goes back with the next requests.
+    assert [b"session=abc" in head for head in heads[0]] == [False, True, True]
 
 
 @pytest.mark.parametrize(

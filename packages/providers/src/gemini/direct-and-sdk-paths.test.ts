@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,7 +8,18 @@ import {
 } from '@catalyst/simulator';
 import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { collectEvents, withoutRequestIds } from '../testing/index.js';
+import {
+  expectUpstreamClosedBy,
+  itKeepsTheDirectConnection,
+  itTimesOutWithoutResponseHeaders,
+} from '../testing/direct-path-connection-cases.js';
+import {
+  bothPaths,
+  collectEvents,
+  type SeenRequest,
+  type TransportPath,
+  withLocalServer,
+} from '../testing/index.js';
 import { createGeminiProviderOver } from './gemini-provider.js';
 
 // The direct HTTP client against `@google/genai` as the oracle: recorded real traffic (this
@@ -26,8 +34,6 @@ const MODEL = 'gemini-2.5-flash';
 // No test reads the developer's real environment.
 const environment = {};
 
-type Path = 'direct' | 'sdk';
-
 let simulator: RunningSimulator;
 
 beforeAll(async () => {
@@ -40,7 +46,7 @@ beforeEach(() => {
 });
 
 function providerFor(
-  path: Path,
+  path: TransportPath,
   settings: { baseUrl?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
 ): LanguageModelProvider {
   return createGeminiProviderOver({
@@ -60,16 +66,6 @@ function request(fields: Partial<ChatRequest> = {}): ChatRequest {
     maxRetries: 0,
     ...fields,
   };
-}
-
-/** Runs `run` once per path and returns both event lists, ids normalised. */
-async function bothPaths(
-  run: (path: Path) => Promise<StreamEvent[]>,
-): Promise<{ direct: unknown[]; sdk: unknown[]; raw: StreamEvent[] }> {
-  const raw = await run('direct');
-  const direct = withoutRequestIds(raw);
-  const sdk = withoutRequestIds(await run('sdk'));
-  return { direct, sdk, raw };
 }
 
 const REPLAYS: Array<{
@@ -229,54 +225,6 @@ describe('simulated faults: both paths give the same error events', () => {
   });
 });
 
-/** A request as a local server saw it. */
-interface SeenRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** A local server whose handler is the test's; counts TCP connections and records requests. */
-async function localServer(handle: (response: ServerResponse) => void): Promise<{
-  server: Server;
-  url: string;
-  connections: () => number;
-  seen: SeenRequest[];
-}> {
-  let connections = 0;
-  const seen: SeenRequest[] = [];
-  const server = createServer((incoming: IncomingMessage, response) => {
-    let body = '';
-    incoming.setEncoding('utf8');
-    incoming.on('data', (text: string) => {
-      body += text;
-    });
-    incoming.on('end', () => {
-      const headers: Record<string, string> = {};
-      for (let index = 0; index < incoming.rawHeaders.length; index += 2) {
-        headers[(incoming.rawHeaders[index] ?? '').toLowerCase()] =
-          incoming.rawHeaders[index + 1] ?? '';
-      }
-      seen.push({ method: incoming.method ?? '', url: incoming.url ?? '', headers, body });
-      handle(response);
-    });
-  });
-  server.on('connection', () => {
-    connections += 1;
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, connections: () => connections, seen };
-}
-
-async function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
-}
-
 function frame(data: unknown): string {
   return `data: ${JSON.stringify(data)}\r\n\r\n`;
 }
@@ -298,6 +246,8 @@ const ANSWER = [
     responseId: 'resp_local',
   }),
 ];
+/** The answer's first chunk, as a stream that has not ended has sent it. */
+const OPENING = ANSWER.slice(0, 1).join('');
 
 /** Serves `status`, `contentType` and `body` to both paths and compares what they made of it. */
 async function compareAnswer(answer: {
@@ -306,19 +256,18 @@ async function compareAnswer(answer: {
   body: string;
   headers?: Record<string, string>;
 }): Promise<StreamEvent[]> {
-  const local = await localServer((response) => {
-    response.writeHead(answer.status, { 'content-type': answer.contentType, ...answer.headers });
-    response.end(answer.body);
-  });
-  try {
-    const { direct, sdk, raw } = await bothPaths((path) =>
-      collectEvents(providerFor(path, { baseUrl: local.url }).stream(request())),
-    );
-    expect(direct).toEqual(sdk);
-    return raw;
-  } finally {
-    await closeServer(local.server);
-  }
+  const { direct, sdk, raw } = await withLocalServer(
+    (response) => {
+      response.writeHead(answer.status, { 'content-type': answer.contentType, ...answer.headers });
+      response.end(answer.body);
+    },
+    (local) =>
+      bothPaths((path) =>
+        collectEvents(providerFor(path, { baseUrl: local.url }).stream(request())),
+      ),
+  );
+  expect(direct).toEqual(sdk);
+  return raw;
 }
 
 describe('error bodies and streams the simulator does not script', () => {
@@ -409,38 +358,25 @@ describe('error bodies and streams the simulator does not script', () => {
     expect(events.some((event) => event.type === 'token')).toBe(true);
   });
 
-  it('no response headers within timeoutMs', async () => {
-    const local = await localServer(() => {
-      // Never answers; the client's time-out must end the attempt.
-    });
-    try {
-      const { direct, sdk } = await bothPaths((path) =>
-        collectEvents(providerFor(path, { baseUrl: local.url, timeoutMs: 200 }).stream(request())),
-      );
-      expect(direct).toEqual(sdk);
-      // The SDK's time-out is a connection error: no status, retryable.
-      expect(direct.at(-1)).toMatchObject({ type: 'error', error: { kind: 'network' } });
-    } finally {
-      await closeServer(local.server);
-    }
-  });
+  itTimesOutWithoutResponseHeaders({ providerFor, request: () => request() });
 
   it('timeoutMs also ends a body that stops arriving, as the SDK’s time-out does', async () => {
-    const local = await localServer((response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      // The first chunk, then nothing: only the attempt's time-out ends it.
-      response.write(ANSWER[0]);
-    });
-    try {
-      const { direct, sdk, raw } = await bothPaths((path) =>
-        collectEvents(providerFor(path, { baseUrl: local.url, timeoutMs: 300 }).stream(request())),
-      );
-      expect(direct).toEqual(sdk);
-      expect(raw.some((event) => event.type === 'token')).toBe(true);
-      expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind: 'network' } });
-    } finally {
-      await closeServer(local.server);
-    }
+    const { direct, sdk, raw } = await withLocalServer(
+      (response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        // The first chunk, then nothing: only the attempt's time-out ends it.
+        response.write(ANSWER[0]);
+      },
+      (local) =>
+        bothPaths((path) =>
+          collectEvents(
+            providerFor(path, { baseUrl: local.url, timeoutMs: 300 }).stream(request()),
+          ),
+        ),
+    );
+    expect(direct).toEqual(sdk);
+    expect(raw.some((event) => event.type === 'token')).toBe(true);
+    expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind: 'network' } });
   });
 });
 
@@ -449,21 +385,22 @@ async function seenByBothPaths(
   chat: Partial<ChatRequest>,
   settings: { headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<{ direct: SeenRequest; sdk: SeenRequest }> {
-  const local = await localServer((response) => {
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
-    response.end(ANSWER.join(''));
-  });
-  try {
-    for (const path of ['direct', 'sdk'] as const) {
-      const events = await collectEvents(
-        providerFor(path, { baseUrl: local.url, ...settings }).stream(request(chat)),
-      );
-      expect(events.at(-1)).toMatchObject({ type: 'done' });
-    }
-  } finally {
-    await closeServer(local.server);
-  }
-  const [direct, sdk] = local.seen;
+  const seen = await withLocalServer(
+    (response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(ANSWER.join(''));
+    },
+    async (local) => {
+      for (const path of ['direct', 'sdk'] as const) {
+        const events = await collectEvents(
+          providerFor(path, { baseUrl: local.url, ...settings }).stream(request(chat)),
+        );
+        expect(events.at(-1)).toMatchObject({ type: 'done' });
+      }
+      return local.seen;
+    },
+  );
+  const [direct, sdk] = seen;
   if (!direct || !sdk) throw new Error('both paths should have sent a request');
   return { direct, sdk };
 }
@@ -586,66 +523,26 @@ describe('requests: both paths send the same thing', () => {
 });
 
 describe('the direct path keeps its connection', () => {
-  it('a second sequential stream reuses the first one’s TCP connection', async () => {
-    const local = await localServer((response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.end(ANSWER.join(''));
-    });
-    try {
-      const provider = providerFor('direct', { baseUrl: local.url });
-      const first = await collectEvents(provider.stream(request()));
-      // undici hands a finished socket back to its pool on a later turn of the event loop; a
-      // server's next request always comes after one, a test's loop needs to wait for it.
-      await new Promise((resolve) => setImmediate(resolve));
-      const second = await collectEvents(provider.stream(request()));
-      expect(first.at(-1)).toMatchObject({ type: 'done', text: 'Hello', requestId: 'resp_local' });
-      expect(second.at(-1)).toMatchObject({ type: 'done', text: 'Hello' });
-      expect(local.connections()).toBe(1);
-    } finally {
-      await closeServer(local.server);
-    }
-  });
-
-  it('a consumer that stops early closes the upstream socket', async () => {
-    let closed: Promise<unknown> | undefined;
-    const local = await localServer((response) => {
-      closed = once(response, 'close');
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      // The answer never ends: only the client can close the socket.
-      response.write(ANSWER[0]);
-    });
-    try {
-      const provider = providerFor('direct', { baseUrl: local.url });
-      for await (const event of provider.stream(request())) {
-        if (event.type === 'token') break;
-      }
-      expect(closed).toBeDefined();
-      // Resolves only when the client closed the socket: the server never ends the answer.
-      await closed;
-    } finally {
-      await closeServer(local.server);
-    }
+  itKeepsTheDirectConnection({
+    providerFor,
+    request: () => request(),
+    answer: { body: ANSWER.join(''), headers: {}, requestId: 'resp_local' },
+    opening: OPENING,
   });
 
   it('an abort mid-stream closes the upstream socket', async () => {
-    let closed: Promise<unknown> | undefined;
-    const local = await localServer((response) => {
-      closed = once(response, 'close');
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write(ANSWER[0]);
+    const events: StreamEvent[] = [];
+    await expectUpstreamClosedBy({
+      opening: OPENING,
+      async consume(baseUrl) {
+        const controller = new AbortController();
+        const provider = providerFor('direct', { baseUrl });
+        for await (const event of provider.stream(request({ signal: controller.signal }))) {
+          events.push(event);
+          if (event.type === 'token') controller.abort();
+        }
+      },
     });
-    try {
-      const controller = new AbortController();
-      const provider = providerFor('direct', { baseUrl: local.url });
-      const events: StreamEvent[] = [];
-      for await (const event of provider.stream(request({ signal: controller.signal }))) {
-        events.push(event);
-        if (event.type === 'token') controller.abort();
-      }
-      expect(events.at(-1)).toMatchObject({ type: 'error', error: { kind: 'aborted' } });
-      await closed;
-    } finally {
-      await closeServer(local.server);
-    }
+    expect(events.at(-1)).toMatchObject({ type: 'error', error: { kind: 'aborted' } });
   });
 });

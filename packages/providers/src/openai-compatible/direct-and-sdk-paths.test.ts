@@ -8,7 +8,7 @@ import {
 } from '@catalyst/simulator';
 import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { collectEvents, withoutRequestIds } from '../testing/index.js';
+import { bothPaths, collectEvents, type TransportPath } from '../testing/index.js';
 import { azureVendor } from './create-azure-openai-provider.js';
 import { groqVendor } from './create-groq-provider.js';
 import { openAICompatibleVendor } from './create-openai-compatible-provider.js';
@@ -86,7 +86,7 @@ const LOCAL: VendorCase = {
 /** The provider over the direct client (as shipped) or over the vendor's SDK. */
 function providerFor(
   target: VendorCase,
-  path: 'direct' | 'sdk',
+  path: TransportPath,
   headers?: Record<string, string>,
 ): LanguageModelProvider {
   const vendor =
@@ -112,16 +112,14 @@ function request(model: string, fields: Partial<ChatRequest> = {}): ChatRequest 
   };
 }
 
-/** Runs `run` once per path and returns both event lists, ids normalised. */
-async function bothPaths(
-  run: (path: 'direct' | 'sdk') => Promise<StreamEvent[]>,
-): Promise<{ direct: unknown[]; sdk: unknown[]; raw: StreamEvent[] }> {
-  simulator.setScenario(undefined);
-  const raw = await run('direct');
-  simulator.setScenario(undefined);
-  const direct = withoutRequestIds(raw);
-  const sdk = withoutRequestIds(await run('sdk'));
-  return { direct, sdk, raw };
+/** {@link bothPaths} with the simulator's scenario cleared before each path's run. */
+function bothPathsFresh(
+  run: (path: TransportPath) => Promise<StreamEvent[]>,
+): ReturnType<typeof bothPaths> {
+  return bothPaths((path) => {
+    simulator.setScenario(undefined);
+    return run(path);
+  });
 }
 
 const REPLAYS: Array<{ file: string; target: VendorCase; vendorName: string }> = [
@@ -152,7 +150,7 @@ const REPLAYS: Array<{ file: string; target: VendorCase; vendorName: string }> =
 
 describe('recorded traffic: the direct client and the official SDK give the same events', () => {
   it.each(REPLAYS)('$file ($vendorName)', async ({ file, target }) => {
-    const { direct, sdk, raw } = await bothPaths((path) => {
+    const { direct, sdk, raw } = await bothPathsFresh((path) => {
       simulator.setScenario({ rules: [{ replay: { file } }], baseDirectory: FIXTURES });
       return collectEvents(providerFor(target, path).stream(request(target.model)));
     });
@@ -162,7 +160,7 @@ describe('recorded traffic: the direct client and the official SDK give the same
   });
 
   it('a recorded 400 error body becomes the same error', async () => {
-    const { direct, sdk, raw } = await bothPaths((path) => {
+    const { direct, sdk, raw } = await bothPathsFresh((path) => {
       simulator.setScenario({
         rules: [
           { replay: { file: 'openai/reasoning-model-legacy-parameter-error.json', status: 400 } },
@@ -237,7 +235,7 @@ describe('simulated faults: both paths give the same error events', () => {
       { ...fault, target: AZURE, vendorName: 'azure, dated API' },
     ]),
   )('$name ($vendorName)', async ({ action, kind, target }) => {
-    const { direct, sdk, raw } = await bothPaths((path) =>
+    const { direct, sdk, raw } = await bothPathsFresh((path) =>
       collectEvents(
         providerFor(target, path, { [DIRECTIVE_HEADER]: JSON.stringify(action) }).stream(
           request(target.model),

@@ -1,17 +1,16 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  DIRECTIVE_HEADER,
-  type RunningSimulator,
-  type ScenarioAction,
-  startSimulator,
-} from '@catalyst/simulator';
+import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
 import type { ChatRequest, LanguageModelProvider } from '@catalyst/spec';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  FAULTS_MAPPED_ALIKE,
+  type FaultCase,
+  itEndsEachFaultAlike,
   itKeepsTheDirectConnection,
   itTimesOutWithoutResponseHeaders,
-} from '../testing/direct-path-connection-cases.js';
+  STREAMING_REPLY,
+} from '../testing/direct-and-sdk-path-cases.js';
 import { bothPaths, collectEvents, type TransportPath, withLocalServer } from '../testing/index.js';
 import { createAnthropicProviderOver } from './anthropic-provider.js';
 
@@ -113,44 +112,14 @@ describe('recorded traffic: the direct client and the official SDK give the same
   });
 });
 
-const streaming = {
-  timing: { firstTokenMs: 0, tokenDelayMs: 10 },
-  reply: { chunks: ['one ', 'two ', 'three ', 'four'] },
-};
-
-const FAULTS: Array<{
-  name: string;
-  action: ScenarioAction;
-  kind: string;
-  fields?: Partial<ChatRequest>;
-}> = [
+/** The faults this API answers its own way; the rest are in `FAULTS_MAPPED_ALIKE`. */
+const OWN_FAULTS: FaultCase[] = [
   { name: 'auth (401)', action: { fault: { type: 'http', kind: 'auth' } }, kind: 'auth' },
-  {
-    name: 'model not found (404)',
-    action: { fault: { type: 'http', kind: 'model_not_found' } },
-    kind: 'model_not_found',
-  },
-  {
-    name: 'invalid request (400)',
-    action: { fault: { type: 'http', kind: 'invalid_request' } },
-    kind: 'invalid_request',
-  },
-  {
-    name: 'context length (400)',
-    action: { fault: { type: 'http', kind: 'context_length' } },
-    kind: 'context_length',
-  },
-  {
-    name: 'rate limit with retry-after seconds',
-    action: { fault: { type: 'http', kind: 'rate_limit', retryAfterSeconds: 2 } },
-    kind: 'rate_limit',
-  },
   {
     name: 'rate limit with retry-after-ms',
     action: { fault: { type: 'http', kind: 'rate_limit', retryAfterMs: 1500 } },
     kind: 'rate_limit',
   },
-  { name: 'server (500)', action: { fault: { type: 'http', kind: 'server' } }, kind: 'server' },
   {
     name: 'server with another status (503)',
     action: { fault: { type: 'http', kind: 'server', status: 503, message: 'down' } },
@@ -161,50 +130,23 @@ const FAULTS: Array<{
     action: { fault: { type: 'http', kind: 'overloaded' } },
     kind: 'overloaded',
   },
-  { name: 'reset before the first byte', action: { fault: { type: 'reset' } }, kind: 'network' },
   {
     name: 'in-stream error event (overloaded)',
     action: {
-      ...streaming,
+      ...STREAMING_REPLY,
       fault: { type: 'stream-error', afterChunks: 1, kind: 'overloaded', message: 'busy' },
     },
     kind: 'overloaded',
   },
   {
     name: 'in-stream error event (server)',
-    action: { ...streaming, fault: { type: 'stream-error', afterChunks: 2, kind: 'server' } },
+    action: { ...STREAMING_REPLY, fault: { type: 'stream-error', afterChunks: 2, kind: 'server' } },
     kind: 'server',
-  },
-  {
-    name: 'malformed chunk',
-    action: { ...streaming, fault: { type: 'malformed', afterChunks: 2 } },
-    kind: 'server',
-  },
-  {
-    name: 'disconnect mid-stream',
-    action: { ...streaming, fault: { type: 'disconnect', afterChunks: 2 } },
-    kind: 'network',
-  },
-  {
-    name: 'stall mid-stream (idle timeout)',
-    action: { ...streaming, fault: { type: 'stall', afterChunks: 1 } },
-    kind: 'timeout',
-    fields: { idleTimeoutMs: 200 },
   },
 ];
 
 describe('simulated faults: both paths give the same error events', () => {
-  it.each(FAULTS)('$name', async ({ action, kind, fields }) => {
-    const { direct, sdk, raw } = await bothPaths((path) =>
-      collectEvents(
-        providerFor(path, { headers: { [DIRECTIVE_HEADER]: JSON.stringify(action) } }).stream(
-          request(fields),
-        ),
-      ),
-    );
-    expect(direct).toEqual(sdk);
-    expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind } });
-  });
+  itEndsEachFaultAlike({ providerFor, request }, [...FAULTS_MAPPED_ALIKE, ...OWN_FAULTS]);
 });
 
 function frame(type: string, data: unknown): string {
@@ -289,7 +231,7 @@ describe('error bodies and time-outs the simulator does not script', () => {
     expect(raw.some((event) => event.type === 'token')).toBe(true);
   });
 
-  itTimesOutWithoutResponseHeaders({ providerFor, request: () => request() });
+  itTimesOutWithoutResponseHeaders({ providerFor, request });
 });
 
 describe('requests: both paths send the same thing', () => {
@@ -340,7 +282,7 @@ describe('requests: both paths send the same thing', () => {
 describe('the direct path keeps its connection', () => {
   itKeepsTheDirectConnection({
     providerFor,
-    request: () => request(),
+    request,
     answer: { body: ANSWER.join(''), headers: { 'request-id': 'req_1' }, requestId: 'req_1' },
     opening: OPENING,
   });

@@ -1,9 +1,10 @@
 /**
  * The test kit shared by every package's tests: collect a stream, pick its terminal event, run a
  * provider over both of its paths, serve what the simulator does not script, start a throwaway
- * Redis. The provider contract suite (`describe-provider-contract.ts`) and the direct path's
- * connection cases (`direct-path-connection-cases.ts`) live beside it but are not exported: they
- * need vitest and the simulator, which the shipped package does not.
+ * Redis. The provider contract suite (`describe-provider-contract.ts`) and the cases every
+ * provider with a direct client and an SDK path shares (`direct-and-sdk-path-cases.ts`) live
+ * beside it but are not exported: they need vitest and the simulator, which the shipped package
+ * does not.
  *
  * @example
  * import { collectEvents, terminalError } from '@catalyst/providers/testing';

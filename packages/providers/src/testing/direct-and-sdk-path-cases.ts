@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { DIRECTIVE_HEADER, type ScenarioAction } from '@catalyst/simulator';
 import type { ChatRequest, LanguageModelProvider } from '@catalyst/spec';
 import { expect, it } from 'vitest';
 import { bothPaths, type TransportPath } from './both-paths.js';
@@ -6,18 +7,104 @@ import { collectEvents } from './collect-events.js';
 import { withLocalServer } from './local-server.js';
 
 /**
- * The cases every provider with a direct client and an SDK path shares about the connection
- * itself: they depend on undici and the local server, not on the vendor's stream shape, which the
- * target supplies.
+ * A provider with a direct client and an SDK path, as the cases here run it. The cases depend on
+ * the simulator, undici and a local server, not on the vendor's stream shape, which the target
+ * supplies where a case needs it.
  */
 export interface DirectPathTarget {
-  /** The provider over `path`, pointed at `baseUrl`, each attempt limited to `timeoutMs` if given. */
+  /**
+   * The provider over `path`, pointed at the simulator unless `baseUrl` says otherwise, sending
+   * `headers` on every request, each attempt limited to `timeoutMs` if given.
+   */
   providerFor(
     path: TransportPath,
-    settings: { baseUrl: string; timeoutMs?: number },
+    settings: { baseUrl?: string; headers?: Record<string, string>; timeoutMs?: number },
   ): LanguageModelProvider;
-  /** The test file's ordinary request (a fresh signal on every call). */
-  request(): ChatRequest;
+  /** The test file's ordinary request with `fields` over it (a fresh signal on every call). */
+  request(fields?: Partial<ChatRequest>): ChatRequest;
+}
+
+/** A simulator fault, the error kind both paths must end with, and what the request needs for it. */
+export interface FaultCase {
+  name: string;
+  action: ScenarioAction;
+  kind: string;
+  fields?: Partial<ChatRequest>;
+}
+
+/** A reply of four chunks 10 ms apart, for the faults that strike mid-stream. */
+export const STREAMING_REPLY = {
+  timing: { firstTokenMs: 0, tokenDelayMs: 10 },
+  reply: { chunks: ['one ', 'two ', 'three ', 'four'] },
+} satisfies ScenarioAction;
+
+/**
+ * The faults the Anthropic and Gemini APIs answer alike and both providers map to the same kind;
+ * each test file adds what its API does its own way (auth, overload statuses, in-stream errors).
+ */
+export const FAULTS_MAPPED_ALIKE: FaultCase[] = [
+  {
+    name: 'model not found (404)',
+    action: { fault: { type: 'http', kind: 'model_not_found' } },
+    kind: 'model_not_found',
+  },
+  {
+    name: 'invalid request (400)',
+    action: { fault: { type: 'http', kind: 'invalid_request' } },
+    kind: 'invalid_request',
+  },
+  {
+    name: 'context length (400)',
+    action: { fault: { type: 'http', kind: 'context_length' } },
+    kind: 'context_length',
+  },
+  {
+    name: 'rate limit with retry-after seconds',
+    action: { fault: { type: 'http', kind: 'rate_limit', retryAfterSeconds: 2 } },
+    kind: 'rate_limit',
+  },
+  { name: 'server (500)', action: { fault: { type: 'http', kind: 'server' } }, kind: 'server' },
+  { name: 'reset before the first byte', action: { fault: { type: 'reset' } }, kind: 'network' },
+  {
+    name: 'malformed chunk',
+    action: { ...STREAMING_REPLY, fault: { type: 'malformed', afterChunks: 2 } },
+    kind: 'server',
+  },
+  {
+    name: 'disconnect mid-stream',
+    action: { ...STREAMING_REPLY, fault: { type: 'disconnect', afterChunks: 2 } },
+    kind: 'network',
+  },
+  {
+    name: 'stall mid-stream (idle timeout)',
+    action: { ...STREAMING_REPLY, fault: { type: 'stall', afterChunks: 1 } },
+    kind: 'timeout',
+    fields: { idleTimeoutMs: 200 },
+  },
+];
+
+/**
+ * Registers one case per fault, titled by its name: the simulator plays the fault (asked for in
+ * its directive header) to both paths, which must give the same events, ending in an error of
+ * the fault's kind.
+ *
+ * @example
+ * describe('simulated faults: both paths give the same error events', () => {
+ *   itEndsEachFaultAlike({ providerFor, request }, [...FAULTS_MAPPED_ALIKE, ...OWN_FAULTS]);
+ * });
+ */
+export function itEndsEachFaultAlike(target: DirectPathTarget, faults: FaultCase[]): void {
+  it.each(faults)('$name', async ({ action, kind, fields }) => {
+    const { direct, sdk, raw } = await bothPaths((path) =>
+      collectEvents(
+        target
+          .providerFor(path, { headers: { [DIRECTIVE_HEADER]: JSON.stringify(action) } })
+          .stream(target.request(fields)),
+      ),
+    );
+    expect(direct).toEqual(sdk);
+    expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind } });
+  });
 }
 
 /** What {@link itKeepsTheDirectConnection} serves, in the vendor's stream shape. */
@@ -34,7 +121,7 @@ export interface DirectConnectionTarget extends DirectPathTarget {
  *
  * @example
  * describe('error bodies the simulator does not script', () => {
- *   itTimesOutWithoutResponseHeaders({ providerFor, request: () => request() });
+ *   itTimesOutWithoutResponseHeaders({ providerFor, request });
  * });
  */
 export function itTimesOutWithoutResponseHeaders(target: DirectPathTarget): void {
@@ -64,7 +151,7 @@ export function itTimesOutWithoutResponseHeaders(target: DirectPathTarget): void
  *
  * @example
  * describe('the direct path keeps its connection', () => {
- *   itKeepsTheDirectConnection({ providerFor, request: () => request(), answer, opening });
+ *   itKeepsTheDirectConnection({ providerFor, request, answer, opening });
  * });
  */
 export function itKeepsTheDirectConnection(target: DirectConnectionTarget): void {

@@ -1,8 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
 import type { ChatRequest, LanguageModelProvider } from '@catalyst/spec';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   FAULTS_MAPPED_ALIKE,
   type FaultCase,
@@ -12,6 +11,7 @@ import {
   STREAMING_REPLY,
 } from '../testing/direct-and-sdk-path-cases.js';
 import { bothPaths, collectEvents, type TransportPath, withLocalServer } from '../testing/index.js';
+import { useSimulator } from '../testing/use-simulator.js';
 import { createAnthropicProviderOver } from './anthropic-provider.js';
 
 // The direct HTTP client against the official SDK as the oracle: recorded real traffic (this
@@ -26,16 +26,7 @@ const MODEL = 'claude-haiku-4-5';
 // No test reads the developer's real environment.
 const environment = {};
 
-let simulator: RunningSimulator;
-
-beforeAll(async () => {
-  simulator = await startSimulator({ port: 0 });
-});
-afterAll(async () => simulator.close());
-beforeEach(() => {
-  simulator.setScenario(undefined);
-  simulator.reset();
-});
+const simulator = useSimulator();
 
 function providerFor(
   path: TransportPath,

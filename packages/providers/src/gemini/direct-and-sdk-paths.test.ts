@@ -1,8 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
 import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   expectUpstreamClosedBy,
   FAULTS_MAPPED_ALIKE,
@@ -15,10 +14,12 @@ import {
 import {
   bothPaths,
   collectEvents,
+  FETCH_OWN_HEADERS,
   type SeenRequest,
   type TransportPath,
   withLocalServer,
 } from '../testing/index.js';
+import { useSimulator } from '../testing/use-simulator.js';
 import { createGeminiProviderOver } from './gemini-provider.js';
 
 // The direct HTTP client against `@google/genai` as the oracle: recorded real traffic (this
@@ -33,16 +34,7 @@ const MODEL = 'gemini-2.5-flash';
 // No test reads the developer's real environment.
 const environment = {};
 
-let simulator: RunningSimulator;
-
-beforeAll(async () => {
-  simulator = await startSimulator({ port: 0 });
-});
-afterAll(async () => simulator.close());
-beforeEach(() => {
-  simulator.setScenario(undefined);
-  simulator.reset();
-});
+const simulator = useSimulator();
 
 function providerFor(
   path: TransportPath,
@@ -352,16 +344,7 @@ async function seenByBothPaths(
 
 // What the SDK (and fetch under it) sends that the direct path leaves out on purpose: the SDK's
 // telemetry, a browser's defaults, and compression. Connection headers belong to each client.
-const NOT_MIRRORED = [
-  'user-agent',
-  'x-goog-api-client',
-  'accept',
-  'accept-language',
-  'sec-fetch-mode',
-  'accept-encoding',
-  'host',
-  'connection',
-];
+const NOT_MIRRORED = ['user-agent', 'x-goog-api-client', ...FETCH_OWN_HEADERS];
 
 function withoutNotMirrored(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(

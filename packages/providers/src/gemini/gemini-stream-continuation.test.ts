@@ -2,6 +2,7 @@ import type { ChatRequest, StreamEvent } from '@catalyst/spec';
 import { GoogleGenAI, MediaModality } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import {
+  FETCH_OWN_HEADERS,
   type LocalServer,
   type SeenRequest,
   startLocalServer,
@@ -34,16 +35,7 @@ interface Seen {
 
 // What the SDK (and fetch under it) sends that the direct path leaves out on purpose, and the
 // connection's own headers.
-const NOT_MIRRORED = new Set([
-  'user-agent',
-  'x-goog-api-client',
-  'accept',
-  'accept-language',
-  'sec-fetch-mode',
-  'accept-encoding',
-  'host',
-  'connection',
-]);
+const NOT_MIRRORED = new Set(['user-agent', 'x-goog-api-client', ...FETCH_OWN_HEADERS]);
 
 /** A server that plays `hops` in order (the last again if more requests come). */
 function scriptedServer(hops: Hop[]): Promise<LocalServer> {

@@ -1,14 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  DIRECTIVE_HEADER,
-  type RunningSimulator,
-  type ScenarioAction,
-  startSimulator,
-} from '@catalyst/simulator';
+import { DIRECTIVE_HEADER, type ScenarioAction } from '@catalyst/simulator';
 import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bothPaths, collectEvents, type TransportPath } from '../testing/index.js';
+import { useSimulator } from '../testing/use-simulator.js';
 import { azureVendor } from './create-azure-openai-provider.js';
 import { groqVendor } from './create-groq-provider.js';
 import { openAICompatibleVendor } from './create-openai-compatible-provider.js';
@@ -29,16 +25,7 @@ const KEY = 'sk-test-SECRET1234567890';
 // No test reads the developer's real environment.
 const environment = {};
 
-let simulator: RunningSimulator;
-
-beforeAll(async () => {
-  simulator = await startSimulator({ port: 0 });
-});
-afterAll(async () => simulator.close());
-beforeEach(() => {
-  simulator.setScenario(undefined);
-  simulator.reset();
-});
+const simulator = useSimulator();
 
 interface VendorCase {
   vendor: OpenAICompatibleVendor;

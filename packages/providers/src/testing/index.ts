@@ -13,6 +13,7 @@
 export { bothPaths, type TransportPath } from './both-paths.js';
 export { collectEvents, withoutRequestIds } from './collect-events.js';
 export {
+  FETCH_OWN_HEADERS,
   type LocalServer,
   type SeenRequest,
   startLocalServer,

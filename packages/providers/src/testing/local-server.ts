@@ -10,6 +10,20 @@ export interface SeenRequest {
   body: string;
 }
 
+/**
+ * Headers fetch adds to every request on its own (a browser's defaults, compression) and the
+ * connection's own: a client under test does not choose them, so a comparison of two clients'
+ * requests leaves them out.
+ */
+export const FETCH_OWN_HEADERS: readonly string[] = [
+  'accept',
+  'accept-language',
+  'sec-fetch-mode',
+  'accept-encoding',
+  'host',
+  'connection',
+];
+
 /** A local server started by {@link startLocalServer}. */
 export interface LocalServer {
   /** `http://127.0.0.1:<port>`, to give a provider as its base URL. */

@@ -1,6 +1,5 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChatRequest, LanguageModelProvider } from '@catalyst/spec';
 import { describe, expect, it } from 'vitest';
 import {
   FAULTS_MAPPED_ALIKE,
@@ -9,8 +8,9 @@ import {
   itKeepsTheDirectConnection,
   itTimesOutWithoutResponseHeaders,
   STREAMING_REPLY,
+  transportTarget,
 } from '../testing/direct-and-sdk-path-cases.js';
-import { bothPaths, collectEvents, type TransportPath, withLocalServer } from '../testing/index.js';
+import { bothPaths, collectEvents, withLocalServer } from '../testing/index.js';
 import { useSimulator } from '../testing/use-simulator.js';
 import { createAnthropicProviderOver } from './anthropic-provider.js';
 
@@ -23,33 +23,14 @@ const SIMULATOR_FIXTURES = resolve(HERE, '../../../simulator/src/anthropic/__fix
 
 const KEY = 'sk-ant-test-SECRET1234567890';
 const MODEL = 'claude-haiku-4-5';
-// No test reads the developer's real environment.
-const environment = {};
 
 const simulator = useSimulator();
-
-function providerFor(
-  path: TransportPath,
-  settings: { baseUrl?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
-): LanguageModelProvider {
-  return createAnthropicProviderOver({
-    transport: path,
-    apiKey: KEY,
-    baseUrl: simulator.url,
-    environment,
-    ...settings,
-  });
-}
-
-function request(fields: Partial<ChatRequest> = {}): ChatRequest {
-  return {
-    model: MODEL,
-    messages: [{ role: 'user', content: 'replay' }],
-    signal: AbortSignal.timeout(10_000),
-    maxRetries: 0,
-    ...fields,
-  };
-}
+const { providerFor, request } = transportTarget({
+  create: createAnthropicProviderOver,
+  simulator,
+  apiKey: KEY,
+  model: MODEL,
+});
 
 const REPLAYS: Array<{ file: string; directory: string }> = [
   ...[

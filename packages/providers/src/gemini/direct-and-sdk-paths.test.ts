@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
+import type { ChatRequest, StreamEvent } from '@catalyst/spec';
 import { describe, expect, it } from 'vitest';
 import {
   expectUpstreamClosedBy,
@@ -10,13 +10,13 @@ import {
   itKeepsTheDirectConnection,
   itTimesOutWithoutResponseHeaders,
   STREAMING_REPLY,
+  transportTarget,
 } from '../testing/direct-and-sdk-path-cases.js';
 import {
   bothPaths,
   collectEvents,
   FETCH_OWN_HEADERS,
   type SeenRequest,
-  type TransportPath,
   withLocalServer,
 } from '../testing/index.js';
 import { useSimulator } from '../testing/use-simulator.js';
@@ -31,33 +31,14 @@ const SIMULATOR_FIXTURES = resolve(HERE, '../../../simulator/src/gemini/__fixtur
 
 const KEY = 'AIzaSECRET1234567890';
 const MODEL = 'gemini-2.5-flash';
-// No test reads the developer's real environment.
-const environment = {};
 
 const simulator = useSimulator();
-
-function providerFor(
-  path: TransportPath,
-  settings: { baseUrl?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
-): LanguageModelProvider {
-  return createGeminiProviderOver({
-    transport: path,
-    apiKey: KEY,
-    baseUrl: simulator.url,
-    environment,
-    ...settings,
-  });
-}
-
-function request(fields: Partial<ChatRequest> = {}): ChatRequest {
-  return {
-    model: MODEL,
-    messages: [{ role: 'user', content: 'replay' }],
-    signal: AbortSignal.timeout(10_000),
-    maxRetries: 0,
-    ...fields,
-  };
-}
+const { providerFor, request } = transportTarget({
+  create: createGeminiProviderOver,
+  simulator,
+  apiKey: KEY,
+  model: MODEL,
+});
 
 const REPLAYS: Array<{
   file: string;

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { DIRECTIVE_HEADER, type ScenarioAction } from '@catalyst/simulator';
+import { DIRECTIVE_HEADER, type RunningSimulator, type ScenarioAction } from '@catalyst/simulator';
 import type { ChatRequest, LanguageModelProvider } from '@catalyst/spec';
 import { expect, it } from 'vitest';
 import { bothPaths, type TransportPath } from './both-paths.js';
@@ -18,10 +18,57 @@ export interface DirectPathTarget {
    */
   providerFor(
     path: TransportPath,
-    settings: { baseUrl?: string; headers?: Record<string, string>; timeoutMs?: number },
+    settings?: { baseUrl?: string; headers?: Record<string, string>; timeoutMs?: number },
   ): LanguageModelProvider;
   /** The test file's ordinary request with `fields` over it (a fresh signal on every call). */
   request(fields?: Partial<ChatRequest>): ChatRequest;
+}
+
+/**
+ * The {@link DirectPathTarget} of a provider factory that takes `transport` (Anthropic's, Gemini's
+ * `create…ProviderOver`): its provider over either path against `simulator` with `apiKey` and no
+ * environment, and a one-message request for `model` with a 10 s signal and no retries.
+ *
+ * @example
+ * const simulator = useSimulator();
+ * const { providerFor, request } = transportTarget({
+ *   create: createGeminiProviderOver,
+ *   simulator,
+ *   apiKey: 'AIzaSECRET1234567890',
+ *   model: 'gemini-2.5-flash',
+ * });
+ */
+export function transportTarget(options: {
+  create(settings: {
+    transport: TransportPath;
+    apiKey: string;
+    baseUrl: string;
+    environment: Record<string, string>;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+  }): LanguageModelProvider;
+  simulator: RunningSimulator;
+  apiKey: string;
+  model: string;
+}): DirectPathTarget {
+  return {
+    providerFor: (path, settings = {}) =>
+      options.create({
+        transport: path,
+        apiKey: options.apiKey,
+        baseUrl: options.simulator.url,
+        // No test reads the developer's real environment.
+        environment: {},
+        ...settings,
+      }),
+    request: (fields = {}) => ({
+      model: options.model,
+      messages: [{ role: 'user', content: 'replay' }],
+      signal: AbortSignal.timeout(10_000),
+      maxRetries: 0,
+      ...fields,
+    }),
+  };
 }
 
 /** A simulator fault, the error kind both paths must end with, and what the request needs for it. */

@@ -9,14 +9,13 @@
  * Usage: npx tsc -b && node bench/gateway/profile-catalyst.mjs [--requests 3000] [--chunks 20]
  *        [--stream-only | --run-only] [--out DIR]
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { catalystServeArgs, startPinnedNode } from './lib/start-process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
 const flag = (name, fallback) => {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : fallback;
@@ -28,53 +27,20 @@ const runOnly = process.argv.includes('--run-only');
 const outDirectory = resolve(flag('--out', join(here, '.build', 'profiles', String(Date.now()))));
 mkdirSync(outDirectory, { recursive: true });
 
-/** Starts a process and resolves once it printed a line matching `ready`. */
-function start(command, args, { env = {}, ready, cpu }) {
-  const child = spawn('taskset', ['-c', cpu, command, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolvePromise, reject) => {
-    if (!ready) resolvePromise({ child, match: null });
-    let output = '';
-    const onData = (data) => {
-      output += data;
-      const match = output.match(ready);
-      if (match) resolvePromise({ child, match });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${command} exited ${code}: ${output}`)));
-  });
-}
-
-const mock = await start(process.execPath, [join(here, 'mock-upstream.mjs')], {
+const mock = await startPinnedNode({
+  args: [join(here, 'mock-upstream.mjs')],
   ready: /listening (http:\/\/\S+)/,
   cpu: '1',
 });
 const mockUrl = mock.match[1];
 await fetch(`${mockUrl}/_mock/config`, { method: 'POST', body: JSON.stringify({ chunks }) });
 const port = 40_000 + Math.floor(Math.random() * 10_000);
-const server = await start(
-  process.execPath,
-  [
-    '--cpu-prof',
-    '--cpu-prof-dir',
-    outDirectory,
-    join(root, 'packages', 'cli', 'dist', 'bin.js'),
-    'serve',
-    join(here, 'workflows', 'bench-completion.json'),
-    '--port',
-    String(port),
-    '--host',
-    '127.0.0.1',
-  ],
-  {
-    env: { OPENAI_BASE_URL: `${mockUrl}/v1`, OPENAI_API_KEY: 'sk-bench-upstream' },
-    // Ready when it answers (polled below).
-    cpu: '0',
-  },
-);
+const server = await startPinnedNode({
+  args: ['--cpu-prof', '--cpu-prof-dir', outDirectory, ...catalystServeArgs({ port })],
+  env: { OPENAI_BASE_URL: `${mockUrl}/v1`, OPENAI_API_KEY: 'sk-bench-upstream' },
+  // Ready when it answers (polled below).
+  cpu: '0',
+});
 
 const dispatcher = new Agent({ connections: 64 });
 async function one(kind) {

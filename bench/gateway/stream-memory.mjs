@@ -20,12 +20,12 @@
  * Usage: npx tsc -b && node bench/gateway/stream-memory.mjs [--streams 1000]
  *        [--layers provider,engine,relay,catalyst]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { catalystServeArgs, startPinnedNode } from './lib/start-process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -40,27 +40,6 @@ const CHUNKS = 50;
 const SAMPLE_AFTER_MS = 2500;
 const KiB = 1024;
 const sleep = (ms) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
-
-/** Starts a pinned process and resolves with the first match of `ready` in its output. */
-function start({ args, cpu, ready, env = {}, cwd }) {
-  const child = spawn('taskset', ['-c', cpu, process.execPath, ...args], {
-    env: { ...process.env, ...env },
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolvePromise, reject) => {
-    let output = '';
-    const onData = (data) => {
-      output += data;
-      const match = ready && output.match(ready);
-      if (match) resolvePromise({ child, match });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-    if (!ready) resolvePromise({ child, match: null });
-  });
-}
 
 const rssOf = (pid) => Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
 
@@ -102,7 +81,7 @@ async function snapshotLiveHeap({ pid, directory }) {
   throw new Error(`no heap snapshot from ${pid} within 60 s`);
 }
 
-const mock = await start({
+const mock = await startPinnedNode({
   args: [join(here, 'mock-upstream.mjs')],
   cpu: '1',
   ready: /listening (http:\/\/\S+)/,
@@ -178,20 +157,12 @@ async function asProcess(layer) {
   const port = 41_000 + Math.floor(Math.random() * 9_000);
   const base = `http://127.0.0.1:${port}`;
   const isRelay = layer === 'relay';
-  const { child } = await start({
+  const { child } = await startPinnedNode({
     args: [
       '--heapsnapshot-signal=SIGUSR2',
       ...(isRelay
         ? [join(here, 'relay.mjs'), '--upstream', mockUrl, '--port', String(port)]
-        : [
-            join(root, 'packages', 'cli', 'dist', 'bin.js'),
-            'serve',
-            join(here, 'workflows', 'bench-completion.json'),
-            '--port',
-            String(port),
-            '--host',
-            '127.0.0.1',
-          ]),
+        : catalystServeArgs({ port })),
     ],
     cpu: '0',
     cwd: directory,

@@ -8,9 +8,9 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { catalystServeArgs } from './lib/start-process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
 
 /** The model name every request asks for (the mock answers any). */
 export const MODEL = 'gpt-4.1-mini';
@@ -134,15 +134,7 @@ export const SYSTEMS = [
       const port = await freePort();
       return launch({
         command: process.execPath,
-        args: [
-          join(root, 'packages', 'cli', 'dist', 'bin.js'),
-          'serve',
-          join(here, 'workflows', 'bench-completion.json'),
-          '--port',
-          String(port),
-          '--host',
-          '127.0.0.1',
-        ],
+        args: catalystServeArgs({ port }),
         env: { OPENAI_BASE_URL: `${mockUrl}/v1`, OPENAI_API_KEY: UPSTREAM_KEY },
         cwd: here,
         ready: `http://127.0.0.1:${port}/health`,

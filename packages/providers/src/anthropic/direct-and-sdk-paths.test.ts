@@ -1,17 +1,17 @@
-import { once } from 'node:events';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
 import {
-  DIRECTIVE_HEADER,
-  type RunningSimulator,
-  type ScenarioAction,
-  startSimulator,
-} from '@catalyst/simulator';
-import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { collectEvents, withoutRequestIds } from '../testing/index.js';
+  FAULTS_MAPPED_ALIKE,
+  type FaultCase,
+  itEndsEachFaultAlike,
+  itKeepsTheDirectConnection,
+  itTimesOutWithoutResponseHeaders,
+  STREAMING_REPLY,
+  transportTarget,
+} from '../testing/direct-and-sdk-path-cases.js';
+import { bothPaths, collectEvents, withLocalServer } from '../testing/index.js';
+import { useSimulator } from '../testing/use-simulator.js';
 import { createAnthropicProviderOver } from './anthropic-provider.js';
 
 // The direct HTTP client against the official SDK as the oracle: recorded real traffic (this
@@ -23,54 +23,14 @@ const SIMULATOR_FIXTURES = resolve(HERE, '../../../simulator/src/anthropic/__fix
 
 const KEY = 'sk-ant-test-SECRET1234567890';
 const MODEL = 'claude-haiku-4-5';
-// No test reads the developer's real environment.
-const environment = {};
 
-type Path = 'direct' | 'sdk';
-
-let simulator: RunningSimulator;
-
-beforeAll(async () => {
-  simulator = await startSimulator({ port: 0 });
+const simulator = useSimulator();
+const { providerFor, request } = transportTarget({
+  create: createAnthropicProviderOver,
+  simulator,
+  apiKey: KEY,
+  model: MODEL,
 });
-afterAll(async () => simulator.close());
-beforeEach(() => {
-  simulator.setScenario(undefined);
-  simulator.reset();
-});
-
-function providerFor(
-  path: Path,
-  settings: { baseUrl?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
-): LanguageModelProvider {
-  return createAnthropicProviderOver({
-    transport: path,
-    apiKey: KEY,
-    baseUrl: simulator.url,
-    environment,
-    ...settings,
-  });
-}
-
-function request(fields: Partial<ChatRequest> = {}): ChatRequest {
-  return {
-    model: MODEL,
-    messages: [{ role: 'user', content: 'replay' }],
-    signal: AbortSignal.timeout(10_000),
-    maxRetries: 0,
-    ...fields,
-  };
-}
-
-/** Runs `run` once per path and returns both event lists, ids normalised. */
-async function bothPaths(
-  run: (path: Path) => Promise<StreamEvent[]>,
-): Promise<{ direct: unknown[]; sdk: unknown[]; raw: StreamEvent[] }> {
-  const raw = await run('direct');
-  const direct = withoutRequestIds(raw);
-  const sdk = withoutRequestIds(await run('sdk'));
-  return { direct, sdk, raw };
-}
 
 const REPLAYS: Array<{ file: string; directory: string }> = [
   ...[
@@ -124,44 +84,14 @@ describe('recorded traffic: the direct client and the official SDK give the same
   });
 });
 
-const streaming = {
-  timing: { firstTokenMs: 0, tokenDelayMs: 10 },
-  reply: { chunks: ['one ', 'two ', 'three ', 'four'] },
-};
-
-const FAULTS: Array<{
-  name: string;
-  action: ScenarioAction;
-  kind: string;
-  fields?: Partial<ChatRequest>;
-}> = [
+/** The faults this API answers its own way; the rest are in `FAULTS_MAPPED_ALIKE`. */
+const OWN_FAULTS: FaultCase[] = [
   { name: 'auth (401)', action: { fault: { type: 'http', kind: 'auth' } }, kind: 'auth' },
-  {
-    name: 'model not found (404)',
-    action: { fault: { type: 'http', kind: 'model_not_found' } },
-    kind: 'model_not_found',
-  },
-  {
-    name: 'invalid request (400)',
-    action: { fault: { type: 'http', kind: 'invalid_request' } },
-    kind: 'invalid_request',
-  },
-  {
-    name: 'context length (400)',
-    action: { fault: { type: 'http', kind: 'context_length' } },
-    kind: 'context_length',
-  },
-  {
-    name: 'rate limit with retry-after seconds',
-    action: { fault: { type: 'http', kind: 'rate_limit', retryAfterSeconds: 2 } },
-    kind: 'rate_limit',
-  },
   {
     name: 'rate limit with retry-after-ms',
     action: { fault: { type: 'http', kind: 'rate_limit', retryAfterMs: 1500 } },
     kind: 'rate_limit',
   },
-  { name: 'server (500)', action: { fault: { type: 'http', kind: 'server' } }, kind: 'server' },
   {
     name: 'server with another status (503)',
     action: { fault: { type: 'http', kind: 'server', status: 503, message: 'down' } },
@@ -172,75 +102,24 @@ const FAULTS: Array<{
     action: { fault: { type: 'http', kind: 'overloaded' } },
     kind: 'overloaded',
   },
-  { name: 'reset before the first byte', action: { fault: { type: 'reset' } }, kind: 'network' },
   {
     name: 'in-stream error event (overloaded)',
     action: {
-      ...streaming,
+      ...STREAMING_REPLY,
       fault: { type: 'stream-error', afterChunks: 1, kind: 'overloaded', message: 'busy' },
     },
     kind: 'overloaded',
   },
   {
     name: 'in-stream error event (server)',
-    action: { ...streaming, fault: { type: 'stream-error', afterChunks: 2, kind: 'server' } },
+    action: { ...STREAMING_REPLY, fault: { type: 'stream-error', afterChunks: 2, kind: 'server' } },
     kind: 'server',
-  },
-  {
-    name: 'malformed chunk',
-    action: { ...streaming, fault: { type: 'malformed', afterChunks: 2 } },
-    kind: 'server',
-  },
-  {
-    name: 'disconnect mid-stream',
-    action: { ...streaming, fault: { type: 'disconnect', afterChunks: 2 } },
-    kind: 'network',
-  },
-  {
-    name: 'stall mid-stream (idle timeout)',
-    action: { ...streaming, fault: { type: 'stall', afterChunks: 1 } },
-    kind: 'timeout',
-    fields: { idleTimeoutMs: 200 },
   },
 ];
 
 describe('simulated faults: both paths give the same error events', () => {
-  it.each(FAULTS)('$name', async ({ action, kind, fields }) => {
-    const { direct, sdk, raw } = await bothPaths((path) =>
-      collectEvents(
-        providerFor(path, { headers: { [DIRECTIVE_HEADER]: JSON.stringify(action) } }).stream(
-          request(fields),
-        ),
-      ),
-    );
-    expect(direct).toEqual(sdk);
-    expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind } });
-  });
+  itEndsEachFaultAlike({ providerFor, request }, [...FAULTS_MAPPED_ALIKE, ...OWN_FAULTS]);
 });
-
-/** A local server whose handler is the test's; counts the TCP connections it accepted. */
-async function localServer(
-  handle: (response: ServerResponse) => void,
-): Promise<{ server: Server; url: string; connections: () => number }> {
-  let connections = 0;
-  const server = createServer((incoming, response) => {
-    incoming.resume();
-    incoming.on('end', () => handle(response));
-  });
-  server.on('connection', () => {
-    connections += 1;
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, connections: () => connections };
-}
-
-async function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
-}
 
 function frame(type: string, data: unknown): string {
   return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -280,6 +159,8 @@ const ANSWER = [
   }),
   frame('message_stop', { type: 'message_stop' }),
 ];
+/** The answer through its first token, as a stream that has not ended has sent it. */
+const OPENING = ANSWER.slice(0, 4).join('');
 
 describe('error bodies and time-outs the simulator does not script', () => {
   it.each([
@@ -292,55 +173,37 @@ describe('error bodies and time-outs the simulator does not script', () => {
       kind: 'invalid_request',
     },
   ])('$name', async ({ status, body, kind }) => {
-    const local = await localServer((response) => {
-      response.writeHead(status, { 'content-type': 'text/plain', 'request-id': 'req_local' });
-      response.end(body);
-    });
-    try {
-      const { direct, sdk, raw } = await bothPaths((path) =>
-        collectEvents(providerFor(path, { baseUrl: local.url }).stream(request())),
-      );
-      expect(direct).toEqual(sdk);
-      expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind, status } });
-    } finally {
-      await closeServer(local.server);
-    }
+    const { direct, sdk, raw } = await withLocalServer(
+      (response) => {
+        response.writeHead(status, { 'content-type': 'text/plain', 'request-id': 'req_local' });
+        response.end(body);
+      },
+      (local) =>
+        bothPaths((path) =>
+          collectEvents(providerFor(path, { baseUrl: local.url }).stream(request())),
+        ),
+    );
+    expect(direct).toEqual(sdk);
+    expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind, status } });
   });
 
   it('an error frame that is not JSON, and an unnamed frame, as the SDK reads them', async () => {
-    const local = await localServer((response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.end(
-        `${ANSWER.slice(0, 4).join('')}data: {"unnamed":true}\n\nevent: error\ndata: not json\n\n`,
-      );
-    });
-    try {
-      const { direct, sdk, raw } = await bothPaths((path) =>
-        collectEvents(providerFor(path, { baseUrl: local.url }).stream(request())),
-      );
-      expect(direct).toEqual(sdk);
-      expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind: 'server' } });
-      expect(raw.some((event) => event.type === 'token')).toBe(true);
-    } finally {
-      await closeServer(local.server);
-    }
+    const { direct, sdk, raw } = await withLocalServer(
+      (response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(`${OPENING}data: {"unnamed":true}\n\nevent: error\ndata: not json\n\n`);
+      },
+      (local) =>
+        bothPaths((path) =>
+          collectEvents(providerFor(path, { baseUrl: local.url }).stream(request())),
+        ),
+    );
+    expect(direct).toEqual(sdk);
+    expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind: 'server' } });
+    expect(raw.some((event) => event.type === 'token')).toBe(true);
   });
 
-  it('no response headers within timeoutMs', async () => {
-    const local = await localServer(() => {
-      // Never answers; the client's time-out must end the attempt.
-    });
-    try {
-      const { direct, sdk } = await bothPaths((path) =>
-        collectEvents(providerFor(path, { baseUrl: local.url, timeoutMs: 200 }).stream(request())),
-      );
-      expect(direct).toEqual(sdk);
-      // The SDK's time-out is a connection error: no status, retryable.
-      expect(direct.at(-1)).toMatchObject({ type: 'error', error: { kind: 'network' } });
-    } finally {
-      await closeServer(local.server);
-    }
-  });
+  itTimesOutWithoutResponseHeaders({ providerFor, request });
 });
 
 describe('requests: both paths send the same thing', () => {
@@ -389,44 +252,10 @@ describe('requests: both paths send the same thing', () => {
 });
 
 describe('the direct path keeps its connection', () => {
-  it('a second sequential stream reuses the first one’s TCP connection', async () => {
-    const local = await localServer((response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': 'req_1' });
-      response.end(ANSWER.join(''));
-    });
-    try {
-      const provider = providerFor('direct', { baseUrl: local.url });
-      const first = await collectEvents(provider.stream(request()));
-      // undici hands a finished socket back to its pool on a later turn of the event loop; a
-      // server's next request always comes after one, a test's loop needs to wait for it.
-      await new Promise((resolve) => setImmediate(resolve));
-      const second = await collectEvents(provider.stream(request()));
-      expect(first.at(-1)).toMatchObject({ type: 'done', text: 'Hello', requestId: 'req_1' });
-      expect(second.at(-1)).toMatchObject({ type: 'done', text: 'Hello' });
-      expect(local.connections()).toBe(1);
-    } finally {
-      await closeServer(local.server);
-    }
-  });
-
-  it('a consumer that stops early closes the upstream socket', async () => {
-    let closed: Promise<unknown> | undefined;
-    const local = await localServer((response) => {
-      closed = once(response, 'close');
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      // The answer never ends: only the client can close the socket.
-      response.write(ANSWER.slice(0, 4).join(''));
-    });
-    try {
-      const provider = providerFor('direct', { baseUrl: local.url });
-      for await (const event of provider.stream(request())) {
-        if (event.type === 'token') break;
-      }
-      expect(closed).toBeDefined();
-      // Resolves only when the client closed the socket: the server never ends the answer.
-      await closed;
-    } finally {
-      await closeServer(local.server);
-    }
+  itKeepsTheDirectConnection({
+    providerFor,
+    request,
+    answer: { body: ANSWER.join(''), headers: { 'request-id': 'req_1' }, requestId: 'req_1' },
+    opening: OPENING,
   });
 });

@@ -1,17 +1,25 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ChatRequest, StreamEvent } from '@catalyst/spec';
+import { describe, expect, it } from 'vitest';
 import {
-  DIRECTIVE_HEADER,
-  type RunningSimulator,
-  type ScenarioAction,
-  startSimulator,
-} from '@catalyst/simulator';
-import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { collectEvents, withoutRequestIds } from '../testing/index.js';
+  expectUpstreamClosedBy,
+  FAULTS_MAPPED_ALIKE,
+  type FaultCase,
+  itEndsEachFaultAlike,
+  itKeepsTheDirectConnection,
+  itTimesOutWithoutResponseHeaders,
+  STREAMING_REPLY,
+  transportTarget,
+} from '../testing/direct-and-sdk-path-cases.js';
+import {
+  bothPaths,
+  collectEvents,
+  FETCH_OWN_HEADERS,
+  type SeenRequest,
+  withLocalServer,
+} from '../testing/index.js';
+import { useSimulator } from '../testing/use-simulator.js';
 import { createGeminiProviderOver } from './gemini-provider.js';
 
 // The direct HTTP client against `@google/genai` as the oracle: recorded real traffic (this
@@ -23,54 +31,14 @@ const SIMULATOR_FIXTURES = resolve(HERE, '../../../simulator/src/gemini/__fixtur
 
 const KEY = 'AIzaSECRET1234567890';
 const MODEL = 'gemini-2.5-flash';
-// No test reads the developer's real environment.
-const environment = {};
 
-type Path = 'direct' | 'sdk';
-
-let simulator: RunningSimulator;
-
-beforeAll(async () => {
-  simulator = await startSimulator({ port: 0 });
+const simulator = useSimulator();
+const { providerFor, request } = transportTarget({
+  create: createGeminiProviderOver,
+  simulator,
+  apiKey: KEY,
+  model: MODEL,
 });
-afterAll(async () => simulator.close());
-beforeEach(() => {
-  simulator.setScenario(undefined);
-  simulator.reset();
-});
-
-function providerFor(
-  path: Path,
-  settings: { baseUrl?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
-): LanguageModelProvider {
-  return createGeminiProviderOver({
-    transport: path,
-    apiKey: KEY,
-    baseUrl: simulator.url,
-    environment,
-    ...settings,
-  });
-}
-
-function request(fields: Partial<ChatRequest> = {}): ChatRequest {
-  return {
-    model: MODEL,
-    messages: [{ role: 'user', content: 'replay' }],
-    signal: AbortSignal.timeout(10_000),
-    maxRetries: 0,
-    ...fields,
-  };
-}
-
-/** Runs `run` once per path and returns both event lists, ids normalised. */
-async function bothPaths(
-  run: (path: Path) => Promise<StreamEvent[]>,
-): Promise<{ direct: unknown[]; sdk: unknown[]; raw: StreamEvent[] }> {
-  const raw = await run('direct');
-  const direct = withoutRequestIds(raw);
-  const sdk = withoutRequestIds(await run('sdk'));
-  return { direct, sdk, raw };
-}
 
 const REPLAYS: Array<{
   file: string;
@@ -125,48 +93,18 @@ describe('recorded traffic: the direct client and the official SDK give the same
   });
 });
 
-const streaming = {
-  timing: { firstTokenMs: 0, tokenDelayMs: 10 },
-  reply: { chunks: ['one ', 'two ', 'three ', 'four'] },
-};
-
-const FAULTS: Array<{
-  name: string;
-  action: ScenarioAction;
-  kind: string;
-  fields?: Partial<ChatRequest>;
-}> = [
+/** The faults this API answers its own way; the rest are in `FAULTS_MAPPED_ALIKE`. */
+const OWN_FAULTS: FaultCase[] = [
   {
     name: 'bad key (400 API_KEY_INVALID)',
     action: { fault: { type: 'http', kind: 'auth' } },
     kind: 'auth',
   },
   {
-    name: 'model not found (404)',
-    action: { fault: { type: 'http', kind: 'model_not_found' } },
-    kind: 'model_not_found',
-  },
-  {
-    name: 'invalid request (400)',
-    action: { fault: { type: 'http', kind: 'invalid_request' } },
-    kind: 'invalid_request',
-  },
-  {
-    name: 'context length (400)',
-    action: { fault: { type: 'http', kind: 'context_length' } },
-    kind: 'context_length',
-  },
-  {
-    name: 'rate limit with retry-after seconds',
-    action: { fault: { type: 'http', kind: 'rate_limit', retryAfterSeconds: 2 } },
-    kind: 'rate_limit',
-  },
-  {
     name: 'rate limit with a RetryInfo delay in milliseconds',
     action: { fault: { type: 'http', kind: 'rate_limit', retryAfterMs: 1500 } },
     kind: 'rate_limit',
   },
-  { name: 'server (500)', action: { fault: { type: 'http', kind: 'server' } }, kind: 'server' },
   {
     // The status decides: Google's 503 is UNAVAILABLE, an overload.
     name: 'server fault with another status (503) and message',
@@ -178,104 +116,32 @@ const FAULTS: Array<{
     action: { fault: { type: 'http', kind: 'overloaded' } },
     kind: 'overloaded',
   },
-  { name: 'reset before the first byte', action: { fault: { type: 'reset' } }, kind: 'network' },
   {
     name: 'in-stream error chunk (overloaded)',
     action: {
-      ...streaming,
+      ...STREAMING_REPLY,
       fault: { type: 'stream-error', afterChunks: 1, kind: 'overloaded', message: 'busy' },
     },
     kind: 'overloaded',
   },
   {
     name: 'in-stream error chunk (rate limit)',
-    action: { ...streaming, fault: { type: 'stream-error', afterChunks: 2, kind: 'rate_limit' } },
+    action: {
+      ...STREAMING_REPLY,
+      fault: { type: 'stream-error', afterChunks: 2, kind: 'rate_limit' },
+    },
     kind: 'rate_limit',
   },
   {
     name: 'in-stream error chunk (server)',
-    action: { ...streaming, fault: { type: 'stream-error', afterChunks: 2, kind: 'server' } },
+    action: { ...STREAMING_REPLY, fault: { type: 'stream-error', afterChunks: 2, kind: 'server' } },
     kind: 'server',
-  },
-  {
-    name: 'malformed chunk',
-    action: { ...streaming, fault: { type: 'malformed', afterChunks: 2 } },
-    kind: 'server',
-  },
-  {
-    name: 'disconnect mid-stream',
-    action: { ...streaming, fault: { type: 'disconnect', afterChunks: 2 } },
-    kind: 'network',
-  },
-  {
-    name: 'stall mid-stream (idle timeout)',
-    action: { ...streaming, fault: { type: 'stall', afterChunks: 1 } },
-    kind: 'timeout',
-    fields: { idleTimeoutMs: 200 },
   },
 ];
 
 describe('simulated faults: both paths give the same error events', () => {
-  it.each(FAULTS)('$name', async ({ action, kind, fields }) => {
-    const { direct, sdk, raw } = await bothPaths((path) =>
-      collectEvents(
-        providerFor(path, { headers: { [DIRECTIVE_HEADER]: JSON.stringify(action) } }).stream(
-          request(fields),
-        ),
-      ),
-    );
-    expect(direct).toEqual(sdk);
-    expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind } });
-  });
+  itEndsEachFaultAlike({ providerFor, request }, [...FAULTS_MAPPED_ALIKE, ...OWN_FAULTS]);
 });
-
-/** A request as a local server saw it. */
-interface SeenRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** A local server whose handler is the test's; counts TCP connections and records requests. */
-async function localServer(handle: (response: ServerResponse) => void): Promise<{
-  server: Server;
-  url: string;
-  connections: () => number;
-  seen: SeenRequest[];
-}> {
-  let connections = 0;
-  const seen: SeenRequest[] = [];
-  const server = createServer((incoming: IncomingMessage, response) => {
-    let body = '';
-    incoming.setEncoding('utf8');
-    incoming.on('data', (text: string) => {
-      body += text;
-    });
-    incoming.on('end', () => {
-      const headers: Record<string, string> = {};
-      for (let index = 0; index < incoming.rawHeaders.length; index += 2) {
-        headers[(incoming.rawHeaders[index] ?? '').toLowerCase()] =
-          incoming.rawHeaders[index + 1] ?? '';
-      }
-      seen.push({ method: incoming.method ?? '', url: incoming.url ?? '', headers, body });
-      handle(response);
-    });
-  });
-  server.on('connection', () => {
-    connections += 1;
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, connections: () => connections, seen };
-}
-
-async function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
-}
 
 function frame(data: unknown): string {
   return `data: ${JSON.stringify(data)}\r\n\r\n`;
@@ -298,6 +164,8 @@ const ANSWER = [
     responseId: 'resp_local',
   }),
 ];
+/** The answer's first chunk, as a stream that has not ended has sent it. */
+const OPENING = ANSWER.slice(0, 1).join('');
 
 /** Serves `status`, `contentType` and `body` to both paths and compares what they made of it. */
 async function compareAnswer(answer: {
@@ -306,19 +174,18 @@ async function compareAnswer(answer: {
   body: string;
   headers?: Record<string, string>;
 }): Promise<StreamEvent[]> {
-  const local = await localServer((response) => {
-    response.writeHead(answer.status, { 'content-type': answer.contentType, ...answer.headers });
-    response.end(answer.body);
-  });
-  try {
-    const { direct, sdk, raw } = await bothPaths((path) =>
-      collectEvents(providerFor(path, { baseUrl: local.url }).stream(request())),
-    );
-    expect(direct).toEqual(sdk);
-    return raw;
-  } finally {
-    await closeServer(local.server);
-  }
+  const { direct, sdk, raw } = await withLocalServer(
+    (response) => {
+      response.writeHead(answer.status, { 'content-type': answer.contentType, ...answer.headers });
+      response.end(answer.body);
+    },
+    (local) =>
+      bothPaths((path) =>
+        collectEvents(providerFor(path, { baseUrl: local.url }).stream(request())),
+      ),
+  );
+  expect(direct).toEqual(sdk);
+  return raw;
 }
 
 describe('error bodies and streams the simulator does not script', () => {
@@ -409,38 +276,25 @@ describe('error bodies and streams the simulator does not script', () => {
     expect(events.some((event) => event.type === 'token')).toBe(true);
   });
 
-  it('no response headers within timeoutMs', async () => {
-    const local = await localServer(() => {
-      // Never answers; the client's time-out must end the attempt.
-    });
-    try {
-      const { direct, sdk } = await bothPaths((path) =>
-        collectEvents(providerFor(path, { baseUrl: local.url, timeoutMs: 200 }).stream(request())),
-      );
-      expect(direct).toEqual(sdk);
-      // The SDK's time-out is a connection error: no status, retryable.
-      expect(direct.at(-1)).toMatchObject({ type: 'error', error: { kind: 'network' } });
-    } finally {
-      await closeServer(local.server);
-    }
-  });
+  itTimesOutWithoutResponseHeaders({ providerFor, request });
 
   it('timeoutMs also ends a body that stops arriving, as the SDK’s time-out does', async () => {
-    const local = await localServer((response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      // The first chunk, then nothing: only the attempt's time-out ends it.
-      response.write(ANSWER[0]);
-    });
-    try {
-      const { direct, sdk, raw } = await bothPaths((path) =>
-        collectEvents(providerFor(path, { baseUrl: local.url, timeoutMs: 300 }).stream(request())),
-      );
-      expect(direct).toEqual(sdk);
-      expect(raw.some((event) => event.type === 'token')).toBe(true);
-      expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind: 'network' } });
-    } finally {
-      await closeServer(local.server);
-    }
+    const { direct, sdk, raw } = await withLocalServer(
+      (response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        // The first chunk, then nothing: only the attempt's time-out ends it.
+        response.write(ANSWER[0]);
+      },
+      (local) =>
+        bothPaths((path) =>
+          collectEvents(
+            providerFor(path, { baseUrl: local.url, timeoutMs: 300 }).stream(request()),
+          ),
+        ),
+    );
+    expect(direct).toEqual(sdk);
+    expect(raw.some((event) => event.type === 'token')).toBe(true);
+    expect(raw.at(-1)).toMatchObject({ type: 'error', error: { kind: 'network' } });
   });
 });
 
@@ -449,37 +303,29 @@ async function seenByBothPaths(
   chat: Partial<ChatRequest>,
   settings: { headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<{ direct: SeenRequest; sdk: SeenRequest }> {
-  const local = await localServer((response) => {
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
-    response.end(ANSWER.join(''));
-  });
-  try {
-    for (const path of ['direct', 'sdk'] as const) {
-      const events = await collectEvents(
-        providerFor(path, { baseUrl: local.url, ...settings }).stream(request(chat)),
-      );
-      expect(events.at(-1)).toMatchObject({ type: 'done' });
-    }
-  } finally {
-    await closeServer(local.server);
-  }
-  const [direct, sdk] = local.seen;
+  const seen = await withLocalServer(
+    (response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(ANSWER.join(''));
+    },
+    async (local) => {
+      for (const path of ['direct', 'sdk'] as const) {
+        const events = await collectEvents(
+          providerFor(path, { baseUrl: local.url, ...settings }).stream(request(chat)),
+        );
+        expect(events.at(-1)).toMatchObject({ type: 'done' });
+      }
+      return local.seen;
+    },
+  );
+  const [direct, sdk] = seen;
   if (!direct || !sdk) throw new Error('both paths should have sent a request');
   return { direct, sdk };
 }
 
 // What the SDK (and fetch under it) sends that the direct path leaves out on purpose: the SDK's
 // telemetry, a browser's defaults, and compression. Connection headers belong to each client.
-const NOT_MIRRORED = [
-  'user-agent',
-  'x-goog-api-client',
-  'accept',
-  'accept-language',
-  'sec-fetch-mode',
-  'accept-encoding',
-  'host',
-  'connection',
-];
+const NOT_MIRRORED = ['user-agent', 'x-goog-api-client', ...FETCH_OWN_HEADERS];
 
 function withoutNotMirrored(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
@@ -586,66 +432,26 @@ describe('requests: both paths send the same thing', () => {
 });
 
 describe('the direct path keeps its connection', () => {
-  it('a second sequential stream reuses the first one’s TCP connection', async () => {
-    const local = await localServer((response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.end(ANSWER.join(''));
-    });
-    try {
-      const provider = providerFor('direct', { baseUrl: local.url });
-      const first = await collectEvents(provider.stream(request()));
-      // undici hands a finished socket back to its pool on a later turn of the event loop; a
-      // server's next request always comes after one, a test's loop needs to wait for it.
-      await new Promise((resolve) => setImmediate(resolve));
-      const second = await collectEvents(provider.stream(request()));
-      expect(first.at(-1)).toMatchObject({ type: 'done', text: 'Hello', requestId: 'resp_local' });
-      expect(second.at(-1)).toMatchObject({ type: 'done', text: 'Hello' });
-      expect(local.connections()).toBe(1);
-    } finally {
-      await closeServer(local.server);
-    }
-  });
-
-  it('a consumer that stops early closes the upstream socket', async () => {
-    let closed: Promise<unknown> | undefined;
-    const local = await localServer((response) => {
-      closed = once(response, 'close');
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      // The answer never ends: only the client can close the socket.
-      response.write(ANSWER[0]);
-    });
-    try {
-      const provider = providerFor('direct', { baseUrl: local.url });
-      for await (const event of provider.stream(request())) {
-        if (event.type === 'token') break;
-      }
-      expect(closed).toBeDefined();
-      // Resolves only when the client closed the socket: the server never ends the answer.
-      await closed;
-    } finally {
-      await closeServer(local.server);
-    }
+  itKeepsTheDirectConnection({
+    providerFor,
+    request,
+    answer: { body: ANSWER.join(''), headers: {}, requestId: 'resp_local' },
+    opening: OPENING,
   });
 
   it('an abort mid-stream closes the upstream socket', async () => {
-    let closed: Promise<unknown> | undefined;
-    const local = await localServer((response) => {
-      closed = once(response, 'close');
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write(ANSWER[0]);
+    const events: StreamEvent[] = [];
+    await expectUpstreamClosedBy({
+      opening: OPENING,
+      async consume(baseUrl) {
+        const controller = new AbortController();
+        const provider = providerFor('direct', { baseUrl });
+        for await (const event of provider.stream(request({ signal: controller.signal }))) {
+          events.push(event);
+          if (event.type === 'token') controller.abort();
+        }
+      },
     });
-    try {
-      const controller = new AbortController();
-      const provider = providerFor('direct', { baseUrl: local.url });
-      const events: StreamEvent[] = [];
-      for await (const event of provider.stream(request({ signal: controller.signal }))) {
-        events.push(event);
-        if (event.type === 'token') controller.abort();
-      }
-      expect(events.at(-1)).toMatchObject({ type: 'error', error: { kind: 'aborted' } });
-      await closed;
-    } finally {
-      await closeServer(local.server);
-    }
+    expect(events.at(-1)).toMatchObject({ type: 'error', error: { kind: 'aborted' } });
   });
 });

@@ -1,10 +1,14 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ChatRequest, StreamEvent } from '@catalyst/spec';
 import { GoogleGenAI, MediaModality } from '@google/genai';
 import { describe, expect, it } from 'vitest';
-import { withoutRequestIds } from '../testing/index.js';
+import {
+  FETCH_OWN_HEADERS,
+  type LocalServer,
+  type SeenRequest,
+  startLocalServer,
+  type TransportPath,
+  withoutRequestIds,
+} from '../testing/index.js';
 import { geminiHttpStreamClient } from './gemini-http-stream-client.js';
 import { createGeminiProviderOver } from './gemini-provider.js';
 import { type GeminiStreamClient, geminiSdkStreamClient } from './gemini-stream-client.js';
@@ -16,8 +20,6 @@ import { mergeUsageMetadata } from './gemini-stream-continuation.js';
 // the same requests, hop for hop, and give the same events.
 const KEY = 'AIzaSECRET1234567890';
 const MODEL = 'gemini-2.5-flash';
-
-type Path = 'direct' | 'sdk';
 
 /** What the server does with one request: a status and body, or SSE frames then an ending. */
 type Hop =
@@ -33,63 +35,43 @@ interface Seen {
 
 // What the SDK (and fetch under it) sends that the direct path leaves out on purpose, and the
 // connection's own headers.
-const NOT_MIRRORED = new Set([
-  'user-agent',
-  'x-goog-api-client',
-  'accept',
-  'accept-language',
-  'sec-fetch-mode',
-  'accept-encoding',
-  'host',
-  'connection',
-]);
+const NOT_MIRRORED = new Set(['user-agent', 'x-goog-api-client', ...FETCH_OWN_HEADERS]);
 
 /** A server that plays `hops` in order (the last again if more requests come). */
-async function scriptedServer(hops: Hop[]): Promise<{ server: Server; url: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  const server = createServer((incoming, response) => {
-    let text = '';
-    incoming.setEncoding('utf8');
-    incoming.on('data', (data: string) => {
-      text += data;
-    });
-    incoming.on('end', () => {
-      const headers: Record<string, string> = {};
-      for (let index = 0; index < incoming.rawHeaders.length; index += 2) {
-        const name = (incoming.rawHeaders[index] ?? '').toLowerCase();
-        if (!NOT_MIRRORED.has(name)) headers[name] = incoming.rawHeaders[index + 1] ?? '';
-      }
-      seen.push({ url: incoming.url ?? '', headers, body: JSON.parse(text) });
-      const hop = hops[Math.min(seen.length, hops.length) - 1];
-      if (!hop) throw new Error('a script has at least one hop');
-      // Never answers: the client's time-out must end the hop.
-      if ('silent' in hop) return;
-      if ('status' in hop) {
-        response.writeHead(hop.status, { 'content-type': hop.contentType });
-        response.end(hop.body);
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.flushHeaders();
-      for (const data of hop.frames) response.write(`data: ${JSON.stringify(data)}\r\n\r\n`);
-      if (hop.ending === 'close') {
-        response.end();
-      } else if (hop.ending === 'drop') {
-        // Let the frames reach the client first, then cut the connection mid-answer.
-        setTimeout(() => response.socket?.destroy(), 30);
-      }
-    });
+function scriptedServer(hops: Hop[]): Promise<LocalServer> {
+  let requests = 0;
+  return startLocalServer((response) => {
+    requests += 1;
+    const hop = hops[Math.min(requests, hops.length) - 1];
+    if (!hop) throw new Error('a script has at least one hop');
+    // Never answers: the client's time-out must end the hop.
+    if ('silent' in hop) return;
+    if ('status' in hop) {
+      response.writeHead(hop.status, { 'content-type': hop.contentType });
+      response.end(hop.body);
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.flushHeaders();
+    for (const data of hop.frames) response.write(`data: ${JSON.stringify(data)}\r\n\r\n`);
+    if (hop.ending === 'close') {
+      response.end();
+    } else if (hop.ending === 'drop') {
+      // Let the frames reach the client first, then cut the connection mid-answer.
+      setTimeout(() => response.socket?.destroy(), 30);
+    }
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, seen };
 }
 
-async function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  server.close();
-  await once(server, 'close');
+/** What both paths must agree on in the requests a server saw: the body parsed, no client-own headers. */
+function comparable(requests: readonly SeenRequest[]): Seen[] {
+  return requests.map(({ url, headers, body }) => ({
+    url,
+    headers: Object.fromEntries(
+      Object.entries(headers).filter(([name]) => !NOT_MIRRORED.has(name)),
+    ),
+    body: JSON.parse(body),
+  }));
 }
 
 function request(fields: Partial<ChatRequest> = {}): ChatRequest {
@@ -109,9 +91,12 @@ function request(fields: Partial<ChatRequest> = {}): ChatRequest {
 async function bothPaths(
   hops: Hop[],
   options: { fields?: Partial<ChatRequest>; abortAfter?: string; timeoutMs?: number } = {},
-): Promise<Record<Path, { events: unknown[]; raw: StreamEvent[]; seen: Seen[] }>> {
+): Promise<Record<TransportPath, { events: unknown[]; raw: StreamEvent[]; seen: Seen[] }>> {
   const { fields = {}, abortAfter, timeoutMs = 5_000 } = options;
-  const results = {} as Record<Path, { events: unknown[]; raw: StreamEvent[]; seen: Seen[] }>;
+  const results = {} as Record<
+    TransportPath,
+    { events: unknown[]; raw: StreamEvent[]; seen: Seen[] }
+  >;
   for (const path of ['direct', 'sdk'] as const) {
     const local = await scriptedServer(hops);
     try {
@@ -133,20 +118,20 @@ async function bothPaths(
         raw.push(event);
         if (event.type === 'token' && event.text === abortAfter) controller.abort();
       }
-      results[path] = { events: withoutRequestIds(raw), raw, seen: local.seen };
+      results[path] = { events: withoutRequestIds(raw), raw, seen: comparable(local.seen) };
     } finally {
-      await closeServer(local.server);
+      await local.close();
     }
   }
   return results;
 }
 
-/** Both paths gave the same events and sent the same requests, hop for hop. */
+/** Both paths gave the same events and sent the same requests, hop for hop; the direct path's. */
 async function compare(
   hops: Hop[],
-  fields: Partial<ChatRequest> = {},
+  options: Parameters<typeof bothPaths>[1] = {},
 ): Promise<{ raw: StreamEvent[]; seen: Seen[] }> {
-  const { direct, sdk } = await bothPaths(hops, { fields });
+  const { direct, sdk } = await bothPaths(hops, options);
   expect(direct.events).toEqual(sdk.events);
   expect(direct.seen).toEqual(sdk.seen);
   return direct;
@@ -167,6 +152,12 @@ function usage(prompt: number, candidates: number): Record<string, unknown> {
     totalTokenCount: prompt + candidates,
   };
 }
+
+/** A first hop that streams `one ` and ends with CONTINUATION and the token `tok-1`. */
+const ONE_THEN_CONTINUATION: Hop = {
+  frames: [text('one ', { continuationToken: 'tok-1', finishReason: 'CONTINUATION' })],
+  ending: 'close',
+};
 
 function textOf(events: StreamEvent[]): string {
   return events.map((event) => (event.type === 'token' ? event.text : '')).join('');
@@ -355,64 +346,42 @@ describe('automatic continuation: the direct path continues a stream as the SDK 
   });
 
   it('an abort during a continuation hop ends the stream there, with no further hop', async () => {
-    const { direct, sdk } = await bothPaths(
+    const { raw, seen } = await compare(
       [
-        {
-          frames: [text('one ', { continuationToken: 'tok-1', finishReason: 'CONTINUATION' })],
-          ending: 'close',
-        },
+        ONE_THEN_CONTINUATION,
         { frames: [text('two ', { continuationToken: 'tok-2' })], ending: 'hang' },
       ],
       { abortAfter: 'two ' },
     );
-    expect(direct.events).toEqual(sdk.events);
-    expect(direct.seen).toEqual(sdk.seen);
-    expect(direct.seen).toHaveLength(2);
-    expect(direct.raw.at(-1)).toMatchObject({ type: 'error', partialText: 'one two ' });
+    expect(seen).toHaveLength(2);
+    expect(raw.at(-1)).toMatchObject({ type: 'error', partialText: 'one two ' });
   });
 
   it('a continuation hop that outlives timeoutMs ends the stream, as the SDK’s abort timer does', async () => {
-    const { direct, sdk } = await bothPaths(
-      [
-        {
-          frames: [text('one ', { continuationToken: 'tok-1', finishReason: 'CONTINUATION' })],
-          ending: 'close',
-        },
-        { silent: true },
-      ],
-      { timeoutMs: 300 },
-    );
-    expect(direct.events).toEqual(sdk.events);
-    expect(direct.seen).toEqual(sdk.seen);
+    const { raw, seen } = await compare([ONE_THEN_CONTINUATION, { silent: true }], {
+      timeoutMs: 300,
+    });
     // Not resumed: a time-out is the SDK's AbortError, not a dropped connection.
-    expect(direct.seen).toHaveLength(2);
-    expect(direct.raw.at(-1)).toMatchObject({ type: 'error', partialText: 'one ' });
+    expect(seen).toHaveLength(2);
+    expect(raw.at(-1)).toMatchObject({ type: 'error', partialText: 'one ' });
   });
 
   it('automaticContinuation: false in providerOptions: one request, sent directly, as the SDK', async () => {
-    const { direct, sdk } = await bothPaths(
-      [
-        {
-          frames: [text('one ', { continuationToken: 'tok-1', finishReason: 'CONTINUATION' })],
-          ending: 'close',
-        },
-        { frames: [text('two', { finishReason: 'STOP' })], ending: 'close' },
-      ],
+    const { raw, seen } = await compare(
+      [ONE_THEN_CONTINUATION, { frames: [text('two', { finishReason: 'STOP' })], ending: 'close' }],
       { fields: { providerOptions: { automaticContinuation: false } } },
     );
-    expect(direct.events).toEqual(sdk.events);
-    expect(direct.seen).toEqual(sdk.seen);
-    expect(direct.seen).toHaveLength(1);
+    expect(seen).toHaveLength(1);
     // Not sent on the wire by either path.
-    expect(direct.seen[0]?.body.automaticContinuation).toBeUndefined();
-    expect(textOf(direct.raw)).toBe('one ');
+    expect(seen[0]?.body.automaticContinuation).toBeUndefined();
+    expect(textOf(raw)).toBe('one ');
     // The hop's CONTINUATION stays, as the SDK leaves it when it does not continue.
-    expect(direct.raw.at(-1)).toMatchObject({ type: 'done', finishReason: 'other' });
+    expect(raw.at(-1)).toMatchObject({ type: 'done', finishReason: 'other' });
   });
 });
 
 /** The chunks a stream client yields for `hops`, as JSON (the SDK's own `sdkHttpResponse` off). */
-async function chunksOver(path: Path, hops: Hop[]): Promise<unknown[]> {
+async function chunksOver(path: TransportPath, hops: Hop[]): Promise<unknown[]> {
   const local = await scriptedServer(hops);
   try {
     const sdk = geminiSdkStreamClient(
@@ -436,7 +405,7 @@ async function chunksOver(path: Path, hops: Hop[]): Promise<unknown[]> {
     }
     return seen;
   } finally {
-    await closeServer(local.server);
+    await local.close();
   }
 }
 

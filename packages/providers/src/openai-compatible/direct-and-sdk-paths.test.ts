@@ -1,14 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  DIRECTIVE_HEADER,
-  type RunningSimulator,
-  type ScenarioAction,
-  startSimulator,
-} from '@catalyst/simulator';
+import { DIRECTIVE_HEADER, type ScenarioAction } from '@catalyst/simulator';
 import type { ChatRequest, LanguageModelProvider, StreamEvent } from '@catalyst/spec';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { collectEvents, withoutRequestIds } from '../testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { bothPaths, collectEvents, type TransportPath } from '../testing/index.js';
+import { useSimulator } from '../testing/use-simulator.js';
 import { azureVendor } from './create-azure-openai-provider.js';
 import { groqVendor } from './create-groq-provider.js';
 import { openAICompatibleVendor } from './create-openai-compatible-provider.js';
@@ -29,16 +25,7 @@ const KEY = 'sk-test-SECRET1234567890';
 // No test reads the developer's real environment.
 const environment = {};
 
-let simulator: RunningSimulator;
-
-beforeAll(async () => {
-  simulator = await startSimulator({ port: 0 });
-});
-afterAll(async () => simulator.close());
-beforeEach(() => {
-  simulator.setScenario(undefined);
-  simulator.reset();
-});
+const simulator = useSimulator();
 
 interface VendorCase {
   vendor: OpenAICompatibleVendor;
@@ -86,7 +73,7 @@ const LOCAL: VendorCase = {
 /** The provider over the direct client (as shipped) or over the vendor's SDK. */
 function providerFor(
   target: VendorCase,
-  path: 'direct' | 'sdk',
+  path: TransportPath,
   headers?: Record<string, string>,
 ): LanguageModelProvider {
   const vendor =
@@ -112,16 +99,14 @@ function request(model: string, fields: Partial<ChatRequest> = {}): ChatRequest 
   };
 }
 
-/** Runs `run` once per path and returns both event lists, ids normalised. */
-async function bothPaths(
-  run: (path: 'direct' | 'sdk') => Promise<StreamEvent[]>,
-): Promise<{ direct: unknown[]; sdk: unknown[]; raw: StreamEvent[] }> {
-  simulator.setScenario(undefined);
-  const raw = await run('direct');
-  simulator.setScenario(undefined);
-  const direct = withoutRequestIds(raw);
-  const sdk = withoutRequestIds(await run('sdk'));
-  return { direct, sdk, raw };
+/** {@link bothPaths} with the simulator's scenario cleared before each path's run. */
+function bothPathsFresh(
+  run: (path: TransportPath) => Promise<StreamEvent[]>,
+): ReturnType<typeof bothPaths> {
+  return bothPaths((path) => {
+    simulator.setScenario(undefined);
+    return run(path);
+  });
 }
 
 const REPLAYS: Array<{ file: string; target: VendorCase; vendorName: string }> = [
@@ -152,7 +137,7 @@ const REPLAYS: Array<{ file: string; target: VendorCase; vendorName: string }> =
 
 describe('recorded traffic: the direct client and the official SDK give the same events', () => {
   it.each(REPLAYS)('$file ($vendorName)', async ({ file, target }) => {
-    const { direct, sdk, raw } = await bothPaths((path) => {
+    const { direct, sdk, raw } = await bothPathsFresh((path) => {
       simulator.setScenario({ rules: [{ replay: { file } }], baseDirectory: FIXTURES });
       return collectEvents(providerFor(target, path).stream(request(target.model)));
     });
@@ -162,7 +147,7 @@ describe('recorded traffic: the direct client and the official SDK give the same
   });
 
   it('a recorded 400 error body becomes the same error', async () => {
-    const { direct, sdk, raw } = await bothPaths((path) => {
+    const { direct, sdk, raw } = await bothPathsFresh((path) => {
       simulator.setScenario({
         rules: [
           { replay: { file: 'openai/reasoning-model-legacy-parameter-error.json', status: 400 } },
@@ -237,7 +222,7 @@ describe('simulated faults: both paths give the same error events', () => {
       { ...fault, target: AZURE, vendorName: 'azure, dated API' },
     ]),
   )('$name ($vendorName)', async ({ action, kind, target }) => {
-    const { direct, sdk, raw } = await bothPaths((path) =>
+    const { direct, sdk, raw } = await bothPathsFresh((path) =>
       collectEvents(
         providerFor(target, path, { [DIRECTIVE_HEADER]: JSON.stringify(action) }).stream(
           request(target.model),

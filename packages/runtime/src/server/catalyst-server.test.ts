@@ -1,35 +1,12 @@
 import { createProviderRegistry } from '@catalyst/providers';
 import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
-import type { WorkflowDefinition } from '@catalyst/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceEnvironment } from '../testing/conformance-vector.js';
+import { questionWorkflow } from '../testing/question-workflow.js';
 import { createCatalystApp } from './create-catalyst-app.js';
 import { type RunningServer, serveNode } from './serve-node.js';
 
-const chat: WorkflowDefinition = {
-  id: 'chat',
-  name: 'Chat',
-  description: 'Answers a question',
-  input: {
-    type: 'object',
-    properties: { question: { type: 'string', minLength: 1 } },
-    required: ['question'],
-    additionalProperties: false,
-  },
-  nodes: [
-    { id: 'input', type: 'input' },
-    {
-      id: 'answer',
-      type: 'openaiCompletion',
-      config: { model: 'gpt-4.1-mini', prompt: '{{ input.question }}' },
-    },
-    { id: 'output', type: 'output', config: { value: { answer: '{{ nodes.answer.text }}' } } },
-  ],
-  edges: [
-    { from: 'input', to: 'answer' },
-    { from: 'answer', to: 'output' },
-  ],
-};
+const chat = questionWorkflow({ description: 'Answers a question' });
 
 let simulator: RunningSimulator;
 let server: RunningServer;

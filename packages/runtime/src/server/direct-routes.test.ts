@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import { createProviderRegistry } from '@catalyst/providers';
 import { type RunningSimulator, startSimulator } from '@catalyst/simulator';
-import type { WorkflowDefinition } from '@catalyst/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceEnvironment } from '../testing/conformance-vector.js';
+import { questionWorkflow } from '../testing/question-workflow.js';
 import { type CatalystApp, createCatalystApp } from './create-catalyst-app.js';
 import type { RequestLogRecord } from './request-log.js';
 import { type RunningServer, serveNode } from './serve-node.js';
@@ -13,29 +13,7 @@ import { type RunningServer, serveNode } from './serve-node.js';
 // (everything through the adapter and Hono). The raw answers must be the same bytes, and the
 // access log lines the same records.
 
-const chat: WorkflowDefinition = {
-  id: 'chat',
-  name: 'Chat',
-  input: {
-    type: 'object',
-    properties: { question: { type: 'string', minLength: 1 } },
-    required: ['question'],
-    additionalProperties: false,
-  },
-  nodes: [
-    { id: 'input', type: 'input' },
-    {
-      id: 'answer',
-      type: 'openaiCompletion',
-      config: { model: 'gpt-4.1-mini', prompt: '{{ input.question }}' },
-    },
-    { id: 'output', type: 'output', config: { value: { answer: '{{ nodes.answer.text }}' } } },
-  ],
-  edges: [
-    { from: 'input', to: 'answer' },
-    { from: 'answer', to: 'output' },
-  ],
-};
+const chat = questionWorkflow();
 
 const ALLOWED_ORIGIN = 'http://allowed.example';
 

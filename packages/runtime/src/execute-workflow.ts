@@ -21,7 +21,7 @@ import type {
   UpstreamValue,
 } from './executors/node-executor.js';
 import { NodeFailure } from './node-failure.js';
-import { type PreparedNode, type PreparedWorkflow, preparedWorkflow } from './prepare-workflow.js';
+import { type PreparedNode, type PreparedWorkflow, prepareWorkflow } from './prepare-workflow.js';
 import { ReadyQueue } from './ready-queue.js';
 import { expressionFailure } from './render-config-value.js';
 import { MemoryRouterState, type RouterState } from './router/router-state.js';
@@ -43,12 +43,15 @@ const nextTurn: (callback: () => void) => void =
 
 /** Options of one run. */
 export interface ExecuteWorkflowOptions {
-  /**
-   * A workflow that passed validation, read as a value: what runs need from it is prepared once
-   * per object (`preparedWorkflow`), so a workflow changed in place after a run must be passed as
-   * a new object.
-   */
+  /** A workflow that passed validation. */
   workflow: WorkflowDefinition;
+  /**
+   * What runs need from `workflow` (graph, order, configs with defaults), prepared once by a
+   * caller that runs the same, unchanging workflow many times — the server passes
+   * `preparedWorkflow(workflow)`. Without it every run prepares the workflow afresh, so a caller
+   * that edits a workflow object in place between runs always runs what it holds now.
+   */
+  prepared?: PreparedWorkflow;
   /** The run input, already checked against the workflow's input schema. */
   input: JsonValue;
   /** Aborting it (client gone, Ctrl-C) aborts every in-flight provider call at once. */
@@ -133,9 +136,10 @@ export function startWorkflowRun(
 ): () => void {
   const { workflow, providers } = options;
   const executors = options.executors ?? EXECUTORS;
-  // What depends only on the workflow is computed once per workflow object; the upstream
-  // query's memory of searches is the run's own, so its work is bounded per run as before.
-  const prepared = preparedWorkflow(workflow);
+  // What depends only on the workflow: prepared once by a server for all its runs, or for this
+  // run. The upstream query's memory of searches is the run's own, so its work is bounded per
+  // run as before.
+  const prepared = options.prepared ?? prepareWorkflow(workflow);
   const upstreamQuery = prepared.upstreamGraph.query({ onVisit: options.onVisit });
   const nodes = prepared.nodes;
   // Per run, by topological position: each node's status and result, and the incoming edges

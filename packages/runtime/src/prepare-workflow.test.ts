@@ -32,10 +32,16 @@ function greeting(value: string): WorkflowDefinition {
   };
 }
 
-async function run(workflow: WorkflowDefinition, input: JsonValue): Promise<WorkflowEvent[]> {
+/** One run; `prepared` runs it as the server does, on the workflow's one preparation. */
+async function run(
+  workflow: WorkflowDefinition,
+  input: JsonValue,
+  options: { prepared?: boolean } = {},
+): Promise<WorkflowEvent[]> {
   const events: WorkflowEvent[] = [];
   for await (const event of executeWorkflow({
     workflow,
+    ...(options.prepared && { prepared: preparedWorkflow(workflow) }),
     input,
     signal: new AbortController().signal,
     providers: () => {
@@ -85,14 +91,34 @@ describe('preparedWorkflow', () => {
     const parseNodeConfig = vi.mocked(workflowPackage.parseNodeConfig);
     const workflow = greeting('{{ nodes.greet.text }}!');
     parseNodeConfig.mockClear();
-    await run(workflow, { name: 'Ada' });
+    await run(workflow, { name: 'Ada' }, { prepared: true });
     expect(parseNodeConfig).toHaveBeenCalledTimes(3);
-    const second = await run(workflow, { name: 'Bob' });
+    const second = await run(workflow, { name: 'Bob' }, { prepared: true });
     expect(second.at(-1)).toMatchObject({ type: 'done', output: 'Hello Bob!' });
     expect(parseNodeConfig).toHaveBeenCalledTimes(3);
     // A copy is another workflow: its configs are checked on its own first run.
-    await run(structuredClone(workflow), { name: 'Cy' });
+    await run(structuredClone(workflow), { name: 'Cy' }, { prepared: true });
     expect(parseNodeConfig).toHaveBeenCalledTimes(6);
+  });
+
+  it('prepares afresh for a run given no preparation: an edit in place is seen by the next run', async () => {
+    const workflow = greeting('{{ nodes.greet.text }}');
+    expect((await run(workflow, { name: 'Ada' })).at(-1)).toMatchObject({ output: 'Hello Ada' });
+    const output = workflow.nodes[2];
+    if (output) output.config = { value: 'Bye {{ input.name }}' };
+    expect((await run(workflow, { name: 'Ada' })).at(-1)).toMatchObject({ output: 'Bye Ada' });
+    const greet = workflow.nodes[1];
+    if (greet?.config)
+      (greet.config.messages as { content: string }[])[0] = {
+        role: 'user',
+        content: 'Hi',
+      } as never;
+    workflow.nodes[2] = {
+      id: 'output',
+      type: 'output',
+      config: { value: '{{ nodes.greet.text }}' },
+    };
+    expect((await run(workflow, { name: 'Ada' })).at(-1)).toMatchObject({ output: 'Hi' });
   });
 
   it('fails a run whose config breaks its schema on every run, not only the first', async () => {

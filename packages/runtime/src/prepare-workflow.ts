@@ -103,12 +103,12 @@ const prepared = new WeakMap<WorkflowDefinition, PreparedWorkflow>();
  * {@link prepareWorkflow}, done once per workflow object: a server runs the same workflow for
  * every request, and its graph, order and configs do not change between runs.
  *
- * Remembered by the object's identity (a `WeakMap`, so a workflow nobody holds is forgotten).
- * The choice, and its one condition: a workflow handed to a run is a value — it is not changed in
- * place afterwards. A caller that edits a workflow builds a new object (the loaders, the studio
- * and the server do; `structuredClone` does), and a new object is prepared afresh, never served
- * an older object's preparation. Fingerprinting the content on every run would cost about what
- * preparing it does. A workflow with a cycle is not remembered: it throws every time.
+ * Remembered by the object's identity (a `WeakMap`, so a workflow nobody holds is forgotten), so
+ * it is for workflows that are not changed in place — the server's, loaded once. Runs only use it
+ * when their caller passes it (`ExecuteWorkflowOptions.prepared`): a library caller that edits a
+ * workflow object between runs gets a fresh preparation each run, never a stale one.
+ * Fingerprinting the content on every run would cost about what preparing it does. A workflow
+ * with a cycle is not remembered: it throws every time.
  */
 export function preparedWorkflow(workflow: WorkflowDefinition): PreparedWorkflow {
   let result = prepared.get(workflow);

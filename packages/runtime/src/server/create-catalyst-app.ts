@@ -10,6 +10,7 @@ import type {
 import { Hono } from 'hono';
 import { executeWorkflow, startWorkflowRun } from '../execute-workflow.js';
 import type { NodeExecutor, ProviderResolver } from '../executors/node-executor.js';
+import { preparedWorkflow } from '../prepare-workflow.js';
 import { createRouterState } from '../router/create-router-state.js';
 import type { RouterState } from '../router/router-state.js';
 import { startRunTrace } from '../telemetry/run-trace.js';
@@ -367,6 +368,8 @@ export function createCatalystApp(options: CatalystAppOptions): CatalystApp {
     tracked: Awaited<ReturnType<typeof trackRun>>,
   ) => ({
     workflow,
+    // The served workflows never change: each is prepared for runs once.
+    prepared: preparedWorkflow(workflow),
     input,
     signal: tracked.signal,
     providers: options.providers,

@@ -30,8 +30,8 @@ export interface NodeExecutionContext<Config = Record<string, JsonValue>> {
   node: WorkflowNode;
   definition: NodeTypeDefinition;
   /**
-   * The node's config with the type's defaults applied: one frozen object shared by every run of
-   * the workflow (see `preparedWorkflow`), so read it, never change it.
+   * The node's config with the type's defaults applied: a frozen object, shared by every run of a
+   * workflow the server prepared once (see `preparedWorkflow`), so read it, never change it.
    */
   config: Config;
   /** `input`, `nodes` (outputs of upstream nodes only) and `env` (allowed names only). */

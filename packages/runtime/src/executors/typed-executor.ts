@@ -9,10 +9,10 @@ import type { NodeExecutionContext, NodeExecutor } from './node-executor.js';
 
 /**
  * Configs already found to match their node type's schema, by the type. Only frozen configs are
- * remembered — the ones a prepared workflow hands every run (`prepareWorkflow`), whose fields
- * cannot be replaced after the check (what they hold belongs to the workflow, which runs treat as
- * a value: see `preparedWorkflow`); a caller's own config object could change, so it is checked
- * every time.
+ * remembered — the ones a preparation hands its runs (`prepareWorkflow`), whose fields cannot be
+ * replaced after the check; a server's workflows are prepared once and never change (see
+ * `preparedWorkflow`), and a caller that does not pass a preparation gets new configs every run.
+ * A caller's own config object could change, so it is checked every time.
  */
 const checkedConfigs = new WeakMap<object, string>();
 

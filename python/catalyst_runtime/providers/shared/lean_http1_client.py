@@ -540,6 +540,28 @@ class LeanResponse:
             self._discard()
             raise
 
+    def _take(self) -> bytes | None:
+        """The body bytes buffered so far (None when there are none), reading resumed."""
+        chunks = self._chunks
+        if not chunks:
+            return None
+        data = b"".join(chunks) if len(chunks) > 1 else chunks[0]
+        chunks.clear()
+        self.buffered = 0
+        connection = self._connection
+        if connection is not None:
+            connection.resume()
+        return data
+
+    async def _more(self) -> None:
+        """Waits for more of the body: the connection's error, or httpx's ``ReadTimeout``."""
+        if self._error is not None:
+            raise self._error
+        try:
+            await self._wait()
+        except TimeoutError:
+            raise httpx.ReadTimeout("") from None
+
     async def aiter_bytes(self) -> AsyncGenerator[bytes, None]:
         """The body as it arrives, content-decoded as httpx decodes it."""
         decoder: Any = None
@@ -547,14 +569,8 @@ class LeanResponse:
             decoder = httpx.Response(200, headers=self.raw_headers)._get_content_decoder()
         try:
             while True:
-                chunks = self._chunks
-                if chunks:
-                    data = b"".join(chunks) if len(chunks) > 1 else chunks[0]
-                    chunks.clear()
-                    self.buffered = 0
-                    connection = self._connection
-                    if connection is not None:
-                        connection.resume()
+                data = self._take()
+                if data is not None:
                     if decoder is not None:
                         data = decoder.decode(data)
                     if data:
@@ -566,12 +582,7 @@ class LeanResponse:
                         if tail:
                             yield tail
                     return
-                if self._error is not None:
-                    raise self._error
-                try:
-                    await self._wait()
-                except TimeoutError:
-                    raise httpx.ReadTimeout("") from None
+                await self._more()
         finally:
             if not self._complete:
                 self._discard()
@@ -581,21 +592,13 @@ class LeanResponse:
         pieces: list[bytes] = []
         try:
             while True:
-                if self._chunks:
-                    pieces.extend(self._chunks)
-                    self._chunks.clear()
-                    self.buffered = 0
-                    if self._connection is not None:
-                        self._connection.resume()
+                data = self._take()
+                if data is not None:
+                    pieces.append(data)
                     continue
                 if self._complete:
                     return b"".join(pieces)
-                if self._error is not None:
-                    raise self._error
-                try:
-                    await self._wait()
-                except TimeoutError:
-                    raise httpx.ReadTimeout("") from None
+                await self._more()
         finally:
             if not self._complete:
                 self._discard()

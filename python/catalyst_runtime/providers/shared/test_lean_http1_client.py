@@ -63,82 +63,44 @@ _SSE_HEAD = (
 )
 
 
-async def _complete(reader: Reader, writer: Writer) -> None:
-    await _read_request(reader)
-    writer.write(_SSE_HEAD + _chunked(b"data: a\n\n", b"data: [DONE]\n\n") + b"0\r\n\r\n")
-    await writer.drain()
-    writer.close()
+def _answer(raw: bytes, *, then_wait: float = 0, reset: bool = False) -> Script:
+    """A script that reads the request, sends ``raw``, waits ``then_wait`` seconds, then closes
+    the connection (or resets it)."""
+
+    async def script(reader: Reader, writer: Writer) -> None:
+        await _read_request(reader)
+        if raw:
+            writer.write(raw)
+            await writer.drain()
+        if then_wait:
+            await asyncio.sleep(then_wait)
+        if reset:
+            _reset(writer)
+        else:
+            writer.close()
+
+    return script
 
 
-async def _close_before_response(reader: Reader, writer: Writer) -> None:
-    await _read_request(reader)
-    writer.close()
+_FIRST_CHUNK = _SSE_HEAD + _chunked(b"data: a\n\n")
+_GZIPPED_ERROR = gzip.compress(b'{"error": {"message": "packed"}}')
 
-
-async def _reset_before_response(reader: Reader, writer: Writer) -> None:
-    await _read_request(reader)
-    _reset(writer)
-
-
-async def _close_mid_chunked(reader: Reader, writer: Writer) -> None:
-    await _read_request(reader)
-    writer.write(_SSE_HEAD + _chunked(b"data: a\n\n"))
-    await writer.drain()
-    writer.close()
-
-
-async def _reset_mid_chunked(reader: Reader, writer: Writer) -> None:
-    await _read_request(reader)
-    writer.write(_SSE_HEAD + _chunked(b"data: a\n\n"))
-    await writer.drain()
-    await asyncio.sleep(0.05)
-    _reset(writer)
-
-
-async def _short_content_length(reader: Reader, writer: Writer) -> None:
-    await _read_request(reader)
-    writer.write(b'HTTP/1.1 500 Internal Server Error\r\ncontent-length: 40\r\n\r\n{"error":')
-    await writer.drain()
-    writer.close()
-
-
-async def _until_close(reader: Reader, writer: Writer) -> None:
-    await _read_request(reader)
-    writer.write(b"HTTP/1.0 200 OK\r\ncontent-type: text/event-stream\r\n\r\ndata: a\n\n")
-    await writer.drain()
-    writer.close()
-
-
-async def _gzip_error(reader: Reader, writer: Writer) -> None:
-    await _read_request(reader)
-    body = gzip.compress(b'{"error": {"message": "packed"}}')
-    writer.write(
-        b"HTTP/1.1 429 Too Many Requests\r\ncontent-encoding: gzip\r\nretry-after: 1\r\n"
-        b"content-length: %d\r\n\r\n%s" % (len(body), body)
-    )
-    await writer.drain()
-    writer.close()
-
-
-async def _malformed_head(reader: Reader, writer: Writer) -> None:
-    await _read_request(reader)
-    writer.write(b"NOT HTTP AT ALL\r\n\r\n")
-    await writer.drain()
-    writer.close()
-
-
-async def _stall_head(reader: Reader, writer: Writer) -> None:
-    await _read_request(reader)
-    await asyncio.sleep(1)
-    writer.close()
-
-
-async def _stall_body(reader: Reader, writer: Writer) -> None:
-    await _read_request(reader)
-    writer.write(_SSE_HEAD + _chunked(b"data: a\n\n"))
-    await writer.drain()
-    await asyncio.sleep(1)
-    writer.close()
+_complete = _answer(_SSE_HEAD + _chunked(b"data: a\n\n", b"data: [DONE]\n\n") + b"0\r\n\r\n")
+_close_before_response = _answer(b"")
+_reset_before_response = _answer(b"", reset=True)
+_close_mid_chunked = _answer(_FIRST_CHUNK)
+_reset_mid_chunked = _answer(_FIRST_CHUNK, then_wait=0.05, reset=True)
+_short_content_length = _answer(
+    b'HTTP/1.1 500 Internal Server Error\r\ncontent-length: 40\r\n\r\n{"error":'
+)
+_until_close = _answer(b"HTTP/1.0 200 OK\r\ncontent-type: text/event-stream\r\n\r\ndata: a\n\n")
+_gzip_error = _answer(
+    b"HTTP/1.1 429 Too Many Requests\r\ncontent-encoding: gzip\r\nretry-after: 1\r\n"
+    b"content-length: %d\r\n\r\n%s" % (len(_GZIPPED_ERROR), _GZIPPED_ERROR)
+)
+_malformed_head = _answer(b"NOT HTTP AT ALL\r\n\r\n")
+_stall_head = _answer(b"", then_wait=1)
+_stall_body = _answer(_FIRST_CHUNK, then_wait=1)
 
 
 async def _early_hints(reader: Reader, writer: Writer) -> None:

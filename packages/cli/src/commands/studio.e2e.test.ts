@@ -64,11 +64,27 @@ function startStudio(): Promise<void> {
   });
 }
 
-/** Draws an edge by dragging from one node's output handle to another's input. */
+/**
+ * Draws an edge by dragging from one node's output handle to another's input, and waits until
+ * the canvas shows it. On a loaded machine a drag can start while the canvas is still settling
+ * (fit-view animates) and end nowhere; then it is dragged once more — an edge the canvas never
+ * draws still fails the test.
+ */
 async function connect(from: string, to: string, fromHandle = 'output'): Promise<void> {
-  await page
-    .locator(`[data-testid=node-${from}] .react-flow__handle.source[data-handleid=${fromHandle}]`)
-    .dragTo(page.locator(`[data-testid=node-${to}] .react-flow__handle.target`));
+  const edges = page.locator('.react-flow__edge');
+  const before = await edges.count();
+  const drag = () =>
+    page
+      .locator(`[data-testid=node-${from}] .react-flow__handle.source[data-handleid=${fromHandle}]`)
+      .dragTo(page.locator(`[data-testid=node-${to}] .react-flow__handle.target`));
+  await drag();
+  const drawn = () => expect.poll(() => edges.count(), { timeout: 3_000 }).toBe(before + 1);
+  try {
+    await drawn();
+  } catch {
+    await drag();
+    await drawn();
+  }
 }
 
 async function selectNode(id: string): Promise<void> {
